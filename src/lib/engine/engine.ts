@@ -1,0 +1,66 @@
+// The one interface the solver, the benchmark and the UI use to run a model, whatever runs it.
+// Implementations reject with EngineError (code 'aborted' when the caller's signal fired).
+
+/** One chat turn; chat templates are applied by the engine, never by Tally. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** Sampling settings for one completion. */
+export interface Sampling {
+  /** 0 means greedy */
+  temperature: number;
+  /** nucleus sampling mass, 0..1 */
+  top_p: number;
+  /** tokens the completion may generate at most */
+  max_tokens: number;
+  /** a seed where the engine supports one */
+  seed?: number;
+}
+
+export interface CompleteOptions extends Sampling {
+  /** called with each piece of text as it streams in, in order */
+  onDelta?: (delta: string) => void;
+  /** aborting stops generation within one token and rejects with code 'aborted' */
+  signal?: AbortSignal;
+}
+
+/** What one completion cost. */
+export interface Usage {
+  /** tokens in the prompt */
+  promptTokens: number;
+  /** tokens generated */
+  completionTokens: number;
+  /** wall time from request to last token, milliseconds */
+  ms: number;
+}
+
+export interface Completion {
+  text: string;
+  /** 'length' when max_tokens cut the text short */
+  finishReason: 'stop' | 'length';
+  usage: Usage;
+}
+
+/** Load progress, one monotonic fraction across named phases. */
+export interface LoadProgress {
+  phase: 'fetch' | 'gpu-upload' | 'ready';
+  /** 0..1 over the whole load, never decreasing */
+  fraction: number;
+  /** a human-readable line from the engine */
+  text: string;
+}
+
+export interface Engine {
+  /** 'webllm' runs in this browser; 'openai' talks to a server */
+  readonly kind: 'webllm' | 'openai';
+  /** completions this engine runs at once usefully (web-llm runs one sequence at a time) */
+  readonly concurrency: number;
+  /** makes the model ready; resolves when a completion can start */
+  load(onProgress?: (p: LoadProgress) => void, signal?: AbortSignal): Promise<void>;
+  /** one streamed chat completion */
+  complete(messages: ChatMessage[], options: CompleteOptions): Promise<Completion>;
+  /** frees the model (GPU memory, worker); the engine can be loaded again */
+  unload(): Promise<void>;
+}
