@@ -35,4 +35,5 @@ run('npx', ['svelte-check', '--tsconfig', './tsconfig.json', '--fail-on-warnings
 run('npx', ['vitest', 'run', '--project', 'unit']);
 run('npx', ['vitest', 'run', '--project', 'browser']);
 run('npx', ['vite', 'build']);
+run('node', ['scripts/check-bundle.mjs']);
 run('npx', ['playwright', 'test']);

@@ -53,3 +53,57 @@ export function isAbort(error: unknown): boolean {
     ? error.code === 'aborted'
     : error instanceof DOMException && error.name === 'AbortError';
 }
+
+/** web-llm's error strings (its class names and messages, as its worker sends them) to codes. */
+const webllmPatterns: [RegExp, EngineErrorCode, string][] = [
+  [
+    /WebGPUNotAvailableError|WebGPUNotFoundError|Cannot find WebGPU|Unable to find a compatible GPU/i,
+    'webgpu-unavailable',
+    'WebGPU is not available here. Use a recent Chrome or Edge with hardware acceleration on, or a server engine.',
+  ],
+  [
+    /ShaderF16SupportError|shader-f16/i,
+    'shader-f16-missing',
+    'This build needs the GPU feature shader-f16, which this GPU lacks. Pick the q4f32_1 build or a smaller model.',
+  ],
+  [
+    /DeviceLostError|device was lost|Device is lost/i,
+    'device-lost',
+    'The GPU stopped responding, often because it ran out of memory. Try a smaller model, or close other GPU-heavy tabs and reload.',
+  ],
+  [
+    /out of memory|OutOfMemory|Failed to allocate|allocation failed/i,
+    'out-of-memory',
+    'The GPU ran out of memory. Try a smaller model or close other GPU-heavy tabs.',
+  ],
+  [
+    /QuotaExceeded|quota/i,
+    'quota',
+    'The browser ran out of storage for the model. Free some disk space or delete models in the storage panel.',
+  ],
+  [
+    /CompileError|WebAssembly|wasm|magic word|MissingModelWasmError|LinkError/i,
+    'model-lib-invalid',
+    'The model library could not be loaded: the .wasm file is missing, damaged, or built for another web-llm version.',
+  ],
+  [
+    /ModelNotFoundError|SpecifiedModelNotFoundError/i,
+    'model-not-found',
+    'That model is not in the catalog the engine was given.',
+  ],
+  [
+    /Failed to fetch|NetworkError|network|Load failed|fetch/i,
+    'network',
+    'The model files could not be downloaded. Check your connection and try again.',
+  ],
+];
+
+/** Maps whatever web-llm threw or sent (usually `err.toString()`) to an EngineError. */
+export function fromWebLLM(error: unknown): EngineError {
+  if (error instanceof EngineError) return error;
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  for (const [pattern, code, message] of webllmPatterns) {
+    if (pattern.test(text)) return new EngineError(code, `${message} (${text.slice(0, 300)})`);
+  }
+  return new EngineError('unknown', `The model engine failed: ${text.slice(0, 300)}`);
+}

@@ -1,0 +1,123 @@
+// The person's choices (engine, model, server), kept in this browser with idb-keyval.
+// Stored data is validated on read: anything malformed falls back to defaults with a notice.
+import { get, set } from 'idb-keyval';
+import { EngineError } from '../engine/errors';
+import {
+  customModel,
+  defaultModelKey,
+  findModel,
+  type CatalogModel,
+  type Quantization,
+} from '../models/catalog';
+
+export type EngineChoice = 'webllm' | 'openai';
+
+/** What is saved; every field is checked when read back. */
+export interface SavedSettings {
+  engine: EngineChoice;
+  /** catalog key, or 'custom' */
+  modelKey: string;
+  customModelUrl: string;
+  customLibUrl: string;
+  customQuantization: Quantization;
+  serverUrl: string;
+  serverModel: string;
+  /** sent only to the configured server; never leaves this browser otherwise */
+  apiKey: string;
+}
+
+const KEY = 'tally:settings';
+
+export const defaults: SavedSettings = {
+  engine: 'webllm',
+  modelKey: defaultModelKey,
+  customModelUrl: '',
+  customLibUrl: '',
+  customQuantization: 'q4f32_1',
+  serverUrl: 'http://localhost:11434/v1',
+  serverModel: 'qwen2-math:7b',
+  apiKey: '',
+};
+
+/** Keeps what is valid in `raw`, defaults for the rest; `problems` names what was dropped. */
+export function validateSettings(raw: unknown): { settings: SavedSettings; problems: string[] } {
+  const settings = { ...defaults };
+  const problems: string[] = [];
+  if (raw === undefined) return { settings, problems };
+  if (typeof raw !== 'object' || raw === null) {
+    return { settings, problems: ['saved settings were unreadable'] };
+  }
+  const r = raw as Record<string, unknown>;
+  const text = (key: keyof SavedSettings) => {
+    const value = r[key];
+    if (value === undefined) return undefined;
+    if (typeof value === 'string' && value.length <= 2048) return value;
+    problems.push(key);
+    return undefined;
+  };
+  const engine = text('engine');
+  if (engine === 'webllm' || engine === 'openai') settings.engine = engine;
+  else if (engine !== undefined) problems.push('engine');
+  const modelKey = text('modelKey');
+  if (modelKey === 'custom' || (modelKey !== undefined && findModel(modelKey))) {
+    settings.modelKey = modelKey;
+  } else if (modelKey !== undefined) problems.push('modelKey');
+  const quant = text('customQuantization');
+  if (quant === 'q4f16_1' || quant === 'q4f32_1') settings.customQuantization = quant;
+  else if (quant !== undefined) problems.push('customQuantization');
+  for (const key of [
+    'customModelUrl',
+    'customLibUrl',
+    'serverUrl',
+    'serverModel',
+    'apiKey',
+  ] as const) {
+    const value = text(key);
+    if (value !== undefined) settings[key] = value;
+  }
+  return { settings, problems };
+}
+
+/** The model the settings name; throws 'bad-input' with a clear message for a bad custom URL. */
+export function selectedModel(s: SavedSettings): CatalogModel {
+  if (s.modelKey === 'custom') {
+    return customModel({
+      modelUrl: s.customModelUrl,
+      libUrl: s.customLibUrl,
+      quantization: s.customQuantization,
+    });
+  }
+  const model = findModel(s.modelKey);
+  if (!model) throw new EngineError('bad-input', 'Pick a model first.');
+  return model;
+}
+
+export class Settings {
+  current = $state<SavedSettings>({ ...defaults });
+  /** set when saved settings could not all be read back */
+  notice = $state('');
+  #ready: Promise<void> | undefined;
+
+  /** Reads saved settings once; safe to call repeatedly. */
+  restore(): Promise<void> {
+    this.#ready ??= get<unknown>(KEY)
+      .then((raw) => {
+        const { settings, problems } = validateSettings(raw);
+        this.current = settings;
+        if (problems.length > 0) {
+          this.notice = `Some saved settings could not be read and were reset: ${problems.join(', ')}.`;
+        }
+      })
+      .catch(() => {
+        this.notice = 'Saved settings are unavailable in this browser; choices will not be kept.';
+      });
+    return this.#ready;
+  }
+
+  update(patch: Partial<SavedSettings>): void {
+    this.current = { ...this.current, ...patch };
+    set(KEY, $state.snapshot(this.current)).catch(() => {
+      this.notice = 'Settings could not be saved in this browser.';
+    });
+  }
+}

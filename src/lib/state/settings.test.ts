@@ -1,0 +1,25 @@
+import { describe, expect, test } from 'vitest';
+import { defaults, validateSettings } from './settings.svelte';
+
+describe('validateSettings', () => {
+  test('nothing saved: defaults, no problems', () => {
+    expect(validateSettings(undefined)).toEqual({ settings: defaults, problems: [] });
+  });
+
+  test('keeps valid fields and names the ones it dropped', () => {
+    const { settings, problems } = validateSettings({
+      engine: 'openai',
+      modelKey: 'no-such-model',
+      serverUrl: 'http://localhost:8000/v1',
+      apiKey: 42,
+    });
+    expect(settings.engine).toBe('openai');
+    expect(settings.serverUrl).toBe('http://localhost:8000/v1');
+    expect(settings.modelKey).toBe(defaults.modelKey);
+    expect(problems).toEqual(['modelKey', 'apiKey']);
+  });
+
+  test('garbage is reported, not thrown', () => {
+    expect(validateSettings('{{{').problems).toEqual(['saved settings were unreadable']);
+  });
+});

@@ -1,0 +1,60 @@
+// First visit on a WebGPU device (SwiftShader here): what it can run, and loading a model.
+import { expect, test } from '@playwright/test';
+import { admin, modelServer, trackErrors } from './helpers';
+
+interface FixtureModel {
+  modelUrl: string;
+  libUrl: string;
+}
+
+test('the device panel shows the SwiftShader adapter without shader-f16', async ({ page }) => {
+  const errors = trackErrors(page);
+  await page.goto('/');
+  await expect(page.getByTestId('adapter')).toContainText(/swiftshader/i);
+  await expect(page.getByTestId('shader-f16')).toHaveText(/^no/);
+  await expect(page.getByTestId('fallback-adapter')).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('the default model resolves to its q4f32_1 build', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('adapter')).toBeVisible();
+  const model = page.getByLabel('Model', { exact: true });
+  await expect(model.locator('option:checked')).toHaveText(/Qwen2-Math-7B-Instruct · q4f32_1/);
+  await expect(model.locator('option', { hasText: 'WizardMath' })).toHaveText(/needs shader-f16/);
+});
+
+test('loading the fixture model reaches web-llm’s library step and says so', async ({ page }) => {
+  const errors = trackErrors(page);
+  const fixture = (await admin(modelServer(), 'model', {
+    id: 'e2e-lib-step',
+    shards: 2,
+  })) as FixtureModel;
+  await page.goto('/');
+  await expect(page.getByTestId('adapter')).toBeVisible();
+  await page.getByLabel('Model', { exact: true }).selectOption('custom');
+  await page.getByLabel('Model folder URL').fill(fixture.modelUrl);
+  await page.getByLabel('Library URL (.wasm)').fill(fixture.libUrl);
+  await page.getByRole('button', { name: 'Load model' }).click();
+  const failure = page.getByTestId('engine-error');
+  await expect(failure).toContainText('model library could not be loaded', { timeout: 30_000 });
+  await expect(failure).toHaveAttribute('data-code', 'model-lib-invalid');
+  const requests = (await admin(modelServer(), 'requests')) as { path: string }[];
+  expect(requests.some((r) => r.path.endsWith('/libs/e2e-lib-step.wasm'))).toBe(true);
+  expect(errors).toEqual([]);
+});
+
+test('bad input gets a clear message', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('adapter')).toBeVisible();
+  await page.getByLabel('Model', { exact: true }).selectOption('custom');
+  await page.getByLabel('Model folder URL').fill('not a url');
+  await page.getByLabel('Library URL (.wasm)').fill('https://example.com/lib.wasm');
+  await page.getByRole('button', { name: 'Load model' }).click();
+  await expect(page.getByTestId('engine-problem')).toHaveText(/“not a url” is not a URL/);
+
+  await page.getByLabel('On a server').check();
+  await page.getByLabel('Server URL').fill('ftp://example.com/v1');
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await expect(page.getByTestId('engine-problem')).toContainText(/http/);
+});

@@ -1,0 +1,41 @@
+// Shared steps for end-to-end specs: fixture server origins, errors the page must not raise.
+import { expect, type Page } from '@playwright/test';
+
+export function modelServer(): string {
+  const origin = process.env.TALLY_MODEL_SERVER;
+  if (!origin) throw new Error('TALLY_MODEL_SERVER unset: run through playwright.config.ts');
+  return origin;
+}
+
+export function mockOpenAI(): string {
+  const origin = process.env.TALLY_MOCK_OPENAI;
+  if (!origin) throw new Error('TALLY_MOCK_OPENAI unset: run through playwright.config.ts');
+  return origin;
+}
+
+/** Collects uncaught page errors; assert with `expect(errors).toEqual([])` at the end. */
+export function trackErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
+
+/** Posts to a fixture server's admin endpoint. */
+export async function admin(origin: string, path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${origin}/__admin/${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  expect(response.ok).toBe(true);
+  return response.json();
+}
+
+/** Switches the page to the server engine and connects to the mock OpenAI server. */
+export async function connectMock(page: Page, model = 'mock-math'): Promise<void> {
+  await page.getByLabel('On a server').check();
+  await page.getByLabel('Server URL').fill(`${mockOpenAI()}/v1`);
+  await page.getByLabel('Model name').fill(model);
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await expect(page.getByTestId('engine-ready')).toBeVisible();
+}

@@ -1,0 +1,85 @@
+// Solving through the OpenAI engine against the mock server: streaming, stop, server failures.
+import { expect, test } from '@playwright/test';
+import { admin, connectMock, mockOpenAI, trackErrors } from './helpers';
+
+const question =
+  'Janet’s ducks lay 16 eggs per day. She eats three and bakes with four. She sells the rest for $2 each. How much does she make?';
+const solution =
+  'Janet has 16 - 3 - 4 = 9 eggs left. She makes 9 * 2 = 18 dollars a day. The answer is \\boxed{18}.';
+
+test.beforeEach(async () => {
+  await admin(mockOpenAI(), 'reset', {});
+});
+
+test('streams the answer into the page and shows the final answer', async ({ page }) => {
+  const errors = trackErrors(page);
+  await admin(mockOpenAI(), 'script', {
+    replies: [{ match: 'ducks', outputs: [solution] }],
+    chunkDelayMs: 60,
+  });
+  await page.goto('/');
+  await connectMock(page);
+  await page.getByLabel('Word problem').fill(question);
+  await page.getByRole('button', { name: 'Solve' }).click();
+  const text = page.getByTestId('solution');
+  await expect(text).toContainText('Janet has');
+  await expect(page.getByTestId('final-answer')).toHaveText('…');
+  await expect(text).toHaveText(solution);
+  await expect(page.getByTestId('final-answer')).toHaveText('18');
+  expect(errors).toEqual([]);
+});
+
+test('stop halts the stream within one token', async ({ page }) => {
+  await admin(mockOpenAI(), 'script', {
+    fallback: Array.from({ length: 300 }, (_, i) => `step${i}`).join(' '),
+    chunkDelayMs: 50,
+  });
+  await page.goto('/');
+  await connectMock(page);
+  await page.getByLabel('Word problem').fill('A long one.');
+  await page.getByRole('button', { name: 'Solve' }).click();
+  await expect(page.getByTestId('solution')).toContainText('step5');
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(page.getByTestId('single-result')).toContainText('stopped');
+  const shown = (await page.getByTestId('solution').textContent()) ?? '';
+  await page.waitForTimeout(500);
+  expect(await page.getByTestId('solution').textContent()).toBe(shown);
+  const stats = (await admin(mockOpenAI(), 'stats')) as {
+    aborted: number;
+    chunksBeforeAbort: number[];
+  };
+  expect(stats.aborted).toBe(1);
+  const pieces = shown.split(/(?<=\s)/).length;
+  expect(stats.chunksBeforeAbort[0]).toBeLessThanOrEqual(pieces * 2 + 2);
+});
+
+test('a server that answers 500 gives a clear error', async ({ page }) => {
+  await page.goto('/');
+  await connectMock(page);
+  await admin(mockOpenAI(), 'script', { fail: { status: 500, times: 1 } });
+  await page.getByLabel('Word problem').fill(question);
+  await page.getByRole('button', { name: 'Solve' }).click();
+  await expect(page.getByTestId('solve-error')).toContainText(/server.*500/i);
+});
+
+test('a server that hangs gives a clear error', async ({ page }) => {
+  await page.clock.install();
+  await page.goto('/');
+  await connectMock(page);
+  await admin(mockOpenAI(), 'script', { hang: true });
+  await page.getByLabel('Word problem').fill(question);
+  await page.getByRole('button', { name: 'Solve' }).click();
+  await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
+  await page.clock.runFor(120_000);
+  await expect(page.getByTestId('solve-error')).toContainText(/did not answer|timed out|no reply/i);
+});
+
+test('empty and over-long questions get a clear message', async ({ page }) => {
+  await page.goto('/');
+  await connectMock(page);
+  await page.getByRole('button', { name: 'Solve' }).click();
+  await expect(page.getByTestId('solve-error')).toHaveText('Type a word problem first.');
+  await page.getByLabel('Word problem').fill('x'.repeat(4001));
+  await page.getByRole('button', { name: 'Solve' }).click();
+  await expect(page.getByTestId('solve-error')).toContainText('the limit is 4,000');
+});
