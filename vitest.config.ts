@@ -35,6 +35,29 @@ export default defineConfig({
           },
         },
       },
+      // A real GPU and network only: `npm run test:gpu`.
+      ...(process.env.TALLY_GPU
+        ? [
+            {
+              extends: true,
+              test: {
+                name: 'gpu',
+                include: ['tests/gpu/*.gpu.test.ts'],
+                browser: {
+                  enabled: true,
+                  headless: false,
+                  provider: playwright({
+                    launchOptions: {
+                      executablePath: findChromium(),
+                      args: ['--enable-unsafe-webgpu', '--enable-features=Vulkan'],
+                    },
+                  }),
+                  instances: [{ browser: 'chromium' as const }],
+                },
+              },
+            },
+          ]
+        : []),
     ],
   },
 });

@@ -1,0 +1,16 @@
+// Renders solutions off the main thread: markdown and KaTeX are the page's heaviest code.
+// A render that throws replies with escaped text, so a solution is always shown somehow.
+import { toHtml } from './markup';
+import type { RenderReply, RenderRequest } from './render';
+
+self.onmessage = (event: MessageEvent<RenderRequest>) => {
+  const { id, text } = event.data;
+  let html: string;
+  try {
+    html = toHtml(text);
+  } catch {
+    html = `<pre>${text.replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`)}</pre>`;
+  }
+  const reply: RenderReply = { id, html };
+  self.postMessage(reply);
+};
