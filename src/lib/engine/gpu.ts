@@ -88,7 +88,7 @@ export async function probeGpu(nav: Navigator = navigator): Promise<GpuReport> {
     vendor: info.vendor,
     architecture: info.architecture,
     description: info.description,
-    fallback: ('isFallbackAdapter' in info && info.isFallbackAdapter === true) || isSoftware(info),
+    fallback: info.isFallbackAdapter || isSoftware(info),
     features: [...adapter.features].sort(),
     maxBufferSize: adapter.limits.maxBufferSize,
     maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,

@@ -202,9 +202,7 @@ export class WebLLMEngine implements Engine {
         modelId: [modelId],
       },
     });
-    let aborted = false;
     const onAbort = () => {
-      aborted = true;
       client.call({ kind: 'interruptGenerate', content: null }).catch(() => undefined);
     };
     if (signal?.aborted) onAbort();
@@ -226,7 +224,7 @@ export class WebLLMEngine implements Engine {
         }
         for (const choice of chunk.choices) {
           const delta = choice.delta.content;
-          if (delta && !aborted) {
+          if (delta && !signal?.aborted) {
             text += delta;
             pieces += 1;
             onDelta?.(delta);
@@ -240,7 +238,7 @@ export class WebLLMEngine implements Engine {
           };
         }
       }
-      if (aborted) throw abortError();
+      if (signal?.aborted) throw abortError();
       return {
         text,
         finishReason,
