@@ -15,6 +15,10 @@ export type EngineErrorCode =
   | 'unauthorized'
   | 'server'
   | 'bad-response'
+  /** a downloaded file failed its size or digest check, after fetching it again */
+  | 'integrity'
+  /** the browser's storage failed, or holds data Tally cannot read */
+  | 'storage'
   | 'worker-crashed'
   | 'bad-input'
   | 'unknown';
