@@ -1,0 +1,582 @@
+// Tally's model store: downloads a model into web-llm's IndexedDB cache (parallel, resumable,
+// verified), lists what is on disk, deletes. Fails with EngineError; partial data stays Tally's.
+import { EngineError, abortError, isAbort } from '../engine/errors';
+import { MissingFile, defaultPolicy, fetchFile, type FetchPolicy } from './fetch-file';
+import { matches, parseDigest } from './integrity';
+import {
+  TALLY_MANIFEST,
+  checkModel,
+  parseManifest,
+  parseTensorCache,
+  planFiles,
+  type ManifestEntry,
+} from './plan';
+import { ProgressMeter } from './progress';
+import { checkFits, estimateStorage, storageError } from './quota';
+import {
+  ENTRY_FORMAT,
+  chunkBytes,
+  deleteChunks,
+  deleteEntry,
+  readEntries,
+  readEntry,
+  writeChunk,
+  writeEntry,
+  type Entry,
+  type FileState,
+} from './tally-db';
+import type {
+  DownloadPhase,
+  DownloadProgress,
+  ModelOnDisk,
+  PlannedFile,
+  StoreModel,
+} from './types';
+import {
+  CHAT_CONFIG,
+  TENSOR_CACHE,
+  allUrls,
+  deleteUrls,
+  getFile,
+  modelBase,
+  presentUrls,
+  putFile,
+} from './webllm-layout';
+
+/**
+ * Files fetched at once. Measured with `npm run bench:store` (docs/BENCHMARKS.md): on loopback
+ * 1 stream is CPU-bound, 2 to 4 reach the link; on real links more streams hide latency and
+ * per-connection limits, and 4 is what web-llm's loader uses, so servers already expect it.
+ */
+export const DEFAULT_PARALLELISM = 4;
+
+export interface DownloadOptions {
+  signal?: AbortSignal;
+  /** called at most every `progressMs`, and on every phase change */
+  onProgress?: (progress: DownloadProgress) => void;
+  /** things a person should know that do not stop the download (a reset damaged record) */
+  onNotice?: (message: string) => void;
+  /** files fetched at once */
+  parallelism?: number;
+  policy?: Partial<FetchPolicy>;
+  /** further fetches of a file that fails its size or digest check */
+  integrityRetries?: number;
+  /** ms between progress reports */
+  progressMs?: number;
+}
+
+function stopIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw abortError();
+}
+
+const isTensorCache = (f: PlannedFile) => f.name === TENSOR_CACHE && f.kind === 'json';
+
+/** A file's digest, checked; undefined when none is known. */
+async function checkFile(file: PlannedFile, data: ArrayBuffer): Promise<string | undefined> {
+  if (file.size !== undefined && data.byteLength !== file.size) {
+    return `is ${data.byteLength} bytes, not ${file.size}`;
+  }
+  if (file.digest === undefined) return undefined;
+  const digest = parseDigest(file.digest, file.name);
+  if (!(await matches(data, digest))) return `does not match its ${digest.algorithm} digest`;
+  return undefined;
+}
+
+/** Reads which of an entry's files are in web-llm's databases. */
+async function presence(files: PlannedFile[]): Promise<Set<string>> {
+  const byDb = new Map<PlannedFile['db'], string[]>();
+  for (const f of files) byDb.set(f.db, [...(byDb.get(f.db) ?? []), f.url]);
+  const present = new Set<string>();
+  for (const [db, urls] of byDb) for (const url of await presentUrls(db, urls)) present.add(url);
+  return present;
+}
+
+/** Throttled, monotonic progress for one download. */
+class Reporter {
+  readonly #meter = new ProgressMeter();
+  readonly #id: string;
+  readonly #onProgress: ((p: DownloadProgress) => void) | undefined;
+  readonly #everyMs: number;
+  #last = -Infinity;
+  #phase: DownloadPhase = 'planning';
+  files: FileState[] = [];
+  /** bytes received of files not yet done */
+  inFlight = 0;
+
+  constructor(id: string, options: DownloadOptions) {
+    this.#id = id;
+    this.#onProgress = options.onProgress;
+    this.#everyMs = options.progressMs ?? 250;
+  }
+
+  phase(phase: DownloadPhase): void {
+    this.#phase = phase;
+    this.emit(true);
+  }
+
+  bytes(delta: number): void {
+    this.inFlight += delta;
+    this.emit(false);
+  }
+
+  emit(force: boolean): void {
+    if (!this.#onProgress) return;
+    const now = performance.now();
+    if (!force && now - this.#last < this.#everyMs) return;
+    this.#last = now;
+    let done = 0;
+    let total = 0;
+    let filesDone = 0;
+    for (const f of this.files) {
+      total += f.size ?? 0;
+      if (f.done) {
+        done += f.size ?? 0;
+        filesDone += 1;
+      }
+    }
+    const actual = done + this.inFlight;
+    total = Math.max(total, actual);
+    const reading = this.#meter.update(actual, total, now);
+    this.#onProgress({
+      id: this.#id,
+      phase: this.#phase,
+      bytesDone: reading.bytesDone,
+      bytesTotal: total,
+      bytesPerSecond: reading.bytesPerSecond,
+      ...(reading.etaSeconds === undefined ? {} : { etaSeconds: reading.etaSeconds }),
+      filesDone,
+      filesTotal: this.files.length,
+    });
+  }
+}
+
+/** Reads the saved entry of `model`; resets it (with a notice) when damaged or for other URLs. */
+async function loadEntry(
+  model: StoreModel,
+  base: string,
+  notice: (message: string) => void,
+): Promise<Entry | undefined> {
+  let found;
+  try {
+    found = await readEntry(model.id);
+  } catch (error) {
+    throw storageError(error);
+  }
+  if (!found) return undefined;
+  if (!found.ok) {
+    notice(`${capital(found.problem)}: its download starts over. Other models are untouched.`);
+    await deleteEntry(model.id);
+    await sweepChunks();
+    return undefined;
+  }
+  const entry = found.entry;
+  if (entry.base !== base || entry.model.model_lib !== model.model_lib) {
+    notice(`${model.id} now comes from another URL: the earlier copy was removed.`);
+    await removeEntryData(entry);
+    return undefined;
+  }
+  entry.model = model;
+  for (const f of entry.files) {
+    const digest = f.name === 'lib' ? model.digests?.lib : model.digests?.[f.name];
+    if (digest !== undefined) f.digest = digest;
+  }
+  return entry;
+}
+
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** Bytes of the small files that define a model, fetched (or read from web-llm's cache). */
+interface Planned {
+  files: FileState[];
+  /** bytes in hand of files not yet saved anywhere: mlc-chat-config.json, tensor-cache.json */
+  held: Map<string, ArrayBuffer>;
+}
+
+async function plan(
+  model: StoreModel,
+  base: string,
+  signal: AbortSignal,
+  policy: FetchPolicy,
+): Promise<Planned> {
+  const meta = (name: string, db: PlannedFile['db']): PlannedFile => ({
+    name,
+    url: new URL(name, base).href,
+    db,
+    kind: 'arraybuffer',
+    shard: false,
+  });
+  const get = async (file: PlannedFile) =>
+    (await fetchFile(file, { signal, policy, persist: false, onBytes: () => undefined })).data;
+  const verified = async (file: PlannedFile, data: ArrayBuffer) => {
+    const digest = model.digests?.[file.name];
+    const problem = digest === undefined ? undefined : await checkFile({ ...file, digest }, data);
+    if (problem) throw new EngineError('integrity', `${file.name} from ${file.url} ${problem}.`);
+    return data;
+  };
+
+  let manifest = new Map<string, ManifestEntry>();
+  const manifestFile = meta(TALLY_MANIFEST, 'webllm/model');
+  try {
+    manifest = parseManifest(await get(manifestFile), manifestFile.url);
+  } catch (error) {
+    if (!(error instanceof MissingFile)) throw error; // optional: only its absence is fine
+  }
+
+  const configFile = meta(CHAT_CONFIG, 'webllm/config');
+  const cachedConfig = await getFile('webllm/config', configFile.url);
+  const config = await verified(
+    configFile,
+    cachedConfig instanceof ArrayBuffer ? cachedConfig : await get(configFile),
+  );
+
+  const tensorFile: PlannedFile = { ...meta(TENSOR_CACHE, 'webllm/model'), kind: 'json' };
+  let tensorBytes: ArrayBuffer | undefined;
+  let tensorCache: unknown = await getFile('webllm/model', tensorFile.url);
+  try {
+    if (tensorCache !== undefined) parseTensorCache(tensorCache, tensorFile.url);
+  } catch {
+    tensorCache = undefined; // web-llm's copy is unreadable: fetch a fresh one
+  }
+  if (tensorCache === undefined) {
+    tensorBytes = await verified(tensorFile, await get(tensorFile));
+    try {
+      tensorCache = JSON.parse(new TextDecoder().decode(tensorBytes)) as unknown;
+    } catch {
+      throw new EngineError('bad-response', `${tensorFile.url} is not valid JSON.`);
+    }
+  } else {
+    tensorBytes = new TextEncoder().encode(JSON.stringify(tensorCache)).buffer;
+  }
+
+  const files = planFiles(model, config, tensorCache, manifest).map((f) => ({
+    ...f,
+    ...(isTensorCache(f) ? { size: tensorBytes.byteLength } : {}),
+    done: false,
+  }));
+  const held = new Map<string, ArrayBuffer>();
+  if (!(cachedConfig instanceof ArrayBuffer)) held.set(configFile.url, config);
+  held.set(tensorFile.url, tensorBytes);
+  return { files, held };
+}
+
+/**
+ * Downloads `model` into web-llm's cache, resuming whatever an earlier try left. Resolves when
+ * web-llm's `hasModelInCache` would answer true. Rejects with EngineError: 'aborted' (progress
+ * kept), 'quota' (before starting when it cannot fit; or when storage fills up), 'network',
+ * 'server', 'integrity', 'bad-response', 'unauthorized', 'storage', 'bad-input'.
+ */
+export async function downloadModel(
+  model: StoreModel,
+  options: DownloadOptions = {},
+): Promise<void> {
+  const signal = options.signal ?? new AbortController().signal;
+  const policy: FetchPolicy = { ...defaultPolicy, ...options.policy };
+  const parallelism = Math.max(1, Math.floor(options.parallelism ?? DEFAULT_PARALLELISM));
+  const retries = Math.max(0, options.integrityRetries ?? 2);
+  const notice = options.onNotice ?? (() => undefined);
+  const base = checkModel(model);
+  const report = new Reporter(model.id, options);
+  report.phase('planning');
+
+  let entry = await loadEntry(model, base, notice);
+  let held = new Map<string, ArrayBuffer>();
+  if (!entry || entry.files.length === 0) {
+    const planned = await plan(model, base, signal, policy);
+    held = planned.held;
+    entry = {
+      format: ENTRY_FORMAT,
+      id: model.id,
+      model,
+      base,
+      files: planned.files,
+      status: 'partial',
+      updatedAt: 0,
+    };
+  }
+  const files = entry.files;
+  report.files = files;
+
+  // What web-llm already has counts as done; what it lost is fetched again.
+  const present = await presence(files);
+  for (const f of files) if (!isTensorCache(f)) f.done = present.has(f.url);
+  const tensorFile = files.find(isTensorCache);
+  if (!tensorFile)
+    throw new EngineError('storage', `The saved file list of ${model.id} is damaged.`);
+  tensorFile.done = present.has(tensorFile.url) && files.every((f) => f === tensorFile || f.done);
+  if (tensorFile.done) {
+    entry.status = 'complete';
+    delete entry.hold;
+    await writeEntry(entry).catch((e: unknown) => {
+      throw storageError(e);
+    });
+    report.phase('complete');
+    return;
+  }
+
+  // Will the rest fit? Partial ranges already stored count as stored.
+  const stored = await chunkBytes();
+  const pending = files.filter((f) => !f.done);
+  const needed = pending.reduce(
+    (sum, f) => sum + Math.max(0, (f.size ?? 0) - (stored.get(f.url) ?? 0)),
+    0,
+  );
+  const largest = Math.max(0, ...pending.map((f) => f.size ?? 0));
+  const headroom = Math.min(parallelism, pending.length) * largest + 16 * 1024 * 1024;
+  checkFits(model.id, needed, headroom, await estimateStorage());
+  stopIfAborted(signal);
+
+  entry.status = 'partial';
+  delete entry.hold;
+  const saved = entry;
+  let saving: Promise<void> = Promise.resolve();
+  const save = () => {
+    saving = saving.then(() => writeEntry(saved));
+    return saving.catch((error: unknown) => {
+      throw storageError(error);
+    });
+  };
+  await save();
+  // Small files planning fetched: the config goes to web-llm now, tensor-cache.json is staged.
+  try {
+    for (const f of files) {
+      const data = held.get(f.url);
+      if (!data || f.done) continue;
+      if (isTensorCache(f)) await writeChunk({ url: f.url, start: 0, end: data.byteLength, data });
+      else {
+        await putFile(f, data);
+        f.done = true;
+      }
+    }
+  } catch (error) {
+    throw storageError(error);
+  }
+  await save();
+  report.phase('downloading');
+
+  const one = async (file: FileState, inner: AbortSignal) => {
+    for (let round = 0; ; round++) {
+      let got = 0;
+      const { data } = await fetchFile(file, {
+        signal: inner,
+        policy,
+        persist: true,
+        onBytes: (n) => {
+          got += n;
+          report.bytes(n);
+        },
+      });
+      const problem = await checkFile(file, data);
+      if (!problem) {
+        if (isTensorCache(file)) return data; // committed last, by the caller
+        try {
+          await putFile(file, data);
+        } catch (error) {
+          throw storageError(error);
+        }
+        file.size = data.byteLength;
+        file.done = true;
+        report.bytes(-got);
+        await save();
+        await deleteChunks([file.url]).catch(() => undefined);
+        report.emit(false);
+        return data;
+      }
+      await deleteChunks([file.url]).catch(() => undefined);
+      report.bytes(-got);
+      if (round >= retries) {
+        throw new EngineError(
+          'integrity',
+          `${file.name} ${problem}, ${round + 1} times in a row: the copy on the server may be ` +
+            `damaged (${file.url}). Nothing of it was kept.`,
+        );
+      }
+      notice(`${file.name} ${problem}: fetching it again.`);
+    }
+  };
+
+  // The pool: small files first, then shards in order; the first failure stops the others.
+  const queue = files.filter((f) => !f.done && !isTensorCache(f));
+  queue.sort((a, b) => Number(a.shard) - Number(b.shard));
+  const stop = new AbortController();
+  const inner = AbortSignal.any([signal, stop.signal]);
+  const failed: { error?: Error } = {};
+  const worker = async () => {
+    for (let file = queue.shift(); file && !inner.aborted; file = queue.shift()) {
+      try {
+        await one(file, inner);
+      } catch (error) {
+        const e = error instanceof Error ? error : new EngineError('unknown', String(error));
+        if (failed.error === undefined || (isAbort(failed.error) && !isAbort(e))) failed.error = e;
+        stop.abort();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallelism, queue.length) }, worker));
+  stopIfAborted(signal);
+  if (failed.error) throw failed.error;
+
+  // Last, the index: once it is in, web-llm sees the whole model.
+  report.phase('committing');
+  let tensorBytes = held.get(tensorFile.url);
+  if (!tensorBytes) {
+    // Staged in an earlier session; if that copy is gone, fetch it again, whatever its size.
+    if ((await chunkBytes()).get(tensorFile.url) !== tensorFile.size) delete tensorFile.size;
+    tensorBytes = await one(tensorFile, signal);
+  }
+  const tensorCache = JSON.parse(new TextDecoder().decode(tensorBytes)) as unknown;
+  const shards = parseTensorCache(tensorCache, tensorFile.url);
+  const planned = files.filter((f) => f.shard).map((f) => `${f.name}:${String(f.size)}`);
+  if (shards.map((s) => `${s.dataPath}:${s.nbytes}`).join('/') !== planned.join('/')) {
+    throw new EngineError(
+      'bad-response',
+      `The weight index of ${model.id} changed on the server during the download. Delete the model and download it again.`,
+    );
+  }
+  try {
+    await putFile(tensorFile, tensorCache as object);
+  } catch (error) {
+    throw storageError(error);
+  }
+  tensorFile.done = true;
+  entry.status = 'complete';
+  await save();
+  await deleteChunks([tensorFile.url]).catch(() => undefined);
+  report.phase('complete');
+}
+
+/** Deletes chunks whose file no saved entry lists (left by a reset or damaged record). */
+async function sweepChunks(): Promise<void> {
+  const listed = new Set<string>();
+  for (const { parsed } of await readEntries()) {
+    if (parsed.ok) for (const f of parsed.entry.files) listed.add(f.url);
+  }
+  const orphans = [...(await chunkBytes()).keys()].filter((url) => !listed.has(url));
+  await deleteChunks(orphans);
+}
+
+/** web-llm's keys under a folder, in one database. */
+async function keysUnder(db: PlannedFile['db'], base: string): Promise<string[]> {
+  return (await allUrls(db)).filter((url) => url.startsWith(base));
+}
+
+/** Deletes a model's files from web-llm's databases (index first) and its partial data. */
+async function removeEntryData(entry: Entry): Promise<void> {
+  const others = (await readEntries()).flatMap(({ parsed }) =>
+    parsed.ok && parsed.entry.id !== entry.id ? [parsed.entry] : [],
+  );
+  await removeFolder(entry.base);
+  for (const f of entry.files) {
+    if (f.db !== 'webllm/wasm') continue;
+    if (others.some((o) => o.model.model_lib === f.url)) continue; // another model's library too
+    await deleteUrls('webllm/wasm', [f.url]);
+  }
+  await deleteChunks(entry.files.map((f) => f.url));
+  await deleteEntry(entry.id);
+}
+
+/** Deletes everything web-llm keeps under a model folder, tensor-cache.json first. */
+async function removeFolder(base: string): Promise<void> {
+  await deleteUrls('webllm/model', [new URL(TENSOR_CACHE, base).href]);
+  await deleteUrls('webllm/model', await keysUnder('webllm/model', base));
+  await deleteUrls('webllm/config', await keysUnder('webllm/config', base));
+}
+
+/**
+ * Deletes a model by its key from `listModels` (a model id, or a folder URL for models web-llm
+ * fetched itself), and any partial data. Run it while holding the model's download lock.
+ */
+export async function removeModel(key: string): Promise<void> {
+  try {
+    const found = await readEntry(key);
+    if (found?.ok) {
+      await removeEntryData(found.entry);
+    } else if (found) {
+      await deleteEntry(key);
+    } else if (/^https?:\/\//.test(key)) {
+      await removeFolder(modelBase(key));
+    }
+    await sweepChunks();
+  } catch (error) {
+    throw storageError(error);
+  }
+}
+
+/** Every model in this browser's storage: Tally's downloads, and folders web-llm fetched itself. */
+export async function listModels(): Promise<ModelOnDisk[]> {
+  let entries;
+  let chunks;
+  try {
+    [entries, chunks] = await Promise.all([readEntries(), chunkBytes()]);
+  } catch (error) {
+    throw storageError(error);
+  }
+  const out: ModelOnDisk[] = [];
+  const bases = new Set<string>();
+  for (const { parsed, key } of entries) {
+    if (!parsed.ok) {
+      out.push({
+        key: parsed.id ?? (typeof key === 'string' ? key : JSON.stringify(key)),
+        base: '',
+        bytes: 0,
+        status: 'damaged',
+        foreign: false,
+        problem: `${capital(parsed.problem)}. Delete it to start that download over.`,
+      });
+      continue;
+    }
+    const e = parsed.entry;
+    bases.add(e.base);
+    const present = await presence(e.files);
+    let bytes = 0;
+    let total = 0;
+    for (const f of e.files) {
+      total += f.size ?? 0;
+      bytes += present.has(f.url) ? (f.size ?? 0) : (chunks.get(f.url) ?? 0);
+    }
+    const complete = e.status === 'complete' && e.files.every((f) => present.has(f.url));
+    out.push({
+      key: e.id,
+      model: e.model,
+      base: e.base,
+      bytes,
+      ...(total > 0 ? { bytesTotal: total } : {}),
+      status: complete ? 'complete' : 'partial',
+      ...(e.hold ? { hold: e.hold } : {}),
+      foreign: false,
+    });
+  }
+  const suffix = `/${TENSOR_CACHE}`;
+  for (const url of await allUrls('webllm/model')) {
+    if (!url.endsWith(suffix)) continue;
+    const base = url.slice(0, -TENSOR_CACHE.length);
+    if (bases.has(base)) continue;
+    try {
+      const shards = parseTensorCache(await getFile('webllm/model', url), url);
+      const urls = shards.map((s) => new URL(s.dataPath, base).href);
+      const present = await presentUrls('webllm/model', urls);
+      const total = shards.reduce((sum, s) => sum + s.nbytes, 0);
+      const bytes = shards.reduce(
+        (sum, s, i) => sum + (present.has(urls[i] ?? '') ? s.nbytes : 0),
+        0,
+      );
+      out.push({
+        key: base,
+        base,
+        bytes,
+        bytesTotal: total,
+        status: present.size === urls.length ? 'complete' : 'partial',
+        foreign: true,
+      });
+    } catch {
+      out.push({
+        key: base,
+        base,
+        bytes: 0,
+        status: 'damaged',
+        foreign: true,
+        problem: `web-llm's index of ${base} is unreadable. Delete it to free its space.`,
+      });
+    }
+  }
+  return out;
+}
