@@ -1,0 +1,142 @@
+// Pulls the final numeric answer out of a free-form solution, as the canonical text voting compares.
+// Returns null when the text states no number; a wrong pick is possible, an exception is not.
+import { unlatex } from './latex';
+import { findNumbers, type NumberMatch } from './numbers';
+import { canonical } from './rational';
+
+/** Where an extracted answer came from, strongest first. */
+export type AnswerSource = 'boxed' | 'marker' | 'last-number';
+
+/** An extracted answer with its provenance. */
+export interface Extracted {
+  /** canonical answer text: "18", "-10", "0.5", "1/3" (see `canonical` in rational.ts) */
+  answer: string;
+  /** `\boxed{}`; an explicit marker ("The answer is", "####", "Answer:", "A:", JSON); or the last number */
+  source: AnswerSource;
+}
+
+interface Candidate {
+  source: Exclude<AnswerSource, 'last-number'>;
+  start: number;
+  span: string;
+  /** the number must open the span (only symbols before it), as in "Answer: 18" */
+  strict: boolean;
+}
+
+/** GSM8K calculator annotations `<<16-3-4=9>>`, blanked to spaces so offsets stay put. */
+export function blankAnnotations(text: string): string {
+  return text.replace(/<<[^<>]*>>/g, (m) => ' '.repeat(m.length));
+}
+
+/** The content of each `\boxed{...}` / `\fbox{...}`, nested braces included. */
+function boxedCandidates(text: string): Candidate[] {
+  const found: Candidate[] = [];
+  for (const match of text.matchAll(/\\(?:boxed|fbox)\s*\{/g)) {
+    const open = match.index + match[0].length;
+    let depth = 1;
+    let i = open;
+    for (; i < text.length && depth > 0; i += 1) {
+      if (text[i] === '{') depth += 1;
+      else if (text[i] === '}') depth -= 1;
+    }
+    if (depth === 0) {
+      found.push({
+        source: 'boxed',
+        start: match.index,
+        span: text.slice(open, i - 1),
+        strict: false,
+      });
+    }
+  }
+  return found;
+}
+
+const markers: { pattern: RegExp; strict: boolean }[] = [
+  { pattern: /####/g, strict: true },
+  { pattern: /\banswer\s+(?:is|was|would be|will be)\b/gi, strict: false },
+  { pattern: /\banswer\s*(?:\*\*\s*)?[:=]/gi, strict: true },
+  { pattern: /(?:^|\n)[ \t*]*a\s*:/gi, strict: true },
+  { pattern: /"answer"\s*:/gi, strict: false },
+];
+
+function markerCandidates(text: string): Candidate[] {
+  const found: Candidate[] = [];
+  for (const { pattern, strict } of markers) {
+    for (const match of text.matchAll(pattern)) {
+      const from = match.index + match[0].length;
+      const lineEnd = text.indexOf('\n', from);
+      const span = text.slice(from, lineEnd < 0 ? text.length : lineEnd);
+      found.push({ source: 'marker', start: match.index, span, strict });
+    }
+  }
+  return found;
+}
+
+/** The statement's own number: after its last "=" or "≈", first in its first sentence. */
+function spanNumber(span: string, strict: boolean): NumberMatch | null {
+  const sentence = unlatex(span).split(/[.!?;](?:\s|$)|\n/)[0] ?? '';
+  const tail = sentence.split(/[=≈]/).pop() ?? '';
+  const first = findNumbers(tail)[0];
+  if (!first) return null;
+  if (strict && /[a-z]/i.test(tail.slice(0, first.start))) return null;
+  return first;
+}
+
+function countable(n: NumberMatch): boolean {
+  return !(n.words && n.value.num === 1n && n.value.den === 1n);
+}
+
+/**
+ * With no explicit statement: the last line that has a number; in it, the result of its last
+ * "=" ("So she is 5+3=8 in 3 years" gives 8), else its last number. A lone "one" is not counted
+ * (usually a pronoun: "each one").
+ */
+function lastNumber(text: string): NumberMatch | null {
+  const lines = unlatex(text).split('\n');
+  for (let i = lines.length - 1; i >= 0; i -= 1) {
+    const line = lines[i] ?? '';
+    const numbers = findNumbers(line).filter(countable);
+    const last = numbers[numbers.length - 1];
+    if (!last) continue;
+    const equals = Math.max(line.lastIndexOf('='), line.lastIndexOf('≈'));
+    return numbers.find((n) => n.start > equals && equals >= 0) ?? last;
+  }
+  return null;
+}
+
+function extractFrom(text: string): Extracted | null {
+  const candidates = [...boxedCandidates(text), ...markerCandidates(text)].sort(
+    (a, b) => b.start - a.start,
+  );
+  for (const candidate of candidates) {
+    const number = spanNumber(candidate.span, candidate.strict);
+    if (number) {
+      return { answer: canonical(number.value), source: candidate.source };
+    }
+  }
+  const last = lastNumber(text);
+  return last ? { answer: canonical(last.value), source: 'last-number' } : null;
+}
+
+/** Characters mapped one-to-one so offsets survive: Unicode minus, no-break and thin spaces. */
+function tidy(text: string): string {
+  return text.replace(/[\u2212]/g, '-').replace(/[\u00a0\u2009\u202f]/g, ' ');
+}
+
+/**
+ * The final answer of a solution with where it came from, or null when it states none.
+ * The last explicit statement wins (`\boxed{}`, "The answer is", "####", "Answer:", "A:", JSON
+ * `"answer"`), so "The answer is 5. Wait... so the answer is 6." gives 6; without one, the last
+ * number. After a reasoning model's `</think>`, only the text after it is read when it has a number.
+ */
+export function extractDetail(text: string): Extracted | null {
+  const clean = blankAnnotations(tidy(text));
+  const think = clean.lastIndexOf('</think>');
+  const after = think < 0 ? null : extractFrom(clean.slice(think + '</think>'.length));
+  return after ?? extractFrom(clean);
+}
+
+/** The canonical final answer of a free-form solution ("18", "0.5", "1/3"), or null. */
+export function extractAnswer(text: string): string | null {
+  return extractDetail(text)?.answer ?? null;
+}
