@@ -1,0 +1,29 @@
+// The solver's public API: prompt, extract, compare, vote, stop, check, solve. Pure TypeScript.
+// Nothing here touches the DOM, IndexedDB or a worker, so it runs in the page, a worker and Node.
+export { promptFor, boxedDirective, type PromptFamily } from './prompt';
+export { extractAnswer, extractDetail, type AnswerSource, type Extracted } from './extract';
+export { answersEqual, normalizeAnswer, parseAnswer, relativeTolerance } from './equal';
+export { tally, histogram, type Bucket, type Vote } from './vote';
+export { shouldStop, stopRuleProblem, ruleName, defaultStopRule, type StopRule } from './stop';
+export { leadProbability, betaCdf } from './beta';
+export {
+  checkSolution,
+  arithmeticWeight,
+  checkedWeight,
+  wrongWeight,
+  type CheckResult,
+  type Step,
+} from './check';
+export {
+  solveSingle,
+  solveEnsemble,
+  defaultSampling,
+  maxSamples,
+  type SampleResult,
+  type SolveOptions,
+  type SingleOptions,
+  type EnsembleOptions,
+  type EnsembleResult,
+  type StopReason,
+} from './solve';
+export { questionProblem, maxQuestionLength } from './question';

@@ -1,0 +1,270 @@
+// Runs the model on a problem: one greedy answer, or k sampled answers with a vote that stops early.
+// Bad options reject with EngineError 'bad-input'; an engine failure rejects the whole ensemble.
+import type { Completion, Engine, Usage } from '../engine/engine';
+import { EngineError } from '../engine/errors';
+import { arithmeticWeight, checkSolution, type CheckResult } from './check';
+import { extractDetail, type AnswerSource } from './extract';
+import { promptFor, type PromptFamily } from './prompt';
+import { defaultStopRule, shouldStop, stopRuleProblem, type StopRule } from './stop';
+import { tally, type Vote } from './vote';
+
+/** One finished completion and what Tally read from it. */
+export interface SampleResult {
+  /** which sample this is, 0-based, in the order samples were started */
+  index: number;
+  /** the full solution text */
+  text: string;
+  /** canonical final answer ("18", "0.5", "1/3"), or null when the sample states none */
+  answer: string | null;
+  /** where `answer` came from; null with it */
+  source: AnswerSource | null;
+  /** 'length' when max_tokens cut the solution short */
+  finishReason: Completion['finishReason'];
+  /** tokens and milliseconds this sample took, as the engine reported them */
+  usage: Usage;
+  /** the solution's arithmetic, recomputed */
+  check: CheckResult;
+  /** the sample's weight in the vote: 1, or `arithmeticWeight(check)` when weighting */
+  weight: number;
+}
+
+export interface SolveOptions {
+  family: PromptFamily;
+  /** tokens each completion may generate at most (default 1024) */
+  maxTokens?: number;
+  /** aborting stops generation (see solveSingle and solveEnsemble for what comes back) */
+  signal?: AbortSignal;
+  /** a seed where the engine supports one; ensemble sample i uses seed + i */
+  seed?: number;
+}
+
+export interface SingleOptions extends SolveOptions {
+  /** each piece of text as it streams in */
+  onDelta?: (delta: string) => void;
+}
+
+/** Sampling for an ensemble: Wang et al. (2022) sample at temperature 0.5 to 0.7. */
+export const defaultSampling = { temperature: 0.7, top_p: 0.95 } as const;
+
+/** The largest ensemble Tally runs. */
+export const maxSamples = 40;
+
+export interface EnsembleOptions extends SolveOptions {
+  /** samples at most, 1..40 */
+  k: number;
+  /** sampling temperature, 0..2 (default 0.7) */
+  temperature?: number;
+  /** nucleus mass, 0 (exclusive)..1 (default 0.95) */
+  top_p?: number;
+  /** when to stop before k (default `defaultStopRule`) */
+  stop?: StopRule;
+  /** weigh each vote by `arithmeticWeight` (solutions whose arithmetic checks out count more) */
+  weighByArithmetic?: boolean;
+  /** sample i started */
+  onSampleStart?: (i: number) => void;
+  /** sample i streamed a piece of text */
+  onDelta?: (i: number, delta: string) => void;
+  /** sample i finished; it is counted in the next onVote */
+  onSample?: (i: number, result: SampleResult) => void;
+  /** the vote after each finished sample */
+  onVote?: (vote: Vote) => void;
+}
+
+/** Why an ensemble stopped. */
+export type StopReason = 'settled' | 'k' | 'aborted';
+
+export interface EnsembleResult {
+  /** finished samples, in the order they finished (the order the vote counted them) */
+  samples: SampleResult[];
+  /** the vote over `samples`; bucket `members` index into `samples` */
+  vote: Vote;
+  /** the winning answer, or null when no sample gave one */
+  answer: string | null;
+  /** the winner's share of valid votes, 0..1 */
+  agreement: number;
+  /** samples finished and counted */
+  samplesUsed: number;
+  /** k - samplesUsed: samples not needed (or not run, after an abort) */
+  samplesSaved: number;
+  /** samples in flight when the vote settled, stopped and not counted (their tokens are spent) */
+  cancelled: number;
+  /** 'settled': the stop rule fired; 'k': all k ran; 'aborted': the caller's signal fired */
+  stopReason: StopReason;
+  /** summed over counted samples */
+  promptTokens: number;
+  /** summed over counted samples */
+  completionTokens: number;
+  /** wall time of the whole ensemble, milliseconds */
+  ms: number;
+}
+
+function badInput(message: string): EngineError {
+  return new EngineError('bad-input', message);
+}
+
+function toResult(index: number, completion: Completion, weigh: boolean): SampleResult {
+  const found = extractDetail(completion.text);
+  // a cut-off solution's last number is a mid-computation value, not an answer
+  const usable = found && !(completion.finishReason === 'length' && found.source === 'last-number');
+  const check = checkSolution(completion.text);
+  return {
+    index,
+    text: completion.text,
+    answer: usable ? found.answer : null,
+    source: usable ? found.source : null,
+    finishReason: completion.finishReason,
+    usage: completion.usage,
+    check,
+    weight: weigh ? arithmeticWeight(check) : 1,
+  };
+}
+
+/**
+ * One greedy completion (temperature 0) and its answer. Aborting rejects with EngineError
+ * 'aborted', as the engine does; what streamed before has reached onDelta.
+ */
+export async function solveSingle(
+  engine: Engine,
+  question: string,
+  options: SingleOptions,
+): Promise<SampleResult> {
+  const completion = await engine.complete(promptFor(options.family, question), {
+    temperature: 0,
+    top_p: 1,
+    max_tokens: options.maxTokens ?? 1024,
+    seed: options.seed,
+    signal: options.signal,
+    onDelta: options.onDelta,
+  });
+  return toResult(0, completion, false);
+}
+
+function validate(options: EnsembleOptions): string | undefined {
+  const { k, temperature = defaultSampling.temperature, top_p = defaultSampling.top_p } = options;
+  if (!Number.isInteger(k) || k < 1 || k > maxSamples) {
+    return `The number of samples must be a whole number from 1 to ${maxSamples}, not ${k}.`;
+  }
+  if (!(temperature >= 0 && temperature <= 2)) {
+    return `The temperature must be from 0 to 2, not ${temperature}.`;
+  }
+  if (!(top_p > 0 && top_p <= 1)) return `top_p must be above 0 and at most 1, not ${top_p}.`;
+  if (
+    options.maxTokens !== undefined &&
+    !(Number.isInteger(options.maxTokens) && options.maxTokens > 0)
+  ) {
+    return `maxTokens must be a positive whole number, not ${options.maxTokens}.`;
+  }
+  return options.stop ? stopRuleProblem(options.stop) : undefined;
+}
+
+/** How many completions run at once: the engine's concurrency, at least 1, at most k. */
+function lanes(engine: Engine, k: number): number {
+  const c = Math.floor(engine.concurrency);
+  return Number.isFinite(c) && c >= 1 ? Math.min(c, k) : 1;
+}
+
+/**
+ * Up to k sampled solutions and a majority vote over their answers, stopping as soon as the
+ * stop rule says the vote is settled; in-flight samples past that point are aborted. Samples
+ * run one at a time when engine.concurrency is 1, else up to engine.concurrency at once.
+ *
+ * Aborting `signal` does not reject: it resolves with the samples that finished (stopReason
+ * 'aborted'), so a person who stops a long ensemble keeps its vote so far. Any other engine
+ * failure aborts the other samples and rejects with that failure.
+ */
+export async function solveEnsemble(
+  engine: Engine,
+  question: string,
+  options: EnsembleOptions,
+): Promise<EnsembleResult> {
+  const problem = validate(options);
+  if (problem) throw badInput(problem);
+  const { k, signal } = options;
+  const rule = options.stop ?? defaultStopRule;
+  const messages = promptFor(options.family, question);
+  const started = performance.now();
+  const samples: SampleResult[] = [];
+  const inflight = new Map<number, AbortController>();
+  let vote = tally([]);
+  // mutated by the lanes below; an object so TypeScript does not narrow it to its start values
+  const progress = { next: 0, settled: false, cancelled: 0 };
+  /** the first engine failure (any later ones come from aborting the rest) */
+  const failures: unknown[] = [];
+
+  const abortAll = (): void => {
+    for (const controller of inflight.values()) controller.abort();
+  };
+  const halted = (): boolean => progress.settled || failures.length > 0 || signal?.aborted === true;
+
+  const finish = (i: number, completion: Completion): void => {
+    const result = toResult(i, completion, options.weighByArithmetic === true);
+    samples.push(result);
+    options.onSample?.(i, result);
+    vote = tally(
+      samples.map((s) => s.answer),
+      samples.map((s) => s.weight),
+    );
+    options.onVote?.(vote);
+    if (samples.length < k && shouldStop(rule, vote)) {
+      progress.settled = true;
+      abortAll();
+    }
+  };
+
+  const run = async (i: number): Promise<void> => {
+    const controller = new AbortController();
+    inflight.set(i, controller);
+    try {
+      options.onSampleStart?.(i);
+      const completion = await engine.complete(messages, {
+        temperature: options.temperature ?? defaultSampling.temperature,
+        top_p: options.top_p ?? defaultSampling.top_p,
+        max_tokens: options.maxTokens ?? 1024,
+        seed: options.seed === undefined ? undefined : options.seed + i,
+        signal: controller.signal,
+        onDelta: (delta) => options.onDelta?.(i, delta),
+      });
+      // finished in the same instant the vote settled: past the stop point, not counted
+      if (progress.settled) progress.cancelled += 1;
+      else if (failures.length === 0) finish(i, completion);
+    } catch (error) {
+      // once the vote settled or the caller stopped, in-flight samples end however they end
+      if (progress.settled) progress.cancelled += 1;
+      else if (!signal?.aborted && failures.length === 0) {
+        failures.push(error);
+        abortAll();
+      }
+    } finally {
+      inflight.delete(i);
+    }
+  };
+
+  const lane = async (): Promise<void> => {
+    while (!halted() && progress.next < k) {
+      const i = progress.next;
+      progress.next += 1;
+      await run(i);
+    }
+  };
+
+  signal?.addEventListener('abort', abortAll);
+  try {
+    await Promise.all(Array.from({ length: lanes(engine, k) }, lane));
+  } finally {
+    signal?.removeEventListener('abort', abortAll);
+  }
+  if (failures.length > 0) throw failures[0];
+  return {
+    samples,
+    vote,
+    answer: vote.winner,
+    agreement: vote.agreement,
+    samplesUsed: samples.length,
+    samplesSaved: k - samples.length,
+    cancelled: progress.cancelled,
+    stopReason: progress.settled ? 'settled' : signal?.aborted ? 'aborted' : 'k',
+    promptTokens: samples.reduce((n, s) => n + s.usage.promptTokens, 0),
+    completionTokens: samples.reduce((n, s) => n + s.usage.completionTokens, 0),
+    ms: performance.now() - started,
+  };
+}
