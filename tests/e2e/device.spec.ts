@@ -19,7 +19,7 @@ test('the device panel shows the SwiftShader adapter without shader-f16', async 
 test('the default model resolves to its q4f32_1 build', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByTestId('adapter')).toBeVisible();
-  const model = page.getByLabel('Model', { exact: true });
+  const model = page.getByRole('combobox', { name: 'Model', exact: true });
   await expect(model.locator('option:checked')).toHaveText(/Qwen2-Math-7B-Instruct · q4f32_1/);
   await expect(model.locator('option', { hasText: 'WizardMath' })).toHaveText(/needs shader-f16/);
 });
@@ -32,7 +32,7 @@ test('loading the fixture model reaches web-llm’s library step and says so', a
   })) as FixtureModel;
   await page.goto('/');
   await expect(page.getByTestId('adapter')).toBeVisible();
-  await page.getByLabel('Model', { exact: true }).selectOption('custom');
+  await page.getByRole('combobox', { name: 'Model', exact: true }).selectOption('custom');
   await page.getByLabel('Model folder URL').fill(fixture.modelUrl);
   await page.getByLabel('Library URL (.wasm)').fill(fixture.libUrl);
   await page.getByRole('button', { name: 'Load model' }).click();
@@ -47,7 +47,7 @@ test('loading the fixture model reaches web-llm’s library step and says so', a
 test('bad input gets a clear message', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByTestId('adapter')).toBeVisible();
-  await page.getByLabel('Model', { exact: true }).selectOption('custom');
+  await page.getByRole('combobox', { name: 'Model', exact: true }).selectOption('custom');
   await page.getByLabel('Model folder URL').fill('not a url');
   await page.getByLabel('Library URL (.wasm)').fill('https://example.com/lib.wasm');
   await page.getByRole('button', { name: 'Load model' }).click();

@@ -78,7 +78,7 @@ export async function probeGpu(nav: Navigator = navigator): Promise<GpuReport> {
       ...noGpu,
       available: false,
       reason:
-        'WebGPU is present but no GPU adapter was granted: the GPU may be blocklisted or hardware acceleration is off. Check chrome://gpu, or use a server engine.',
+        'WebGPU is present but no GPU adapter was granted: hardware acceleration may be off or the GPU blocklisted. In Chrome or Edge, turn on “Use graphics acceleration” and check chrome://gpu, or use a server engine.',
     };
   }
   const info = adapter.info;
