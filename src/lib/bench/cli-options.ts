@@ -1,0 +1,222 @@
+// The `npm run bench` command line, read into checked options: flags, defaults and the help text.
+// A bad flag throws UsageError with a message naming it; the CLI prints it and exits 2.
+import { parseArgs } from 'node:util';
+import { DEFAULT_CONCURRENCY } from '../engine/openai-engine';
+import { defaultSampling } from '../solver/solve';
+import { defaultStopRule, ruleName } from '../solver/stop';
+import { kProblem, maxK, parseStopRule } from './modes';
+import type { BenchSampling, ModeSpec, RunConfig, Selection } from './types';
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export interface CliOptions {
+  engine: 'openai';
+  baseUrl: string;
+  model: string;
+  /** from --api-key or the TALLY_API_KEY environment variable */
+  apiKey: string | undefined;
+  data: string;
+  selection: Selection;
+  modes: ModeSpec[];
+  sampling: BenchSampling;
+  family: RunConfig['family'];
+  /** problems in flight at once */
+  concurrency: number;
+  /** ms of server silence before a call fails; undefined for the engine's default */
+  timeoutMs: number | undefined;
+  /** the export: .json or .csv */
+  out: string;
+  /** where finished results are appended as they land: `out` with `.progress.jsonl` */
+  progress: string;
+  resume: boolean;
+  force: boolean;
+}
+
+/** Process exit codes of `npm run bench`. */
+export const exitCodes = {
+  /** every selected problem finished in every mode */
+  ok: 0,
+  /** the run could not start or stopped: server unreachable, unknown model, refused key, write failed */
+  failed: 1,
+  /** bad flags, unreadable data, no valid problems, or saved progress that does not match */
+  usage: 2,
+  /** the run went through, but some problems failed (their errors are listed); --resume retries them */
+  incomplete: 3,
+  /** stopped by Ctrl-C (SIGINT); finished results are saved and --resume continues */
+  interrupted: 130,
+} as const;
+
+export const helpText = `Benchmark a model on a server against GSM8K-format problems.
+
+usage: npm run bench -- --engine openai --base-url URL --model NAME --data FILE [options]
+
+  --engine openai          the engine (web-llm runs only in the browser: use the app's benchmark page)
+  --base-url URL           OpenAI-compatible API, e.g. http://localhost:11434/v1 (Ollama),
+                           http://localhost:8000/v1 (vLLM)
+  --model NAME             the model id the server knows, e.g. qwen2-math:7b
+  --api-key KEY            if the server needs one (or set TALLY_API_KEY)
+  --data FILE              JSON Lines: {"question", "answer": "... #### N"} (GSM8K) or {"question", "gold"}
+  --limit N                problems to run (default: all)
+  --sample first|random    the first N, or a seeded random sample of N (default first)
+  --seed S                 seed of the random sample, 0..4294967295 (default 1)
+  --modes LIST             single, ensemble or single,ensemble (default single; single,ensemble with --k)
+  --k K                    ensemble samples at most, 1..${maxK} (default 5)
+  --stop RULE              ensemble stopping rule: fixed, esc:W or beta:T (default ${ruleName(defaultStopRule)})
+  --temperature T          ensemble sampling temperature (default ${defaultSampling.temperature}); single calls are greedy
+  --top-p P                ensemble nucleus mass (default ${defaultSampling.top_p})
+  --max-tokens N           tokens per call at most (default 1024)
+  --family F               prompt family: qwen-math, deepseek-r1 or generic (default qwen-math)
+  --concurrency C          problems in flight at once (default ${DEFAULT_CONCURRENCY})
+  --timeout-ms MS          server silence before a call fails (default 60000)
+  --out FILE               results export, .json or .csv (default bench-results.json); finished
+                           results are also appended to FILE's name with .progress.jsonl
+  --resume                 continue the saved run in the .progress.jsonl file, skipping finished problems
+  --force                  start over, discarding saved progress
+  -h, --help               this text
+
+exit codes: 0 all done; 1 the run failed (server, model, key, disk); 2 bad usage or data;
+            3 some problems failed (--resume retries them); 130 interrupted (--resume continues)`;
+
+function integer(name: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, not "${text}".`);
+  }
+  return value;
+}
+
+function decimal(name: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
+    throw new UsageError(`--${name} must be a number from ${min} to ${max}, not "${text}".`);
+  }
+  return value;
+}
+
+/** `results.json` -> `results.progress.jsonl`; `out` without an extension gets the suffix added. */
+export function progressPath(out: string): string {
+  const base = out.replace(/\.(json|csv)$/i, '');
+  return `${base}.progress.jsonl`;
+}
+
+/** Reads argv (without node and the script) and the environment; 'help' when -h or --help. */
+export function parseCliOptions(
+  argv: string[],
+  env: Record<string, string | undefined> = {},
+): CliOptions | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        engine: { type: 'string' },
+        'base-url': { type: 'string' },
+        model: { type: 'string' },
+        'api-key': { type: 'string' },
+        data: { type: 'string' },
+        limit: { type: 'string' },
+        sample: { type: 'string', default: 'first' },
+        seed: { type: 'string', default: '1' },
+        modes: { type: 'string' },
+        k: { type: 'string' },
+        stop: { type: 'string' },
+        temperature: { type: 'string', default: String(defaultSampling.temperature) },
+        'top-p': { type: 'string', default: String(defaultSampling.top_p) },
+        'max-tokens': { type: 'string', default: '1024' },
+        family: { type: 'string', default: 'qwen-math' },
+        concurrency: { type: 'string', default: String(DEFAULT_CONCURRENCY) },
+        'timeout-ms': { type: 'string' },
+        out: { type: 'string', default: 'bench-results.json' },
+        resume: { type: 'boolean', default: false },
+        force: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const v = parsed.values;
+  if (v.help) return 'help';
+  const out = v.out;
+  if (v.engine === undefined) throw new UsageError('Say which engine: --engine openai.');
+  if (v.engine !== 'openai') {
+    throw new UsageError(
+      v.engine === 'webllm'
+        ? 'The web-llm engine runs only in a browser with WebGPU: use the benchmark page of the app (#bench). From Node, use --engine openai.'
+        : `Unknown engine "${v.engine}": the CLI supports --engine openai.`,
+    );
+  }
+  const required = (name: 'base-url' | 'model' | 'data', example: string): string => {
+    const value = v[name]?.trim();
+    if (!value) throw new UsageError(`--${name} is required, e.g. --${name} ${example}.`);
+    return value;
+  };
+  const baseUrl = required('base-url', 'http://localhost:11434/v1');
+  const model = required('model', 'qwen2-math:7b');
+  const data = required('data', 'gsm8k-test.jsonl');
+  if (v.sample !== 'first' && v.sample !== 'random') {
+    throw new UsageError(`--sample must be first or random, not "${v.sample}".`);
+  }
+  const selection: Selection = {
+    sample: v.sample,
+    // all of them; the CLI lowers it to the number of valid problems once the data is read
+    limit:
+      v.limit === undefined ? Number.MAX_SAFE_INTEGER : integer('limit', v.limit, 1, 1_000_000),
+    seed: integer('seed', v.seed, 0, 0xffffffff),
+  };
+  const names = (v.modes ?? (v.k === undefined ? 'single' : 'single,ensemble'))
+    .split(',')
+    .map((name) => name.trim());
+  if (names.some((n) => n !== 'single' && n !== 'ensemble') || names.length === 0) {
+    throw new UsageError(`--modes must list single and/or ensemble, not "${v.modes ?? ''}".`);
+  }
+  const k = v.k === undefined ? 5 : integer('k', v.k, 1, maxK);
+  const kIssue = kProblem(k);
+  if (kIssue) throw new UsageError(kIssue);
+  let rule = defaultStopRule;
+  if (v.stop !== undefined) {
+    const read = parseStopRule(v.stop);
+    if (typeof read === 'string') throw new UsageError(`--stop: ${read}`);
+    rule = read;
+  }
+  const modes: ModeSpec[] = [...new Set(names)].map((name) =>
+    name === 'single' ? { kind: 'single' } : { kind: 'ensemble', k, rule },
+  );
+  const family = v.family;
+  if (family !== 'qwen-math' && family !== 'deepseek-r1' && family !== 'generic') {
+    throw new UsageError(`--family must be qwen-math, deepseek-r1 or generic, not "${family}".`);
+  }
+  if (!/\.(json|csv)$/i.test(out)) {
+    throw new UsageError(`--out must end in .json or .csv, not "${out}".`);
+  }
+  if (v.resume && v.force)
+    throw new UsageError('--resume and --force contradict each other: pick one.');
+  return {
+    engine: 'openai',
+    apiKey: v['api-key'] ?? env.TALLY_API_KEY,
+    out,
+    progress: progressPath(out),
+    resume: v.resume,
+    force: v.force,
+    baseUrl,
+    model,
+    data,
+    selection,
+    modes,
+    sampling: {
+      temperature: decimal('temperature', v.temperature, 0, 2),
+      top_p: decimal('top-p', v['top-p'], 0.01, 1),
+      max_tokens: integer('max-tokens', v['max-tokens'], 1, 1_000_000),
+    },
+    family,
+    concurrency: integer('concurrency', v.concurrency, 1, 256),
+    timeoutMs:
+      v['timeout-ms'] === undefined
+        ? undefined
+        : integer('timeout-ms', v['timeout-ms'], 1, 3_600_000),
+  };
+}

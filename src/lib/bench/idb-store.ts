@@ -1,0 +1,51 @@
+// The page's result store: IndexedDB (idb-keyval, database "tally-bench"), one key per result.
+// Rejects when the browser refuses storage (private mode, quota); entries are validated on load.
+import { clear, createStore, entries, set, type UseStore } from 'idb-keyval';
+import { isHeader, isResult, resultKey } from './schema';
+import { dedupe, type ResultStore } from './store';
+import type { ProblemResult, RunHeader, SavedRun } from './types';
+
+const headerKey = 'header';
+const resultPrefix = 'result:';
+
+export class IdbStore implements ResultStore {
+  #db: UseStore | undefined;
+
+  /** Opened lazily: creating the store opens the database. */
+  get #store(): UseStore {
+    this.#db ??= createStore('tally-bench', 'run');
+    return this.#db;
+  }
+
+  async load(): Promise<SavedRun | undefined> {
+    const all = await entries<IDBValidKey, unknown>(this.#store);
+    let header: RunHeader | undefined;
+    const results: ProblemResult[] = [];
+    let unreadable = 0;
+    for (const [key, value] of all) {
+      if (key === headerKey) {
+        if (isHeader(value)) header = value;
+      } else if (typeof key === 'string' && key.startsWith(resultPrefix) && isResult(value)) {
+        results.push(value);
+      } else {
+        unreadable += 1;
+      }
+    }
+    if (!header) return undefined;
+    results.sort((a, b) => a.finishedAt - b.finishedAt);
+    return { header, results: dedupe(results), unreadable };
+  }
+
+  async begin(header: RunHeader): Promise<void> {
+    await clear(this.#store);
+    await set(headerKey, header, this.#store);
+  }
+
+  append(result: ProblemResult): Promise<void> {
+    return set(resultPrefix + resultKey(result), result, this.#store);
+  }
+
+  clear(): Promise<void> {
+    return clear(this.#store);
+  }
+}

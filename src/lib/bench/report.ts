@@ -1,0 +1,93 @@
+// Text the CLI prints: the live progress line and the summary table at the end.
+// Pure formatting of numbers it is given; widths adapt to the content, nothing is cut.
+import type { ModeSummary } from './types';
+
+/** 0.8123 -> "81.2%" */
+export function percent(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)}%`;
+}
+
+/** seconds -> "0.4 s", "42 s", "3 min 05 s", "1 h 02 min" */
+export function duration(seconds: number): string {
+  if (seconds < 10) return `${Math.max(0, seconds).toFixed(1)} s`;
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+}
+
+/** A plain-text table: the first column left-aligned, the others right-aligned. */
+export function table(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const row of rows) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, cell.length);
+    });
+  }
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** The summary table: one row per mode. */
+export function summaryTable(summaries: readonly ModeSummary[]): string {
+  return table([
+    ['mode', 'n', 'correct', 'accuracy', '95% CI', 'mean samples', 'tokens', 'tok/s', 'time'],
+    ...summaries.map((s) => [
+      s.mode,
+      String(s.n),
+      String(s.correct),
+      percent(s.accuracy),
+      `${percent(s.ci.low)}–${percent(s.ci.high)}`,
+      s.meanSamples.toFixed(2),
+      String(s.tokens),
+      s.tokensPerSecond.toFixed(1),
+      duration(s.seconds),
+    ]),
+  ]);
+}
+
+export interface ProgressView {
+  /** (problem, mode) results finished, saved ones included */
+  done: number;
+  total: number;
+  /** attempts that failed in this session */
+  failed: number;
+  /** seconds since this session started */
+  elapsed: number;
+  /** results finished in this session, for the rate */
+  sessionDone: number;
+  summaries: readonly ModeSummary[];
+}
+
+/** "[#####.....] 12/50  24%  single 80.0%  ensemble-k5-fixed 90.0%  0:42 left" within `width`. */
+export function progressLine(view: ProgressView, width: number): string {
+  const fraction = view.total > 0 ? view.done / view.total : 1;
+  const left =
+    view.sessionDone > 0
+      ? duration(((view.total - view.done) * view.elapsed) / view.sessionDone) + ' left'
+      : '';
+  const accuracy = view.summaries
+    .filter((s) => s.n > 0)
+    .map((s) => `${s.mode} ${percent(s.accuracy)}`)
+    .join('  ');
+  const failed = view.failed > 0 ? `${view.failed} failed` : '';
+  const tail = [
+    `${view.done}/${view.total}`,
+    `${Math.floor(fraction * 100)}%`,
+    accuracy,
+    failed,
+    left,
+  ]
+    .filter((part) => part !== '')
+    .join('  ');
+  const barWidth = Math.max(10, Math.min(30, width - tail.length - 4));
+  const filled = Math.round(fraction * barWidth);
+  const line = `[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}] ${tail}`;
+  return line.length > width ? line.slice(0, Math.max(0, width - 1)) : line;
+}

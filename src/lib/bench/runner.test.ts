@@ -1,0 +1,250 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startMockOpenAI, type MockOpenAI } from '../../../tests/fixtures/mock-openai';
+import { OpenAIEngine } from '../engine/openai-engine';
+import { FileStore } from './file-store';
+import { runBench } from './runner';
+import type { ModeSpec, Problem, ProblemResult, RunHeader } from './types';
+
+let mock: MockOpenAI;
+let dir: string;
+
+beforeAll(async () => {
+  mock = await startMockOpenAI();
+  dir = await mkdtemp(join(tmpdir(), 'tally-runner-'));
+});
+afterAll(async () => {
+  await mock.close();
+  await rm(dir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  mock.reset();
+});
+
+const problems: Problem[] = Array.from({ length: 8 }, (_, i) => ({
+  id: `L${i + 1}`,
+  line: i + 1,
+  question: `Item Q${i + 1}: what is ${i} plus 10?`,
+  gold: String(i + 10),
+}));
+
+const right = (p: Problem) => `Add: ${p.gold}. The answer is \\boxed{${p.gold}}.`;
+const wrong = (p: Problem) => `Add badly. The answer is \\boxed{${Number(p.gold) + 1}}.`;
+
+function header(modes: ModeSpec[]): RunHeader {
+  return {
+    version: 1,
+    createdAt: 0,
+    problems,
+    config: {
+      dataset: 'synthetic',
+      fingerprint: 'x',
+      selection: { sample: 'first', limit: problems.length, seed: 1 },
+      modes,
+      sampling: { temperature: 0.7, top_p: 0.95, max_tokens: 256 },
+      family: 'generic',
+      model: 'mock-math',
+    },
+  };
+}
+
+async function engine(concurrency = 4): Promise<OpenAIEngine> {
+  const e = new OpenAIEngine({ baseUrl: mock.baseUrl, model: 'mock-math', concurrency });
+  await e.load();
+  return e;
+}
+
+let n = 0;
+async function store(h: RunHeader): Promise<FileStore> {
+  n += 1;
+  const s = new FileStore(join(dir, `run-${n}.jsonl`));
+  await s.begin(h);
+  return s;
+}
+
+/** Each problem's question asked, counted over the mock's requests. */
+function asked(): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const request of mock.stats().requests) {
+    const text = request.messages.at(-1)?.content ?? '';
+    const problem = problems.find((p) => text.includes(p.question));
+    if (problem) counts.set(problem.id, (counts.get(problem.id) ?? 0) + 1);
+  }
+  return counts;
+}
+
+describe('runBench', () => {
+  it('scores each problem in each mode against its gold answer', async () => {
+    // Odd problems right, even wrong; problem 8's samples split 2:1 for the right answer.
+    mock.script({
+      replies: problems.map((p, i) => ({
+        match: p.question,
+        outputs:
+          i === 7 ? [wrong(p), right(p), right(p), wrong(p)] : [i % 2 === 0 ? right(p) : wrong(p)],
+      })),
+    });
+    const h = header([{ kind: 'single' }, { kind: 'ensemble', k: 3, rule: { kind: 'fixed' } }]);
+    const s = await store(h);
+    const seen: ProblemResult[] = [];
+    const outcome = await runBench({
+      engine: await engine(1),
+      header: h,
+      done: [],
+      store: s,
+      concurrency: 1,
+      onResult: (r) => seen.push(r),
+    });
+    expect(outcome).toMatchObject({ status: 'complete', finished: 16, failures: [] });
+    const byKey = new Map(seen.map((r) => [`${r.problemId}/${r.mode}`, r]));
+    for (const [i, p] of problems.entries()) {
+      const single = byKey.get(`${p.id}/single`);
+      const ensemble = byKey.get(`${p.id}/ensemble-k3-fixed`);
+      expect(single?.correct).toBe(i % 2 === 0);
+      expect(ensemble?.correct).toBe(i % 2 === 0 || i === 7);
+      expect(single?.samples).toHaveLength(1);
+      expect(ensemble?.samples).toHaveLength(3);
+      expect(single?.gold).toBe(p.gold);
+    }
+    const eight = byKey.get('L8/ensemble-k3-fixed');
+    expect(eight?.votes).toEqual({ '17': 2, '18': 1 });
+    expect(eight?.answer).toBe('17');
+    expect(eight?.tokens).toBe(eight?.samples.reduce((sum, x) => sum + x.completionTokens, 0));
+    expect((await s.load())?.results).toHaveLength(16);
+  });
+
+  it('skips what is done and runs only the rest', async () => {
+    const h = header([{ kind: 'single' }]);
+    const s = await store(h);
+    const first = await runBench({
+      engine: await engine(),
+      header: h,
+      done: [],
+      store: s,
+      concurrency: 4,
+    });
+    expect(first.finished).toBe(8);
+    const saved = (await s.load())?.results ?? [];
+    const done = saved.filter((r) => Number(r.problemId.slice(1)) <= 5);
+    mock.reset();
+    const second = await runBench({
+      engine: await engine(),
+      header: h,
+      done,
+      store: s,
+      concurrency: 4,
+    });
+    expect(second).toMatchObject({ status: 'complete', finished: 3 });
+    expect([...asked().keys()].sort()).toEqual(['L6', 'L7', 'L8']);
+  });
+
+  it('runs one problem at a time on an engine that runs one sequence at a time', async () => {
+    mock.script({ chunkDelayMs: 5 });
+    const h = header([{ kind: 'single' }]);
+    await runBench({
+      engine: await engine(1),
+      header: h,
+      done: [],
+      store: await store(h),
+      concurrency: 4,
+    });
+    expect(mock.stats().maxInFlight).toBe(1);
+  });
+
+  it('stops on abort, keeping what finished and saving nothing cut off', async () => {
+    // Replies of growing length, so the two lanes never finish together.
+    mock.script({
+      chunkDelayMs: 15,
+      replies: problems.map((p, i) => ({
+        match: p.question,
+        outputs: [`${'step '.repeat(4 * i)}${right(p)}`],
+      })),
+    });
+    const h = header([{ kind: 'single' }]);
+    const s = await store(h);
+    const abort = new AbortController();
+    const seen: ProblemResult[] = [];
+    const outcome = await runBench({
+      engine: await engine(2),
+      header: h,
+      done: [],
+      store: s,
+      concurrency: 2,
+      signal: abort.signal,
+      onResult: (r) => {
+        seen.push(r);
+        if (seen.length === 3) abort.abort();
+      },
+    });
+    expect(outcome.status).toBe('aborted');
+    expect(outcome.failures).toEqual([]);
+    const saved = (await s.load())?.results ?? [];
+    expect(saved.map((r) => r.problemId).sort()).toEqual(seen.map((r) => r.problemId).sort());
+    expect(saved.length).toBeGreaterThanOrEqual(3);
+    expect(saved.length).toBeLessThan(8);
+    // the other lane was mid-reply: its stream was cut (the server sees the close a moment later)
+    await expect.poll(() => mock.stats().aborted).toBeGreaterThanOrEqual(1);
+  });
+
+  it('goes on past a failed problem and reports it', async () => {
+    mock.script({ fail: { status: 500, times: 2 } });
+    const h = header([{ kind: 'single' }]);
+    const outcome = await runBench({
+      engine: await engine(1),
+      header: h,
+      done: [],
+      store: await store(h),
+      concurrency: 1,
+    });
+    expect(outcome.status).toBe('incomplete');
+    expect(outcome.finished).toBe(6);
+    expect(outcome.failures.map((f) => [f.problemId, f.error.code])).toEqual([
+      ['L1', 'server'],
+      ['L2', 'server'],
+    ]);
+  });
+
+  it('stops after five failures in a row, and at once on an error every problem would hit', async () => {
+    mock.script({ fail: { status: 503 } });
+    const h = header([{ kind: 'single' }]);
+    const down = await runBench({
+      engine: await engine(1),
+      header: h,
+      done: [],
+      store: await store(h),
+      concurrency: 1,
+    });
+    expect(down.status).toBe('failed');
+    expect(down.failures).toHaveLength(5);
+    expect(down.error?.message).toMatch(/5 problems failed in a row/);
+
+    const e = await engine(1);
+    mock.script({ fail: { status: 401 } });
+    const refused = await runBench({
+      engine: e,
+      header: h,
+      done: [],
+      store: await store(h),
+      concurrency: 1,
+    });
+    expect(refused.status).toBe('failed');
+    expect(refused.failures).toHaveLength(1);
+    expect(refused.error?.code).toBe('unauthorized');
+  });
+
+  it('stops when a result cannot be saved', async () => {
+    const h = header([{ kind: 'single' }]);
+    const broken = new FileStore(join(dir, 'no-such-dir', 'run.jsonl'));
+    const outcome = await runBench({
+      engine: await engine(1),
+      header: h,
+      done: [],
+      store: broken,
+      concurrency: 1,
+    });
+    expect(outcome.status).toBe('failed');
+    expect(outcome.error?.code).toBe('storage');
+    expect(outcome.finished).toBe(0);
+  });
+});

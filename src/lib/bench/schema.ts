@@ -1,0 +1,142 @@
+// Checks values read back from a results file or IndexedDB before the runner trusts them.
+// A guard returns false for anything malformed; callers drop that entry and redo its work.
+import { stopRuleProblem, type StopRule } from '../solver/stop';
+import type {
+  BenchSampling,
+  ModeSpec,
+  Problem,
+  ProblemResult,
+  RunConfig,
+  RunHeader,
+  SampleRecord,
+  Selection,
+} from './types';
+
+type Shape = Record<string, unknown>;
+
+const isShape = (v: unknown): v is Shape =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isCount = (v: unknown): v is number => isNumber(v) && Number.isInteger(v) && v >= 0;
+const isAnswer = (v: unknown): v is string | null => v === null || isString(v);
+
+function isRule(v: unknown): v is StopRule {
+  if (!isShape(v)) return false;
+  if (v.kind === 'fixed') return true;
+  if (v.kind === 'esc' && isNumber(v.window))
+    return stopRuleProblem({ kind: 'esc', window: v.window }) === undefined;
+  if (v.kind === 'beta' && isNumber(v.threshold)) {
+    return stopRuleProblem({ kind: 'beta', threshold: v.threshold }) === undefined;
+  }
+  return false;
+}
+
+function isMode(v: unknown): v is ModeSpec {
+  if (!isShape(v)) return false;
+  return (
+    v.kind === 'single' || (v.kind === 'ensemble' && isCount(v.k) && v.k >= 1 && isRule(v.rule))
+  );
+}
+
+function isSampling(v: unknown): v is BenchSampling {
+  return isShape(v) && isNumber(v.temperature) && isNumber(v.top_p) && isCount(v.max_tokens);
+}
+
+function isSelection(v: unknown): v is Selection {
+  return (
+    isShape(v) &&
+    (v.sample === 'first' || v.sample === 'random') &&
+    isCount(v.limit) &&
+    isCount(v.seed)
+  );
+}
+
+function isFamily(v: unknown): v is RunConfig['family'] {
+  return v === 'qwen-math' || v === 'deepseek-r1' || v === 'generic';
+}
+
+export function isConfig(v: unknown): v is RunConfig {
+  return (
+    isShape(v) &&
+    isString(v.dataset) &&
+    isString(v.fingerprint) &&
+    isSelection(v.selection) &&
+    Array.isArray(v.modes) &&
+    v.modes.length > 0 &&
+    v.modes.every(isMode) &&
+    isSampling(v.sampling) &&
+    isFamily(v.family) &&
+    isString(v.model)
+  );
+}
+
+function isProblem(v: unknown): v is Problem {
+  return (
+    isShape(v) && isString(v.id) && isCount(v.line) && isString(v.question) && isString(v.gold)
+  );
+}
+
+export function isHeader(v: unknown): v is RunHeader {
+  return (
+    isShape(v) &&
+    v.version === 1 &&
+    isConfig(v.config) &&
+    Array.isArray(v.problems) &&
+    v.problems.every(isProblem) &&
+    isNumber(v.createdAt)
+  );
+}
+
+function isSample(v: unknown): v is SampleRecord {
+  return (
+    isShape(v) &&
+    isString(v.text) &&
+    isAnswer(v.answer) &&
+    isCount(v.completionTokens) &&
+    isCount(v.promptTokens) &&
+    isNumber(v.ms) &&
+    (v.finishReason === 'stop' || v.finishReason === 'length')
+  );
+}
+
+export function isResult(v: unknown): v is ProblemResult {
+  return (
+    isShape(v) &&
+    isString(v.problemId) &&
+    isString(v.mode) &&
+    isString(v.gold) &&
+    isAnswer(v.answer) &&
+    typeof v.correct === 'boolean' &&
+    Array.isArray(v.samples) &&
+    v.samples.every(isSample) &&
+    isShape(v.votes) &&
+    Object.values(v.votes).every(isCount) &&
+    isCount(v.tokens) &&
+    isNumber(v.seconds) &&
+    isNumber(v.finishedAt)
+  );
+}
+
+/** The key a result is stored and skipped under: one per (problem, mode). */
+export function resultKey(result: { problemId: string; mode: string }): string {
+  return `${result.problemId}/${result.mode}`;
+}
+
+/**
+ * Why a saved run cannot be continued with `config`, or undefined when it can. Everything in the
+ * config must match: a different model, sample or rule would mix incomparable results.
+ */
+export function resumeProblem(saved: RunConfig, config: RunConfig): string | undefined {
+  const differs: string[] = [];
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  if (saved.fingerprint !== config.fingerprint)
+    differs.push(`data (${saved.dataset} vs ${config.dataset})`);
+  if (!same(saved.selection, config.selection)) differs.push('problem selection');
+  if (!same(saved.modes, config.modes)) differs.push('modes');
+  if (!same(saved.sampling, config.sampling)) differs.push('sampling');
+  if (saved.family !== config.family)
+    differs.push(`prompt family (${saved.family} vs ${config.family})`);
+  if (saved.model !== config.model) differs.push(`model (${saved.model} vs ${config.model})`);
+  return differs.length > 0 ? `The saved run differs in ${differs.join(', ')}.` : undefined;
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { summarize, wilson } from './stats';
+import type { ModeSpec, ProblemResult } from './types';
+
+describe('wilson', () => {
+  it('matches published values', () => {
+    // 8 of 10: [0.4902, 0.9433] (e.g. Newcombe 1998, method 3).
+    const a = wilson(8, 10);
+    expect(a.low).toBeCloseTo(0.4902, 4);
+    expect(a.high).toBeCloseTo(0.9433, 4);
+    // 0 of 10 still has width: [0, 0.2775].
+    const b = wilson(0, 10);
+    expect(b.low).toBe(0);
+    expect(b.high).toBeCloseTo(0.2775, 4);
+    // 10 of 10: [0.7225, 1].
+    const c = wilson(10, 10);
+    expect(c.low).toBeCloseTo(0.7225, 4);
+    expect(c.high).toBe(1);
+  });
+
+  it('is uninformative with no trials and narrows with more', () => {
+    expect(wilson(0, 0)).toEqual({ low: 0, high: 1 });
+    const small = wilson(50, 100);
+    const big = wilson(500, 1000);
+    expect(big.high - big.low).toBeLessThan(small.high - small.low);
+    expect((small.low + small.high) / 2).toBeCloseTo(0.5, 10);
+  });
+});
+
+function result(problemId: string, mode: string, correct: boolean, samples: number): ProblemResult {
+  return {
+    problemId,
+    mode,
+    gold: '1',
+    answer: correct ? '1' : '2',
+    correct,
+    samples: Array.from({ length: samples }, () => ({
+      text: 'x',
+      answer: correct ? '1' : '2',
+      completionTokens: 10,
+      promptTokens: 5,
+      ms: 500,
+      finishReason: 'stop' as const,
+    })),
+    votes: { [correct ? '1' : '2']: samples },
+    tokens: 10 * samples,
+    seconds: 1,
+    finishedAt: 0,
+  };
+}
+
+describe('summarize', () => {
+  it('gives each mode its accuracy, interval, samples, tokens and speed', () => {
+    const modes: ModeSpec[] = [
+      { kind: 'single' },
+      { kind: 'ensemble', k: 5, rule: { kind: 'fixed' } },
+    ];
+    const results = [
+      result('L1', 'single', true, 1),
+      result('L2', 'single', false, 1),
+      result('L1', 'ensemble-k5-fixed', true, 5),
+      result('L2', 'ensemble-k5-fixed', true, 3),
+    ];
+    const [single, ensemble] = summarize(modes, results);
+    expect(single).toMatchObject({
+      mode: 'single',
+      n: 2,
+      correct: 1,
+      accuracy: 0.5,
+      meanSamples: 1,
+    });
+    expect(single?.tokens).toBe(20);
+    expect(single?.tokensPerSecond).toBeCloseTo(20, 10);
+    expect(single?.seconds).toBe(2);
+    expect(ensemble).toMatchObject({
+      mode: 'ensemble-k5-fixed',
+      label: 'Ensemble k=5, fixed',
+      n: 2,
+      correct: 2,
+      accuracy: 1,
+      meanSamples: 4,
+      tokens: 80,
+    });
+    expect(ensemble?.ci).toEqual(wilson(2, 2));
+  });
+
+  it('reports an empty mode without NaN', () => {
+    const [s] = summarize([{ kind: 'single' }], []);
+    expect(s).toMatchObject({
+      n: 0,
+      accuracy: 0,
+      meanSamples: 0,
+      tokensPerSecond: 0,
+      ci: { low: 0, high: 1 },
+    });
+  });
+});
