@@ -1,0 +1,370 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startMockOpenAI, type MockOpenAI } from '../../tests/fixtures/mock-openai';
+import { parseCsv } from '../lib/bench/csv';
+import { csvColumns, type BenchExport } from '../lib/bench/export';
+import { wilson } from '../lib/bench/stats';
+
+const root = new URL('../..', import.meta.url).pathname;
+
+interface Exit {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+interface Problem {
+  question: string;
+  gold: number;
+}
+
+/**
+ * Starts the real CLI as `npx tsx src/cli/bench.ts` would, minus npm: npm re-raises a SIGINT on
+ * itself, which would hide the CLI's own exit code. Its own process group, as a shell gives it,
+ * so a Ctrl-C (SIGINT to the group) reaches tsx and the script alike.
+ */
+function start(args: string[]) {
+  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['src/cli/bench.ts', ...args], {
+    cwd: root,
+    detached: true,
+    env: { ...process.env, TALLY_API_KEY: '', FORCE_COLOR: '0' },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exit = new Promise<Exit>((resolve) => {
+    child.on('close', (code) => {
+      resolve({ code, stdout, stderr });
+    });
+  });
+  return { child, exit, stderr: () => stderr };
+}
+
+function cli(args: string[]): Promise<Exit> {
+  return start(args).exit;
+}
+
+let mock: MockOpenAI;
+let dir: string;
+
+const problems: Problem[] = Array.from({ length: 30 }, (_, i) => ({
+  question: `Item Q${String(i + 1).padStart(2, '0')}: a crate holds ${i + 3} boxes of 12 pencils. How many pencils?`,
+  gold: (i + 3) * 12,
+}));
+const right = (p: Problem) =>
+  `There are ${p.gold / 12} * 12 = ${p.gold} pencils. The answer is \\boxed{${p.gold}}.`;
+const wrong = (p: Problem) =>
+  `There are ${p.gold / 12} + 12 pencils. The answer is \\boxed{${p.gold / 12 + 12}}.`;
+
+/** GSM8K lines for the first `n` problems, with thousands commas on golds over 999. */
+function gsm8k(n: number): string[] {
+  return problems.slice(0, n).map((p) =>
+    JSON.stringify({
+      question: p.question,
+      answer: `Work.\n#### ${p.gold.toLocaleString('en-US')}`,
+    }),
+  );
+}
+
+async function data(name: string, lines: string[]): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, lines.join('\n') + '\n');
+  return path;
+}
+
+function connect(...more: string[]): string[] {
+  return [
+    '--engine',
+    'openai',
+    '--base-url',
+    mock.origin,
+    '--model',
+    'mock-math',
+    '--family',
+    'generic',
+    ...more,
+  ];
+}
+
+async function exported(path: string): Promise<BenchExport> {
+  return JSON.parse(await readFile(path, 'utf8')) as BenchExport;
+}
+
+/** Requests per problem (by its question), over the mock's stats so far. */
+function asked(): number[] {
+  const counts = problems.map(() => 0);
+  for (const request of mock.stats().requests) {
+    const text = request.messages.at(-1)?.content ?? '';
+    const i = problems.findIndex((p) => text.includes(p.question));
+    if (i >= 0) counts[i] = (counts[i] ?? 0) + 1;
+  }
+  return counts;
+}
+
+beforeAll(async () => {
+  mock = await startMockOpenAI();
+  dir = await mkdtemp(join(tmpdir(), 'tally-bench-cli-'));
+});
+afterAll(async () => {
+  await mock.close();
+  await rm(dir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  mock.reset();
+});
+
+describe('npm run bench against the mock server', () => {
+  it('reports exactly the scripted accuracy for single and ensemble modes', async () => {
+    // 10 problems: 1-6 always right, 7-8 always wrong, 9-10 wrong once then right twice, so a
+    // single call (asked first) is wrong and a 3-sample vote is right. Two malformed lines too.
+    const lines = gsm8k(10);
+    lines.splice(3, 0, '{"question": "broken",');
+    lines.splice(8, 0, '{"question": "no gold here"}');
+    const file = await data('mixed.jsonl', lines);
+    mock.script({
+      replies: problems.slice(0, 10).map((p, i) => ({
+        match: p.question,
+        outputs: i < 6 ? [right(p)] : i < 8 ? [wrong(p)] : [wrong(p), right(p), right(p)],
+      })),
+    });
+    const out = join(dir, 'mixed.json');
+    const run = await cli(
+      connect('--data', file, '--k', '3', '--stop', 'fixed', '--concurrency', '1', '--out', out),
+    );
+    expect(run.stderr).toContain('Skipped 2 malformed line(s)');
+    expect(run.stderr).toMatch(/line 4: not valid JSON/);
+    expect(run.stderr).toMatch(/line 9: no "answer"/);
+    expect(run.code).toBe(0);
+
+    const result = await exported(out);
+    const [single, ensemble] = result.summary;
+    expect(single).toMatchObject({
+      mode: 'single',
+      n: 10,
+      correct: 6,
+      accuracy: 0.6,
+      meanSamples: 1,
+    });
+    expect(ensemble).toMatchObject({
+      mode: 'ensemble-k3-fixed',
+      n: 10,
+      correct: 8,
+      accuracy: 0.8,
+      meanSamples: 3,
+    });
+    expect(single?.ci.low).toBeCloseTo(wilson(6, 10).low, 12);
+    expect(ensemble?.ci.high).toBeCloseTo(wilson(8, 10).high, 12);
+    expect(result.results.filter((r) => r.mode === 'single').map((r) => r.correct)).toEqual(
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => i < 6),
+    );
+    // the line numbers are the file's, malformed lines included
+    expect(result.results.map((r) => r.line).filter((_, i) => i % 2 === 0)).toEqual([
+      1, 2, 3, 5, 6, 7, 8, 10, 11, 12,
+    ]);
+    expect(mock.stats().requests).toHaveLength(10 + 30);
+    expect(run.stdout).toMatch(/single\s+10\s+6\s+60\.0%/);
+    expect(run.stdout).toMatch(/ensemble-k3-fixed\s+10\s+8\s+80\.0%/);
+  });
+
+  it('stops an ensemble early by its rule and counts the samples used', async () => {
+    const file = await data('esc.jsonl', gsm8k(6));
+    mock.script({
+      replies: problems.slice(0, 6).map((p) => ({ match: p.question, outputs: [right(p)] })),
+    });
+    const out = join(dir, 'esc.json');
+    const run = await cli(
+      connect(
+        '--data',
+        file,
+        '--modes',
+        'ensemble',
+        '--k',
+        '5',
+        '--stop',
+        'esc:2',
+        '--concurrency',
+        '1',
+        '--out',
+        out,
+      ),
+    );
+    expect(run.code).toBe(0);
+    const [ensemble] = (await exported(out)).summary;
+    expect(ensemble).toMatchObject({
+      mode: 'ensemble-k5-esc(2)',
+      n: 6,
+      correct: 6,
+      meanSamples: 2,
+    });
+    expect(asked().slice(0, 6)).toEqual([2, 2, 2, 2, 2, 2]);
+  });
+
+  it('runs problems concurrently up to --concurrency, with the same accuracy', async () => {
+    const file = await data('concurrent.jsonl', gsm8k(12));
+    mock.script({
+      chunkDelayMs: 20,
+      replies: problems
+        .slice(0, 12)
+        .map((p, i) => ({ match: p.question, outputs: [i % 3 === 0 ? wrong(p) : right(p)] })),
+    });
+    const out = join(dir, 'concurrent.csv');
+    const run = await cli(connect('--data', file, '--concurrency', '4', '--out', out));
+    expect(run.code).toBe(0);
+    const stats = mock.stats();
+    expect(stats.maxInFlight).toBeGreaterThan(1);
+    expect(stats.maxInFlight).toBeLessThanOrEqual(4);
+    expect(stats.requests).toHaveLength(12);
+    // the CSV export parses back: a header and one row per problem, 8 of 12 correct
+    const rows = parseCsv(await readFile(out, 'utf8'));
+    expect(rows[0]).toEqual([...csvColumns]);
+    const correct = csvColumns.indexOf('correct');
+    const question = csvColumns.indexOf('question');
+    expect(rows.slice(1)).toHaveLength(12);
+    expect(rows.slice(1).filter((r) => r[correct] === '1')).toHaveLength(8);
+    expect(rows.slice(1).map((r) => r[question])).toEqual(
+      problems.slice(0, 12).map((p) => p.question),
+    );
+    expect(run.stdout).toMatch(/single\s+12\s+8\s+66\.7%/);
+  });
+
+  it('samples problems with a seed: the same sample twice, another with another seed', async () => {
+    const file = await data('sample.jsonl', gsm8k(30));
+    const picked = async (seed: string, name: string) => {
+      const out = join(dir, name);
+      const run = await cli(
+        connect('--data', file, '--sample', 'random', '--limit', '5', '--seed', seed, '--out', out),
+      );
+      expect(run.code).toBe(0);
+      return (await exported(out)).results.map((r) => r.line);
+    };
+    const a = await picked('7', 'seed-a.json');
+    const b = await picked('7', 'seed-b.json');
+    const c = await picked('8', 'seed-c.json');
+    expect(a).toHaveLength(5);
+    expect(b).toEqual(a);
+    expect(c).not.toEqual(a);
+  });
+
+  it('explains a bad URL, an unknown model, missing data and flags, and refuses to overwrite progress', async () => {
+    const file = await data('few.jsonl', gsm8k(2));
+    const badUrl = await cli([
+      '--engine',
+      'openai',
+      '--base-url',
+      'ftp://example.com',
+      '--model',
+      'm',
+      '--data',
+      file,
+    ]);
+    expect(badUrl.code).toBe(2);
+    expect(badUrl.stderr).toMatch(/http:\/\/ or https:\/\//);
+
+    const unknown = await cli([
+      '--engine',
+      'openai',
+      '--base-url',
+      mock.origin,
+      '--model',
+      'nope',
+      '--data',
+      file,
+      '--out',
+      join(dir, 'u.json'),
+    ]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/has no model "nope"/);
+    expect(unknown.stderr).toContain('mock-math');
+
+    const missing = await cli(connect('--data', join(dir, 'absent.jsonl')));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/Cannot read --data/);
+
+    const rule = await cli(connect('--data', file, '--k', '3', '--stop', 'vote'));
+    expect(rule.code).toBe(2);
+    expect(rule.stderr).toMatch(/not a stopping rule/);
+
+    const webllm = await cli(['--engine', 'webllm', '--data', file]);
+    expect(webllm.code).toBe(2);
+    expect(webllm.stderr).toMatch(/browser/);
+
+    const out = join(dir, 'twice.json');
+    expect((await cli(connect('--data', file, '--out', out))).code).toBe(0);
+    const again = await cli(connect('--data', file, '--out', out));
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/--resume to continue it, or --force/);
+    const other = await cli(connect('--data', file, '--out', out, '--resume', '--k', '3'));
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/differs in modes/);
+    expect((await cli(connect('--data', file, '--out', out, '--force'))).code).toBe(0);
+
+    const help = await cli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/exit codes/);
+  });
+
+  it('keeps finished results on Ctrl-C and resumes without asking for them again', async () => {
+    const file = await data('long.jsonl', gsm8k(30));
+    mock.script({
+      chunkDelayMs: 25,
+      replies: problems.map((p, i) => ({
+        match: p.question,
+        outputs: [i % 5 === 0 ? wrong(p) : right(p)],
+      })),
+    });
+    const out = join(dir, 'long.json');
+    const progress = join(dir, 'long.progress.jsonl');
+    const first = start(connect('--data', file, '--concurrency', '2', '--out', out));
+    const lines = async () =>
+      (await readFile(progress, 'utf8').catch(() => ''))
+        .split('\n')
+        .filter((l) => l.startsWith('{"type":"result"'));
+    await expect.poll(lines, { timeout: 30_000, interval: 100 }).toHaveLength(6);
+    // Ctrl-C: SIGINT to the whole process group, as a terminal sends it
+    process.kill(-(first.child.pid ?? 0), 'SIGINT');
+    const stopped = await first.exit;
+    expect(stopped.code).toBe(130);
+    expect(stopped.stderr).toMatch(/--resume/);
+
+    const kept = (await lines()).length;
+    expect(kept).toBeGreaterThanOrEqual(6);
+    expect(kept).toBeLessThan(30);
+    const partial = await exported(out);
+    expect(partial.results).toHaveLength(kept);
+    const finished = new Set(partial.results.map((r) => r.line));
+    const before = asked();
+
+    mock.reset();
+    mock.script({
+      replies: problems.map((p, i) => ({
+        match: p.question,
+        outputs: [i % 5 === 0 ? wrong(p) : right(p)],
+      })),
+    });
+    const resumed = await cli(
+      connect('--data', file, '--concurrency', '2', '--out', out, '--resume'),
+    );
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toContain(`resuming with ${kept} of 30 finished`);
+    const after = asked();
+    // finished problems were not asked again; every other problem was asked once
+    problems.forEach((_, i) => {
+      expect(after[i]).toBe(finished.has(i + 1) ? 0 : 1);
+    });
+    expect(before.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(kept);
+    const total = await exported(out);
+    expect(total.results).toHaveLength(30);
+    expect(total.summary[0]).toMatchObject({ n: 30, correct: 24, accuracy: 0.8 });
+    expect(new Set(total.results.map((r) => r.problemId)).size).toBe(30);
+
+    // nothing left: a second resume asks nothing
+    mock.reset();
+    const idle = await cli(connect('--data', file, '--out', out, '--resume'));
+    expect(idle.code).toBe(0);
+    expect(mock.stats().requests).toHaveLength(0);
+  });
+}, 120_000);

@@ -1,0 +1,261 @@
+// `npm run bench`: the benchmark runner from Node against an OpenAI-compatible server (vLLM, Ollama).
+// Exits 0 done, 1 run failed, 2 bad usage or data, 3 some problems failed, 130 on Ctrl-C (results kept).
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { EngineError, isAbort } from '../lib/engine/errors';
+import { OpenAIEngine, parseServerUrl } from '../lib/engine/openai-engine';
+import {
+  exitCodes,
+  helpText,
+  parseCliOptions,
+  UsageError,
+  type CliOptions,
+} from '../lib/bench/cli-options';
+import { fingerprint, parseDataset } from '../lib/bench/data';
+import { toCsv, toJson } from '../lib/bench/export';
+import { FileStore } from '../lib/bench/file-store';
+import { duration, progressLine, summaryTable } from '../lib/bench/report';
+import { runBench, type RunOutcome } from '../lib/bench/runner';
+import { resumeProblem } from '../lib/bench/schema';
+import { selectProblems } from '../lib/bench/select';
+import { summarize } from '../lib/bench/stats';
+import { dedupe } from '../lib/bench/store';
+import type { ProblemResult, RunConfig, RunHeader } from '../lib/bench/types';
+
+type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
+
+const err = (line: string) => {
+  process.stderr.write(`${line}\n`);
+};
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Redraws one status line on a terminal; elsewhere prints a line at each tenth of the way. */
+class ProgressBar {
+  readonly #tty = process.stderr.isTTY;
+  #lastDraw = 0;
+  #lastTenth = -1;
+
+  show(text: string, fraction: number, force = false): void {
+    if (this.#tty) {
+      const now = Date.now();
+      if (!force && now - this.#lastDraw < 100) return;
+      this.#lastDraw = now;
+      process.stderr.write(`\r\x1b[2K${text}`);
+      return;
+    }
+    const tenth = Math.floor(fraction * 10);
+    if (tenth === this.#lastTenth && !force) return;
+    this.#lastTenth = tenth;
+    process.stderr.write(`${text}\n`);
+  }
+
+  end(): void {
+    if (this.#tty) process.stderr.write('\n');
+  }
+}
+
+async function readProblems(options: CliOptions) {
+  let text: string;
+  try {
+    text = await readFile(options.data, 'utf8');
+  } catch (error) {
+    throw new UsageError(`Cannot read --data ${options.data}: ${message(error)}`);
+  }
+  const dataset = parseDataset(text);
+  if (dataset.skipped.length > 0) {
+    const shown = dataset.skipped
+      .slice(0, 10)
+      .map((s) => `  line ${s.line}: ${s.reason}`)
+      .join('\n');
+    const more = dataset.skipped.length > 10 ? `\n  … and ${dataset.skipped.length - 10} more` : '';
+    err(`Skipped ${dataset.skipped.length} malformed line(s) in ${options.data}:\n${shown}${more}`);
+  }
+  if (dataset.problems.length === 0) {
+    throw new UsageError(`${options.data} has no valid problems.`);
+  }
+  return dataset;
+}
+
+function outcomeCode(outcome: RunOutcome): ExitCode {
+  switch (outcome.status) {
+    case 'complete':
+      return exitCodes.ok;
+    case 'incomplete':
+      return exitCodes.incomplete;
+    case 'aborted':
+      return exitCodes.interrupted;
+    case 'failed':
+      return exitCodes.failed;
+  }
+}
+
+async function main(argv: string[]): Promise<ExitCode> {
+  const options = parseCliOptions(argv, process.env);
+  if (options === 'help') {
+    process.stdout.write(`${helpText}\n`);
+    return exitCodes.ok;
+  }
+  // Thrown as bad-input with a message saying what to type instead.
+  const baseUrl = parseServerUrl(options.baseUrl).href;
+  const dataset = await readProblems(options);
+  const selection = {
+    ...options.selection,
+    limit: Math.min(options.selection.limit, dataset.problems.length),
+  };
+  const config: RunConfig = {
+    dataset: basename(options.data),
+    fingerprint: fingerprint(dataset.problems),
+    selection,
+    modes: options.modes,
+    sampling: options.sampling,
+    family: options.family,
+    model: `${options.model} on ${baseUrl}`,
+  };
+
+  const store = new FileStore(options.progress);
+  const saved = await store.load().catch((error: unknown) => {
+    throw new UsageError(`Cannot read ${options.progress}: ${message(error)}`);
+  });
+  let header: RunHeader;
+  let done: ProblemResult[] = [];
+  if (saved && options.resume) {
+    const problem = resumeProblem(saved.header.config, config);
+    if (problem) {
+      throw new UsageError(
+        `Cannot resume ${options.progress}: ${problem} Run with the flags it was started with, or use --force to start over.`,
+      );
+    }
+    header = saved.header;
+    done = saved.results;
+    if (saved.unreadable > 0)
+      err(`${saved.unreadable} unreadable line(s) in ${options.progress} will be redone.`);
+  } else {
+    if (saved && saved.results.length > 0 && !options.force) {
+      throw new UsageError(
+        `${options.progress} holds ${saved.results.length} finished result(s) of an earlier run. Add --resume to continue it, or --force to start over.`,
+      );
+    }
+    header = {
+      version: 1,
+      config,
+      problems: selectProblems(dataset.problems, selection),
+      createdAt: Date.now(),
+    };
+  }
+  const total = header.problems.length * header.config.modes.length;
+
+  const stop = new AbortController();
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(exitCodes.interrupted);
+    stop.abort();
+    err('\nStopping: finished results are saved (Ctrl-C again to quit at once).');
+  });
+
+  const engine = new OpenAIEngine({
+    baseUrl,
+    model: options.model,
+    ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    concurrency: options.concurrency,
+  });
+  try {
+    await engine.load(undefined, stop.signal);
+  } catch (error) {
+    if (isAbort(error)) return exitCodes.interrupted;
+    err(`bench: ${message(error)}`);
+    return exitCodes.failed;
+  }
+  if (done.length === 0 && !(saved && options.resume)) await store.begin(header);
+  err(
+    `${config.model}: ${header.problems.length} problem(s) from ${config.dataset}` +
+      `${selection.sample === 'random' ? ` (random sample, seed ${selection.seed})` : ''}, ` +
+      `modes ${header.config.modes.length}, concurrency ${options.concurrency}` +
+      (done.length > 0 ? `; resuming with ${done.length} of ${total} finished` : ''),
+  );
+
+  const results = [...done];
+  const bar = new ProgressBar();
+  const started = performance.now();
+  let sessionDone = 0;
+  let failed = 0;
+  const draw = (force = false) => {
+    const view = {
+      done: results.length,
+      total,
+      failed,
+      elapsed: (performance.now() - started) / 1000,
+      sessionDone,
+      summaries: summarize(header.config.modes, results),
+    };
+    bar.show(
+      progressLine(view, process.stderr.columns || 100),
+      total > 0 ? results.length / total : 1,
+      force,
+    );
+  };
+  draw(true);
+  const outcome = await runBench({
+    engine,
+    header,
+    done,
+    store,
+    concurrency: options.concurrency,
+    signal: stop.signal,
+    onResult: (result) => {
+      results.push(result);
+      sessionDone += 1;
+      draw(results.length === total);
+    },
+    onFailure: (failure) => {
+      failed += 1;
+      if (process.stderr.isTTY) process.stderr.write('\n');
+      err(`${failure.problemId} (${failure.mode}) failed: ${failure.error.message}`);
+    },
+  });
+  bar.end();
+
+  const run = { header, results: dedupe(results), unreadable: 0 };
+  await writeFile(
+    options.out,
+    options.out.toLowerCase().endsWith('.csv') ? toCsv(run) : toJson(run),
+  );
+  const summaries = summarize(header.config.modes, run.results);
+  const seconds = outcome.elapsedMs / 1000;
+  const tokens = run.results.reduce((sum, r) => sum + r.tokens, 0);
+  process.stdout.write(
+    `\n${config.model} · ${config.dataset} · ${run.results.length}/${total} finished\n\n` +
+      `${summaryTable(summaries)}\n\n` +
+      `this session: ${outcome.finished} result(s) in ${duration(seconds)}` +
+      (seconds > 0 ? `, ${(outcome.finished / seconds).toFixed(2)} problems/s` : '') +
+      ` · all tokens: ${tokens}\n` +
+      `results: ${options.out} (progress: ${options.progress})\n`,
+  );
+  if (outcome.status === 'aborted') err('Interrupted: run again with --resume to continue.');
+  if (outcome.status === 'incomplete')
+    err(`${outcome.failures.length} attempt(s) failed: run again with --resume to retry them.`);
+  if (outcome.error) err(`bench: stopped: ${outcome.error.message}`);
+  return outcomeCode(outcome);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (
+      error instanceof UsageError ||
+      (error instanceof EngineError && error.code === 'bad-input')
+    ) {
+      err(`bench: ${error.message}\nRun npm run bench -- --help for the flags.`);
+      process.exitCode = exitCodes.usage;
+      return;
+    }
+    err(`bench: ${message(error)}`);
+    process.exitCode = exitCodes.failed;
+  },
+);
