@@ -245,7 +245,7 @@ async function plan(
       throw new EngineError('bad-response', `${tensorFile.url} is not valid JSON.`);
     }
   } else {
-    tensorBytes = new TextEncoder().encode(JSON.stringify(tensorCache)).buffer;
+    tensorBytes = new TextEncoder().encode(JSON.stringify(tensorCache)).slice().buffer;
   }
 
   const files = planFiles(model, config, tensorCache, manifest).map((f) => ({

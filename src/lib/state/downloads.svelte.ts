@@ -1,0 +1,146 @@
+// Model downloads and what is on disk, as the UI sees them: per-model activity (here or in another
+// tab), the storage list, usage and quota, persistence. Failures become activity errors or a notice.
+import type { ModelBuild } from '../models/catalog';
+import { DownloadManager, type Activity, type ManagerOptions } from '../store/manager';
+import { estimateStorage, isPersisted, requestPersistence } from '../store/quota';
+import { listModels } from '../store/store';
+import type { ModelOnDisk, StorageEstimate, StoreModel } from '../store/types';
+
+/** The store's input for a catalog or custom build (no digests: the catalog has none yet). */
+export function storeModelOf(
+  build: Pick<ModelBuild, 'model_id' | 'model' | 'model_lib'>,
+): StoreModel {
+  return { id: build.model_id, model: build.model, model_lib: build.model_lib };
+}
+
+const idle = (id: string): Activity => ({ id, state: 'idle', where: 'none' });
+
+export class Downloads {
+  #activity = $state<Record<string, Activity>>({});
+  #disk = $state<ModelOnDisk[]>([]);
+  #estimate = $state<StorageEstimate | undefined>();
+  #persisted = $state<boolean | undefined>();
+  #notice = $state<string | undefined>();
+  #manager: DownloadManager | undefined;
+  readonly #options: ManagerOptions['download'];
+  /** models this tab has seen, to resume by id */
+  readonly #models: Record<string, StoreModel> = {};
+  #refreshing: Promise<void> | undefined;
+
+  /** @param options passed to every download (parallelism, retry policy) */
+  constructor(options?: ManagerOptions['download']) {
+    this.#options = options;
+  }
+
+  /** Per-model activity, by model id. */
+  get activity(): Readonly<Record<string, Activity>> {
+    return this.#activity;
+  }
+  /** Models in this browser's storage. */
+  get disk(): readonly ModelOnDisk[] {
+    return this.#disk;
+  }
+  /** Usage and quota of this site's storage; undefined where the browser does not say. */
+  get estimate(): StorageEstimate | undefined {
+    return this.#estimate;
+  }
+  /** The browser's answer to persist(): true granted, false refused, undefined not asked/unknown. */
+  get persisted(): boolean | undefined {
+    return this.#persisted;
+  }
+  /** Something a person should know (damaged saved state was reset, a file was re-fetched). */
+  get notice(): string | undefined {
+    return this.#notice;
+  }
+
+  /** The activity of one model; idle when nothing is known. */
+  status(id: string): Activity {
+    return this.#activity[id] ?? idle(id);
+  }
+
+  get #store(): DownloadManager {
+    this.#manager ??= new DownloadManager({
+      onActivity: (a) => {
+        this.#setActivity(a);
+      },
+      onDisk: () => {
+        void this.refresh();
+      },
+      onNotice: (message) => {
+        this.#notice = message;
+      },
+      ...(this.#options ? { download: this.#options } : {}),
+    });
+    return this.#manager;
+  }
+
+  #setActivity(activity: Activity): void {
+    this.#activity = { ...this.#activity, [activity.id]: activity };
+  }
+
+  /** On a visit: reads what is on disk and resumes downloads a closed tab left behind. */
+  async restore(): Promise<void> {
+    try {
+      this.#persisted = await isPersisted();
+      const disk = await this.#store.resumeInterrupted();
+      for (const m of disk) if (m.model) this.#models[m.key] = m.model;
+      this.#disk = disk;
+      this.#estimate = await estimateStorage();
+    } catch (error) {
+      this.#notice = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  /** Downloads a model (or follows another tab's download of it). Asks for persistent storage first. */
+  async start(model: StoreModel): Promise<void> {
+    this.#models[model.id] = model;
+    this.#notice = undefined;
+    if (this.#persisted !== true) this.#persisted = await requestPersistence();
+    await this.#store.start(model, 'person');
+  }
+
+  /** Resumes a paused or failed download this tab knows the model of. */
+  resume(id: string): Promise<void> {
+    const model = this.#models[id];
+    if (!model) return Promise.resolve();
+    return this.start(model);
+  }
+
+  pause(id: string): void {
+    this.#store.pause(id);
+  }
+
+  /** Stops a download and deletes what it fetched. */
+  cancel(id: string): Promise<void> {
+    return this.#store.cancel(id);
+  }
+
+  /** Deletes a model from storage (stopping its download first). */
+  remove(key: string): Promise<void> {
+    return this.#store.remove(key);
+  }
+
+  dismissNotice(): void {
+    this.#notice = undefined;
+  }
+
+  /** Lists storage again (coalesced). */
+  refresh(): Promise<void> {
+    this.#refreshing ??= (async () => {
+      try {
+        const disk = await listModels();
+        for (const m of disk) if (m.model) this.#models[m.key] = m.model;
+        this.#disk = disk;
+        this.#estimate = await estimateStorage();
+      } catch (error) {
+        this.#notice = error instanceof Error ? error.message : String(error);
+      } finally {
+        this.#refreshing = undefined;
+      }
+    })();
+    return this.#refreshing;
+  }
+}
+
+/** The page's one instance: the storage panel and the model picker share it. */
+export const downloads = new Downloads();
