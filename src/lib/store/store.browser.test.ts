@@ -1,0 +1,258 @@
+// The store against the fixture model server in real Chromium: faults (drops, corruption, 5xx,
+// stalls), pause and resume, damaged saved state, delete. Each ends with shards byte-identical to the source.
+import { hasModelInCache } from '@mlc-ai/web-llm';
+import { describe, expect, test } from 'vitest';
+import { EngineError } from '../engine/errors';
+import {
+  appConfig,
+  fault,
+  fixtureModel,
+  requestsFor,
+  sourceShardHashes,
+  storeModel,
+  storedShardHashes,
+  type FixtureModel,
+} from './fixture-client';
+import { DownloadManager, type Activity } from './manager';
+import { estimateStorage } from './quota';
+import { downloadModel, listModels, removeModel, type DownloadOptions } from './store';
+import { readChunks, writeEntry } from './tally-db';
+import type { DownloadProgress } from './types';
+import { inTransaction, openDatabase } from './idb';
+
+/** Quick retries, so fault tests take milliseconds of backoff, not seconds. */
+const fast: DownloadOptions = {
+  policy: { backoffMs: 20, maxBackoffMs: 100, stallMs: 2000 },
+  progressMs: 0,
+};
+
+const shardPath = (model: FixtureModel, name: string) => `/models/${model.id}/resolve/main/${name}`;
+
+async function failure(promise: Promise<unknown>): Promise<EngineError> {
+  const error = await promise.then(
+    () => new Error('expected a rejection'),
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(EngineError);
+  return error as EngineError;
+}
+
+async function expectIntact(model: FixtureModel) {
+  expect(await storedShardHashes(model)).toEqual(sourceShardHashes(model));
+  expect(await hasModelInCache(model.id, appConfig(model))).toBe(true);
+}
+
+describe('downloadModel', () => {
+  test('a connection dropped mid-shard resumes from the byte it reached', async () => {
+    const model = await fixtureModel('drop', { shards: 4, shardBytes: 2_000_000 });
+    await fault(model, { kind: 'drop', file: 'params_shard_1.bin', at: 1_234_567 });
+    const seen: DownloadProgress[] = [];
+    await downloadModel(storeModel(model), { ...fast, onProgress: (p) => seen.push(p) });
+
+    const gets = (await requestsFor(model)).filter(
+      (r) => r.path === shardPath(model, 'params_shard_1.bin'),
+    );
+    expect(gets.map((r) => r.range)).toEqual([undefined, 'bytes=1234567-']);
+    expect(gets[0]?.bytes).toBe(1_234_567);
+    expect(gets[1]?.status).toBe(206);
+    await expectIntact(model);
+    // progress only moves forward and ends at the whole model
+    const done = seen.map((p) => p.bytesDone);
+    expect(done).toEqual([...done].sort((a, b) => a - b));
+    expect(seen.at(-1)?.phase).toBe('complete');
+    expect(seen.at(-1)?.bytesDone).toBe(seen.at(-1)?.bytesTotal);
+    expect(seen.at(-1)?.bytesTotal).toBeGreaterThan(model.shards.length * 2_000_000);
+  });
+
+  test('a corrupted shard is detected by sha256 and fetched again', async () => {
+    const model = await fixtureModel('corrupt', { shards: 4, shardBytes: 1_000_000 });
+    await fault(model, { kind: 'corrupt', file: 'params_shard_2.bin', at: 777_777 });
+    const notices: string[] = [];
+    await downloadModel(storeModel(model), { ...fast, onNotice: (m) => notices.push(m) });
+
+    const gets = (await requestsFor(model)).filter(
+      (r) => r.path === shardPath(model, 'params_shard_2.bin'),
+    );
+    expect(gets).toHaveLength(2);
+    expect(gets.map((r) => r.range)).toEqual([undefined, undefined]);
+    expect(notices.join(' ')).toMatch(/params_shard_2\.bin does not match its SHA-256 digest/);
+    await expectIntact(model);
+  });
+
+  test('a shard that is always corrupt fails with integrity and is never marked complete', async () => {
+    const model = await fixtureModel('rotten', { shards: 3, shardBytes: 500_000 });
+    await fault(model, { kind: 'corrupt', file: 'params_shard_0.bin', at: 10, times: 0 });
+    const error = await failure(downloadModel(storeModel(model), fast));
+    expect(error.code).toBe('integrity');
+    expect(error.message).toMatch(/params_shard_0\.bin .*3 times/);
+    const gets = (await requestsFor(model)).filter(
+      (r) => r.path === shardPath(model, 'params_shard_0.bin'),
+    );
+    expect(gets).toHaveLength(3);
+    expect(await hasModelInCache(model.id, appConfig(model))).toBe(false);
+    expect(Object.keys(await storedShardHashes(model))).not.toContain('params_shard_0.bin');
+    expect(await readChunks(`${model.modelUrl}/resolve/main/params_shard_0.bin`)).toEqual([]);
+    await removeModel(model.id);
+  });
+
+  test('500s then recovery: retried with backoff, then complete', async () => {
+    const model = await fixtureModel('flaky', { shards: 3, shardBytes: 400_000 });
+    await fault(model, { kind: 'status', file: 'params_shard_1.bin', status: 500, times: 3 });
+    await fault(model, { kind: 'status', file: 'tokenizer.json', status: 503, times: 1 });
+    await downloadModel(storeModel(model), fast);
+    const statuses = (await requestsFor(model))
+      .filter((r) => r.path === shardPath(model, 'params_shard_1.bin'))
+      .map((r) => r.status);
+    expect(statuses).toEqual([500, 500, 500, 200]);
+    await expectIntact(model);
+  });
+
+  test('a server that keeps failing gives a clear error after bounded retries', async () => {
+    const model = await fixtureModel('down', { shards: 2, shardBytes: 100_000 });
+    await fault(model, { kind: 'status', file: 'params_shard_1.bin', status: 502, times: 0 });
+    const error = await failure(downloadModel(storeModel(model), fast));
+    expect(error.code).toBe('server');
+    expect(error.message).toMatch(/params_shard_1\.bin after 6 tries.*HTTP 502/);
+    const tries = (await requestsFor(model)).filter(
+      (r) => r.path === shardPath(model, 'params_shard_1.bin'),
+    );
+    expect(tries).toHaveLength(6);
+    expect(await hasModelInCache(model.id, appConfig(model))).toBe(false);
+    await removeModel(model.id);
+  });
+
+  test('a stalled connection is dropped and resumed', async () => {
+    const model = await fixtureModel('stall', { shards: 2, shardBytes: 600_000 });
+    await fault(model, { kind: 'stall', file: 'params_shard_0.bin', at: 300_000, ms: 60_000 });
+    await downloadModel(storeModel(model), {
+      ...fast,
+      policy: { ...fast.policy, stallMs: 500 },
+    });
+    const ranges = (await requestsFor(model))
+      .filter((r) => r.path === shardPath(model, 'params_shard_0.bin'))
+      .map((r) => r.range);
+    expect(ranges).toEqual([undefined, 'bytes=300000-']);
+    await expectIntact(model);
+  });
+
+  test('pause (abort) keeps the bytes; resume continues with a Range from the last checkpoint', async () => {
+    const model = await fixtureModel('pause', { shards: 1, shardBytes: 3_000_000 });
+    await fault(model, { kind: 'throttle', file: 'params_shard_0.bin', bytesPerSecond: 2_000_000 });
+    const abort = new AbortController();
+    const policy = { ...fast.policy, checkpointBytes: 256 * 1024, checkpointMs: 0 };
+    const first = downloadModel(storeModel(model), {
+      ...fast,
+      policy,
+      signal: abort.signal,
+      onProgress: (p) => {
+        if (p.bytesDone > 1_000_000) abort.abort();
+      },
+    });
+    expect((await failure(first)).code).toBe('aborted');
+    const url = `${model.modelUrl}/resolve/main/params_shard_0.bin`;
+    const kept = (await readChunks(url)).reduce((sum, c) => sum + c.data.byteLength, 0);
+    expect(kept).toBeGreaterThan(500_000);
+    expect(kept).toBeLessThan(3_000_000);
+    expect(await hasModelInCache(model.id, appConfig(model))).toBe(false);
+
+    await downloadModel(storeModel(model), { ...fast, policy });
+    const ranges = (await requestsFor(model))
+      .filter((r) => r.path === shardPath(model, 'params_shard_0.bin'))
+      .map((r) => r.range);
+    expect(ranges).toEqual([undefined, `bytes=${kept}-`]);
+    await expectIntact(model);
+    expect(await readChunks(url)).toEqual([]);
+  });
+
+  test('without digests, sizes are still checked against tensor-cache.json', async () => {
+    const model = await fixtureModel('nodigest', { shards: 2, shardBytes: 300_000 });
+    await downloadModel(storeModel(model, false), fast);
+    await expectIntact(model);
+  });
+});
+
+describe('saved state', () => {
+  test('a damaged record gives a notice, starts that download over, and leaves others alone', async () => {
+    const keep = await fixtureModel('keep', { shards: 2, shardBytes: 100_000 });
+    await downloadModel(storeModel(keep), fast);
+    const model = await fixtureModel('damaged', { shards: 2, shardBytes: 100_000 });
+    const db = await openDatabase('tally-downloads', 1, () => undefined);
+    await inTransaction(db, 'models', 'readwrite', (tx) => {
+      tx.objectStore('models').put({ id: model.id, format: 1, files: 'garbage' });
+    });
+    const listed = await listModels();
+    expect(listed.find((m) => m.key === model.id)?.status).toBe('damaged');
+
+    const notices: string[] = [];
+    await downloadModel(storeModel(model), { ...fast, onNotice: (m) => notices.push(m) });
+    expect(notices.join(' ')).toMatch(/damaged.*starts over.*untouched/i);
+    await expectIntact(model);
+    await expectIntact(keep);
+  });
+
+  test('a record from another format version is reset with a clear notice', async () => {
+    const model = await fixtureModel('oldformat', { shards: 1, shardBytes: 100_000 });
+    await writeEntry({
+      format: 0 as 1,
+      id: model.id,
+      model: storeModel(model),
+      base: '',
+      files: [],
+      status: 'partial',
+      updatedAt: 0,
+    });
+    const notices: string[] = [];
+    await downloadModel(storeModel(model), { ...fast, onNotice: (m) => notices.push(m) });
+    expect(notices.join(' ')).toMatch(/another version of Tally/);
+    await expectIntact(model);
+  });
+
+  test('delete frees the space and web-llm no longer finds the model', async () => {
+    const model = await fixtureModel('delete', { shards: 8, shardBytes: 4_000_000 });
+    await downloadModel(storeModel(model), fast);
+    const before = await estimateStorage();
+    const listed = (await listModels()).find((m) => m.key === model.id);
+    expect(listed?.status).toBe('complete');
+    expect(listed?.bytes).toBeGreaterThanOrEqual(model.bytes);
+    await removeModel(model.id);
+    expect(await hasModelInCache(model.id, appConfig(model))).toBe(false);
+    expect((await listModels()).some((m) => m.key === model.id)).toBe(false);
+    const after = await estimateStorage();
+    expect(before && after).toBeTruthy();
+    if (before && after) expect(before.usage - after.usage).toBeGreaterThan(0.9 * 32_000_000);
+  });
+});
+
+describe('one download across tabs', () => {
+  test('two managers (as two tabs) download once: the server sees each range once', async () => {
+    const model = await fixtureModel('twotabs', { shards: 4, shardBytes: 1_000_000 });
+    await fault(model, { kind: 'throttle', file: 'params_shard_0.bin', bytesPerSecond: 4_000_000 });
+    const seenA: Activity[] = [];
+    const seenB: Activity[] = [];
+    const make = (seen: Activity[]) =>
+      new DownloadManager({
+        onActivity: (a) => {
+          if (a.id === model.id) seen.push(a);
+        },
+        onDisk: () => undefined,
+        onNotice: () => undefined,
+        download: fast,
+      });
+    const a = make(seenA);
+    const b = make(seenB);
+    const runA = a.start(storeModel(model));
+    await new Promise((r) => setTimeout(r, 100));
+    const runB = b.start(storeModel(model));
+    await Promise.all([runA, runB]);
+    a.close();
+    b.close();
+
+    expect(seenA.at(-1)?.state).toBe('complete');
+    expect(seenB.at(-1)?.state).toBe('complete');
+    expect(seenB.some((x) => x.where === 'elsewhere' && x.state === 'downloading')).toBe(true);
+    const gets = (await requestsFor(model)).filter((r) => r.method === 'GET');
+    const keys = gets.map((r) => `${r.path} ${r.range ?? ''}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    await expectIntact(model);
+  });
+});
