@@ -39,7 +39,7 @@ export default defineConfig({
       ...(process.env.TALLY_GPU
         ? [
             {
-              extends: true,
+              extends: true as const,
               test: {
                 name: 'gpu',
                 include: ['tests/gpu/*.gpu.test.ts'],

@@ -2,12 +2,11 @@
 // Pure string work so it runs in the render worker and in Node; render.ts still sanitizes it.
 import katex from 'katex';
 import { Marked, type Tokens } from 'marked';
+import { MARK_CLOSE, MARK_OPEN } from './marks';
 
-/** Characters from Unicode's private use area mark where math and highlights go back in. */
+/** Characters from Unicode's private use area mark where math goes back in. */
 const MATH_OPEN = '\uE000';
 const MATH_CLOSE = '\uE001';
-export const MARK_OPEN = '\uE002';
-export const MARK_CLOSE = '\uE003';
 
 interface MathSegment {
   tex: string;
@@ -81,6 +80,13 @@ function extractMath(text: string): { text: string; math: MathSegment[] } {
 }
 
 function renderMath({ tex, display }: MathSegment): string {
+  // A highlight that falls inside math marks the whole formula instead.
+  const plain = tex.replaceAll(MARK_OPEN, '').replaceAll(MARK_CLOSE, '');
+  const html = renderTex(plain, display);
+  return plain === tex ? html : `${MARK_OPEN}${html}${MARK_CLOSE}`;
+}
+
+function renderTex(tex: string, display: boolean): string {
   return katex.renderToString(tex, {
     displayMode: display,
     throwOnError: false,

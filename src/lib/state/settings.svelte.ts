@@ -9,6 +9,7 @@ import {
   type CatalogModel,
   type Quantization,
 } from '../models/catalog';
+import { defaultSampling, defaultStopRule, maxSamples, type StopRule } from '../solver';
 
 export type EngineChoice = 'webllm' | 'openai';
 
@@ -24,6 +25,21 @@ export interface SavedSettings {
   serverModel: string;
   /** sent only to the configured server; never leaves this browser otherwise */
   apiKey: string;
+  /** also sample an ensemble and vote */
+  ensemble: boolean;
+  /** samples at most, 1..40 */
+  k: number;
+  /** sampling temperature for the ensemble, 0..2 */
+  temperature: number;
+  /** nucleus mass for the ensemble, (0, 1] */
+  topP: number;
+  stopKind: StopRule['kind'];
+  /** ESC window, samples */
+  escWindow: number;
+  /** Beta rule threshold, (0.5, 1) */
+  betaThreshold: number;
+  /** solutions whose arithmetic checks out weigh more in the vote */
+  weigh: boolean;
 }
 
 const KEY = 'tally:settings';
@@ -37,7 +53,27 @@ export const defaults: SavedSettings = {
   serverUrl: 'http://localhost:11434/v1',
   serverModel: 'qwen2-math:7b',
   apiKey: '',
+  ensemble: false,
+  k: 16,
+  temperature: defaultSampling.temperature,
+  topP: defaultSampling.top_p,
+  stopKind: defaultStopRule.kind,
+  escWindow: 4,
+  betaThreshold: 0.95,
+  weigh: false,
 };
+
+/** The stop rule the settings describe. */
+export function stopRule(s: SavedSettings): StopRule {
+  switch (s.stopKind) {
+    case 'fixed':
+      return { kind: 'fixed' };
+    case 'esc':
+      return { kind: 'esc', window: s.escWindow };
+    case 'beta':
+      return { kind: 'beta', threshold: s.betaThreshold };
+  }
+}
 
 /** Keeps what is valid in `raw`, defaults for the rest; `problems` names what was dropped. */
 export function validateSettings(raw: unknown): { settings: SavedSettings; problems: string[] } {

@@ -1,48 +1,123 @@
-// One problem at a time: the question, the streamed single answer, stop, and what went wrong.
-// Validation and engine failures become `error` text; a stop keeps what streamed so far.
+// One problem at a time: the streamed single answer, then (when asked) the sampled ensemble.
+// Validation and engine failures become `error` text; a stop keeps whatever finished so far.
 import type { Engine } from '../engine/engine';
 import { EngineError, isAbort } from '../engine/errors';
 import type { ModelFamily } from '../models/catalog';
-import { extractAnswer, promptFor } from '../solver';
-import { questionProblem } from '../solver/question';
+import {
+  answersEqual,
+  extractAnswer,
+  histogram,
+  questionProblem,
+  solveEnsemble,
+  solveSingle,
+  type EnsembleResult,
+  type SampleResult,
+  type StopRule,
+  type Vote,
+} from '../solver';
+import type { HistoryEntry } from './history.svelte';
 
 export type SolveStatus = 'idle' | 'running' | 'done' | 'stopped' | 'error';
 
+/** An ensemble sample as it streams, then as it finished. */
+export interface LiveSample {
+  index: number;
+  text: string;
+  result?: SampleResult;
+}
+
+/** What an ensemble run is asked to do. */
+export interface EnsembleRequest {
+  k: number;
+  temperature: number;
+  top_p: number;
+  stop: StopRule;
+  weighByArithmetic: boolean;
+}
+
+/** How the single answer and the vote relate, in words. */
+export type Verdict = 'agree' | 'disagree' | 'pending';
+
 export class SolveState {
   question = $state('');
-  text = $state('');
   status = $state<SolveStatus>('idle');
   error = $state('');
-  answer = $derived(extractAnswer(this.text));
+  /** the single call's text as it streams */
+  singleText = $state('');
+  single = $state.raw<SampleResult | undefined>();
+  /** ensemble samples, by index */
+  samples = $state<LiveSample[]>([]);
+  vote = $state.raw<Vote | undefined>();
+  ensemble = $state.raw<EnsembleResult | undefined>();
+  /** k of the ensemble under way or last run; 0 when none */
+  k = $state(0);
+  /** the single answer: extracted live from the stream until the final result is in */
+  singleAnswer = $derived(this.single ? this.single.answer : extractAnswer(this.singleText));
+  verdict = $derived.by((): Verdict => {
+    if (!this.single || !this.ensemble) return 'pending';
+    return answersEqual(this.single.answer, this.ensemble.answer) ? 'agree' : 'disagree';
+  });
   #abort: AbortController | undefined;
 
-  async solve(engine: Engine | undefined, family: ModelFamily): Promise<void> {
-    const problem = questionProblem(this.question);
+  /**
+   * Runs the single call, then the ensemble when `ensemble` is given. Resolves with a history
+   * entry when anything finished, undefined when nothing did (bad input, engine failure).
+   */
+  async solve(
+    engine: Engine | undefined,
+    family: ModelFamily,
+    label: string,
+    ensemble?: EnsembleRequest,
+  ): Promise<HistoryEntry | undefined> {
+    const question = this.question.trim();
+    const problem = questionProblem(question);
     if (problem) {
       this.error = problem;
-      return;
+      return undefined;
     }
     if (!engine) {
       this.error = 'Load a model or connect to a server first.';
-      return;
+      return undefined;
     }
     this.#abort?.abort();
     const abort = new AbortController();
     this.#abort = abort;
-    this.text = '';
-    this.error = '';
+    this.#reset(ensemble?.k ?? 0);
     this.status = 'running';
     try {
-      await engine.complete(promptFor(family, this.question.trim()), {
-        temperature: 0,
-        top_p: 1,
-        max_tokens: 1024,
+      this.single = await solveSingle(engine, question, {
+        family,
         signal: abort.signal,
         onDelta: (delta) => {
-          this.text += delta;
+          this.singleText += delta;
         },
       });
-      this.status = 'done';
+      if (ensemble) {
+        this.ensemble = await solveEnsemble(engine, question, {
+          family,
+          k: ensemble.k,
+          temperature: ensemble.temperature,
+          top_p: ensemble.top_p,
+          stop: ensemble.stop,
+          weighByArithmetic: ensemble.weighByArithmetic,
+          signal: abort.signal,
+          onSampleStart: (i) => {
+            this.samples[i] = { index: i, text: '' };
+          },
+          onDelta: (i, delta) => {
+            const sample = this.samples[i];
+            if (sample) sample.text += delta;
+          },
+          onSample: (i, result) => {
+            const sample = this.samples[i];
+            if (sample) sample.result = result;
+          },
+          onVote: (vote) => {
+            this.vote = vote;
+          },
+        });
+      }
+      this.status = abort.signal.aborted ? 'stopped' : 'done';
     } catch (error) {
       if (isAbort(error)) {
         this.status = 'stopped';
@@ -51,9 +126,50 @@ export class SolveState {
         this.error = error instanceof EngineError ? error.message : String(error);
       }
     }
+    return this.#entry(question, label);
   }
 
   stop(): void {
     this.#abort?.abort();
+  }
+
+  /** Shows a problem from history again (answers only; solutions are not re-run). */
+  show(entry: HistoryEntry): void {
+    this.#abort?.abort();
+    this.#reset(0);
+    this.question = entry.question;
+    this.singleText = entry.single?.text ?? '';
+    this.status = 'idle';
+  }
+
+  #reset(k: number): void {
+    this.error = '';
+    this.singleText = '';
+    this.single = undefined;
+    this.samples = [];
+    this.vote = undefined;
+    this.ensemble = undefined;
+    this.k = k;
+  }
+
+  #entry(question: string, engine: string): HistoryEntry | undefined {
+    if (!this.single) return undefined;
+    return {
+      id: crypto.randomUUID(),
+      at: Date.now(),
+      question,
+      engine,
+      single: { answer: this.single.answer, text: this.single.text },
+      ...(this.ensemble
+        ? {
+            ensemble: {
+              majority: this.ensemble.answer,
+              votes: histogram(this.ensemble.vote),
+              used: this.ensemble.samplesUsed,
+              k: this.k,
+            },
+          }
+        : {}),
+    };
   }
 }

@@ -1,0 +1,96 @@
+// Problems solved before, kept in this browser (idb-keyval) so a person can look back or delete.
+// Entries are validated on read; unreadable ones are dropped with a notice, never the whole list.
+import { del, get, set } from 'idb-keyval';
+
+const KEY = 'tally:history';
+/** entries kept at most; the oldest go first */
+export const historyLimit = 100;
+
+/** One solved problem, as the history panel shows it. */
+export interface HistoryEntry {
+  id: string;
+  /** epoch milliseconds */
+  at: number;
+  question: string;
+  /** what ran it, e.g. a model id or "model on server" */
+  engine: string;
+  single?: { answer: string | null; text: string };
+  ensemble?: {
+    majority: string | null;
+    /** answer -> votes */
+    votes: Record<string, number>;
+    used: number;
+    k: number;
+  };
+}
+
+function isEntry(value: unknown): value is HistoryEntry {
+  if (typeof value !== 'object' || value === null) return false;
+  const e = value as Partial<HistoryEntry>;
+  const answer = (a: unknown) => a === null || typeof a === 'string';
+  return (
+    typeof e.id === 'string' &&
+    typeof e.at === 'number' &&
+    typeof e.question === 'string' &&
+    typeof e.engine === 'string' &&
+    (e.single === undefined || (answer(e.single.answer) && typeof e.single.text === 'string')) &&
+    (e.ensemble === undefined ||
+      (answer(e.ensemble.majority) &&
+        typeof e.ensemble.used === 'number' &&
+        typeof e.ensemble.k === 'number' &&
+        typeof e.ensemble.votes === 'object'))
+  );
+}
+
+/** The entries in `raw` that are well formed, and how many were not. */
+export function readHistory(raw: unknown): { entries: HistoryEntry[]; dropped: number } {
+  if (raw === undefined) return { entries: [], dropped: 0 };
+  if (!Array.isArray(raw)) return { entries: [], dropped: 1 };
+  const entries = raw.filter(isEntry);
+  return { entries, dropped: raw.length - entries.length };
+}
+
+export class History {
+  entries = $state<HistoryEntry[]>([]);
+  notice = $state('');
+  #loaded: Promise<void> | undefined;
+
+  load(): Promise<void> {
+    this.#loaded ??= get<unknown>(KEY).then(
+      (raw) => {
+        const { entries, dropped } = readHistory(raw);
+        this.entries = entries;
+        if (dropped > 0)
+          this.notice = `${dropped} saved problem(s) could not be read and were left out.`;
+      },
+      () => {
+        this.notice = 'History is unavailable in this browser.';
+      },
+    );
+    return this.#loaded;
+  }
+
+  async add(entry: HistoryEntry): Promise<void> {
+    await this.load();
+    this.entries = [entry, ...this.entries.filter((e) => e.id !== entry.id)].slice(0, historyLimit);
+    await this.#save();
+  }
+
+  async remove(id: string): Promise<void> {
+    this.entries = this.entries.filter((e) => e.id !== id);
+    await this.#save();
+  }
+
+  async clear(): Promise<void> {
+    this.entries = [];
+    await del(KEY).catch(() => undefined);
+  }
+
+  async #save(): Promise<void> {
+    try {
+      await set(KEY, $state.snapshot(this.entries));
+    } catch {
+      this.notice = 'This problem could not be saved to history (storage full or blocked).';
+    }
+  }
+}
