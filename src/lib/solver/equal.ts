@@ -2,7 +2,15 @@
 // Text with no number never equals anything (null answers abstain); nothing here throws.
 import { unlatex } from './latex';
 import { findNumbers } from './numbers';
-import { canonical, isInteger, sameRational, toNumber, type Rational } from './rational';
+import {
+  canonical,
+  divide,
+  fromDecimal,
+  isInteger,
+  sameRational,
+  toNumber,
+  type Rational,
+} from './rational';
 
 /**
  * Two non-integer answers are equal when |a - b| <= relativeTolerance * max(|a|, |b|): a value
@@ -11,9 +19,19 @@ import { canonical, isInteger, sameRational, toNumber, type Rational } from './r
  */
 export const relativeTolerance = 1e-5;
 
+/** The canonical forms extractAnswer returns: "18", "-0.5", "1/3". */
+const canonicalPattern = /^(-?\d+(?:\.\d+)?)(?:\/(\d+))?$/;
+
 /** The first number in an answer text ("$1,250", "1/2", "50%", "twelve"), as an exact value. */
 export function parseAnswer(text: string | null): Rational | null {
   if (text === null) return null;
+  // fast path for canonical answers, which is what votes compare
+  const plain = canonicalPattern.exec(text);
+  if (plain) {
+    const [, head = '', den] = plain;
+    const value = fromDecimal(head);
+    return value && den !== undefined ? divide(value, { num: BigInt(den), den: 1n }) : value;
+  }
   return findNumbers(unlatex(text))[0]?.value ?? null;
 }
 
@@ -27,7 +45,8 @@ export function normalizeAnswer(text: string | null): string | null {
   return value ? canonical(value) : null;
 }
 
-function close(a: Rational, b: Rational): boolean {
+/** Numeric equivalence of two exact values under `relativeTolerance` (integers compare exactly). */
+export function sameValue(a: Rational, b: Rational): boolean {
   if (sameRational(a, b)) return true;
   if (isInteger(a) && isInteger(b)) return false;
   const x = toNumber(a);
@@ -39,5 +58,5 @@ function close(a: Rational, b: Rational): boolean {
 export function answersEqual(a: string | null, b: string | null): boolean {
   const x = parseAnswer(a);
   const y = parseAnswer(b);
-  return x !== null && y !== null && close(x, y);
+  return x !== null && y !== null && sameValue(x, y);
 }

@@ -1,7 +1,7 @@
 // When an ensemble may stop sampling because more samples would not change the vote (much).
 // Pure: a rule and the vote so far in, yes or no out; a malformed rule is reported by stopRuleProblem.
 import { leadProbability } from './beta';
-import type { Vote } from './vote';
+import { tally, type Vote } from './vote';
 
 /** A stopping rule for sampling; every rule also stops at k, which the caller enforces. */
 export type StopRule =
@@ -84,4 +84,21 @@ export function shouldStop(rule: StopRule, vote: Vote): boolean {
       );
     }
   }
+}
+
+/**
+ * Counts `answers` in order, as an ensemble would receive them, until `rule` stops or k answers
+ * are counted: how many it used and the vote at that point (used 0 for no answers).
+ */
+export function voteUntilStop(
+  rule: StopRule,
+  answers: readonly (string | null)[],
+  k = answers.length,
+): { used: number; vote: Vote } {
+  const limit = Math.min(k, answers.length);
+  for (let n = 1; n <= limit; n += 1) {
+    const vote = tally(answers.slice(0, n));
+    if (n === limit || shouldStop(rule, vote)) return { used: n, vote };
+  }
+  return { used: 0, vote: tally([]) };
 }

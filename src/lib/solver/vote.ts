@@ -1,8 +1,9 @@
 // Majority vote over sampled answers (self-consistency), with equivalent answers in one bucket.
 // Never throws: no valid answer gives winner null; a bad weight (negative, NaN) counts as 0.
-import { answersEqual, normalizeAnswer } from './equal';
+import { parseAnswer, sameValue } from './equal';
+import { canonical, type Rational } from './rational';
 
-/** Answers that `answersEqual` says are the same number, counted together. */
+/** Answers that are the same number (`answersEqual`), counted together. */
 export interface Bucket {
   /** canonical text of the first answer that opened the bucket */
   answer: string;
@@ -37,10 +38,6 @@ function weightAt(weights: readonly number[] | undefined, i: number): number {
   return Number.isFinite(w) && w > 0 ? w : 0;
 }
 
-function sameBucket(bucket: Bucket, answer: string, normalized: string | null): boolean {
-  return normalized === null ? bucket.answer === answer : answersEqual(bucket.answer, answer);
-}
-
 /** Orders buckets: more votes first; on a tie, the one that reached that total first. */
 export function compareBuckets(a: Bucket, b: Bucket): number {
   if (Math.abs(a.votes - b.votes) > tieEpsilon) return b.votes - a.votes;
@@ -54,6 +51,8 @@ export function compareBuckets(a: Bucket, b: Bucket): number {
  */
 export function tally(answers: readonly (string | null)[], weights?: readonly number[]): Vote {
   const buckets: Bucket[] = [];
+  // each bucket's value (null for a non-numeric answer, matched by exact text)
+  const values: (Rational | null)[] = [];
   let abstained = 0;
   let total = 0;
   answers.forEach((raw, i) => {
@@ -62,18 +61,23 @@ export function tally(answers: readonly (string | null)[], weights?: readonly nu
       abstained += 1;
       return;
     }
-    const normalized = normalizeAnswer(answer);
+    const value = parseAnswer(answer);
     const weight = weightAt(weights, i);
     total += weight;
-    const bucket = buckets.find((b) => sameBucket(b, answer, normalized));
+    const at = buckets.findIndex((b, j) => {
+      const other = values[j] ?? null;
+      return value && other ? sameValue(other, value) : !value && !other && b.answer === answer;
+    });
+    const bucket = buckets[at];
     if (bucket) {
       bucket.votes += weight;
       bucket.count += 1;
       bucket.members.push(i);
       if (weight > 0) bucket.reachedAt = i;
     } else {
-      const label = normalized ?? answer;
+      const label = value ? canonical(value) : answer;
       buckets.push({ answer: label, votes: weight, count: 1, reachedAt: i, members: [i] });
+      values.push(value);
     }
   });
   buckets.sort(compareBuckets);
