@@ -1,0 +1,124 @@
+// Simulated sample sets with known answer distributions, to measure stopping rules against fixed k.
+// Deterministic for a seed; bad settings (k > samples drawn, p outside 0..1) throw a RangeError.
+import { voteUntilStop, type StopRule } from './stop';
+
+/** A seeded uniform generator on [0, 1) (mulberry32: 32-bit state, fast, good enough here). */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** How a simulated model answers one problem. */
+export interface Scenario {
+  /** probability a sample gives the correct answer, 0..1 */
+  pCorrect: number;
+  /** probability a sample gives no answer, 0..1 */
+  pNone: number;
+  /** how the rest of the probability splits over wrong answers (relative weights) */
+  distractors: number[];
+}
+
+/** The correct answer in every simulated problem. */
+export const correctAnswer = '42';
+
+/** One sample's answer: the correct one, a distractor ("100", "101", ...), or null. */
+export function drawAnswer(scenario: Scenario, random: () => number): string | null {
+  const u = random();
+  if (u < scenario.pCorrect) return correctAnswer;
+  if (u < scenario.pCorrect + scenario.pNone) return null;
+  const total = scenario.distractors.reduce((a, b) => a + b, 0);
+  let pick = random() * total;
+  for (const [i, weight] of scenario.distractors.entries()) {
+    pick -= weight;
+    if (pick < 0) return `${i + 100}`;
+  }
+  return `${scenario.distractors.length + 99}`;
+}
+
+/** What one rule did on one trial at one k. */
+export interface Outcome {
+  /** samples consumed before stopping */
+  used: number;
+  /** the majority at that point */
+  winner: string | null;
+}
+
+/** Runs `rule` over the first k answers: the samples it uses and the majority where it stops. */
+export function runRule(rule: StopRule, answers: readonly (string | null)[], k: number): Outcome {
+  if (k > answers.length) throw new RangeError(`k = ${k} but only ${answers.length} samples`);
+  const { used, vote } = voteUntilStop(rule, answers, k);
+  return { used, winner: vote.winner };
+}
+
+/** One row of the benchmark: a rule at one accuracy and one k, over all trials. */
+export interface RuleStats {
+  rule: StopRule;
+  pCorrect: number;
+  k: number;
+  /** mean samples used */
+  meanUsed: number;
+  /** median samples used */
+  medianUsed: number;
+  /** share of trials whose stopped majority equals the full-k majority, 0..1 */
+  matchFull: number;
+  /** share of trials whose stopped majority is the correct answer, 0..1 */
+  accuracy: number;
+  /** the same trials' accuracy with all k samples (fixed-k baseline), 0..1 */
+  fixedAccuracy: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const upper = sorted[mid] ?? 0;
+  return sorted.length % 2 === 1 ? upper : ((sorted[mid - 1] ?? upper) + upper) / 2;
+}
+
+export interface SimulationOptions {
+  scenarios: Scenario[];
+  ks: number[];
+  rules: StopRule[];
+  /** trials per scenario; each trial's samples are shared by every rule and k (paired) */
+  trials: number;
+  seed: number;
+}
+
+/** Every rule at every scenario and k, measured on the same simulated sample sets. */
+export function simulate(options: SimulationOptions): RuleStats[] {
+  const maxK = Math.max(...options.ks);
+  const random = seededRandom(options.seed);
+  const rows: RuleStats[] = [];
+  for (const scenario of options.scenarios) {
+    if (!(scenario.pCorrect >= 0 && scenario.pCorrect + scenario.pNone <= 1)) {
+      throw new RangeError(`bad scenario: p = ${scenario.pCorrect}, none = ${scenario.pNone}`);
+    }
+    const sets = Array.from({ length: options.trials }, () =>
+      Array.from({ length: maxK }, () => drawAnswer(scenario, random)),
+    );
+    for (const k of options.ks) {
+      const full = sets.map((answers) => runRule({ kind: 'fixed' }, answers, k));
+      const fixedAccuracy = full.filter((o) => o.winner === correctAnswer).length / sets.length;
+      for (const rule of options.rules) {
+        const outcomes = sets.map((answers) => runRule(rule, answers, k));
+        const used = outcomes.map((o) => o.used);
+        rows.push({
+          rule,
+          pCorrect: scenario.pCorrect,
+          k,
+          meanUsed: used.reduce((a, b) => a + b, 0) / used.length,
+          medianUsed: median(used),
+          matchFull: outcomes.filter((o, i) => o.winner === full[i]?.winner).length / sets.length,
+          accuracy: outcomes.filter((o) => o.winner === correctAnswer).length / sets.length,
+          fixedAccuracy,
+        });
+      }
+    }
+  }
+  return rows;
+}
