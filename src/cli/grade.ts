@@ -1,0 +1,162 @@
+// `npm run -s grade -- FILE.jsonl`: grades model outputs against gold answers, one JSON line each.
+// A malformed line is reported on stderr by number and skipped (exit 1); no file or no argument exits 2.
+import { createReadStream, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { answersEqual, normalizeAnswer } from '../lib/solver/equal';
+import { extractAnswer } from '../lib/solver/extract';
+import { defaultStopRule, ruleName, voteUntilStop } from '../lib/solver/stop';
+import { histogram } from '../lib/solver/vote';
+
+const usage = `Usage: npm run -s grade -- FILE.jsonl
+
+Each line of FILE is one of
+  {"id": ..., "output": "<solution text>", "gold": "<answer>"}
+  {"id": ..., "outputs": ["<solution>", ...], "gold": "<answer>"}
+and gets one line on stdout:
+  {"id", "answer", "correct"}
+  {"id", "majority", "correct", "samples_used", "votes"}
+where an "outputs" line is voted in order with the default stopping rule (${ruleName(defaultStopRule)}):
+samples_used is how many outputs it read before stopping, and majority, correct and votes
+(answer -> count) describe the vote at that point. A summary goes to stderr.
+Exit code: 0 when every line was graded, 1 when some lines were malformed (they are skipped
+and named on stderr), 2 when the file cannot be read.`;
+
+/** One input line, checked. */
+type Item =
+  | { id: string | number; gold: string; output: string }
+  | { id: string | number; gold: string; outputs: string[] };
+
+function describe(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The item on a line, or the reason it is malformed. */
+function parseLine(line: string): Item | string {
+  let data: unknown;
+  try {
+    data = JSON.parse(line);
+  } catch (error) {
+    return `not JSON (${error instanceof Error ? error.message : String(error)})`;
+  }
+  if (!isRecord(data)) return `expected a JSON object, got ${describe(data)}`;
+  const record = data;
+  const { id, gold, output, outputs } = record;
+  if (!('id' in record)) return 'missing "id"';
+  if (typeof id !== 'string' && typeof id !== 'number') {
+    return `"id" must be a string or a number, got ${describe(id)}`;
+  }
+  if (!('gold' in record)) return 'missing "gold"';
+  if (typeof gold !== 'string' && typeof gold !== 'number') {
+    return `"gold" must be a string or a number, got ${describe(gold)}`;
+  }
+  if (normalizeAnswer(String(gold)) === null)
+    return `"gold" has no number: ${JSON.stringify(gold)}`;
+  if ('output' in record && 'outputs' in record) return 'has both "output" and "outputs"';
+  if (typeof output === 'string') return { id, gold: String(gold), output };
+  if ('output' in record) return `"output" must be a string, got ${describe(output)}`;
+  if (!('outputs' in record)) return 'missing "output" or "outputs"';
+  if (!Array.isArray(outputs) || outputs.length === 0) {
+    return `"outputs" must be a non-empty array of strings, got ${describe(outputs)}`;
+  }
+  const texts: string[] = [];
+  for (const [i, text] of outputs.entries()) {
+    if (typeof text !== 'string') return `"outputs"[${i}] must be a string, got ${describe(text)}`;
+    texts.push(text);
+  }
+  return { id, gold: String(gold), outputs: texts };
+}
+
+interface Totals {
+  lines: number;
+  correct: number;
+  malformed: number;
+  ensembles: number;
+  samplesUsed: number;
+  samplesGiven: number;
+}
+
+/** The output line for one item; adds to the totals. */
+function grade(item: Item, totals: Totals): Record<string, unknown> {
+  totals.lines += 1;
+  if ('output' in item) {
+    const answer = extractAnswer(item.output);
+    const correct = answersEqual(answer, item.gold);
+    if (correct) totals.correct += 1;
+    return { id: item.id, answer, correct };
+  }
+  const { used, vote } = voteUntilStop(defaultStopRule, item.outputs.map(extractAnswer));
+  const correct = answersEqual(vote.winner, item.gold);
+  if (correct) totals.correct += 1;
+  totals.ensembles += 1;
+  totals.samplesUsed += used;
+  totals.samplesGiven += item.outputs.length;
+  return {
+    id: item.id,
+    majority: vote.winner,
+    correct,
+    samples_used: used,
+    votes: histogram(vote),
+  };
+}
+
+function summary(totals: Totals): string {
+  const accuracy = totals.lines > 0 ? ((100 * totals.correct) / totals.lines).toFixed(1) : '0.0';
+  const parts = [`graded ${totals.lines} lines: ${totals.correct} correct (${accuracy}%)`];
+  if (totals.ensembles > 0) {
+    const mean = (n: number): string => (n / totals.ensembles).toFixed(2);
+    parts.push(
+      `${totals.ensembles} voted with ${ruleName(defaultStopRule)}: ${mean(totals.samplesUsed)} ` +
+        `samples used of ${mean(totals.samplesGiven)} given on average`,
+    );
+  }
+  if (totals.malformed > 0) parts.push(`${totals.malformed} malformed lines skipped`);
+  return parts.join('; ');
+}
+
+async function main(args: string[]): Promise<number> {
+  const [file] = args;
+  if (file === undefined || file === '--help' || file === '-h') {
+    console.error(file === undefined ? `No input file given.\n\n${usage}` : usage);
+    return file === undefined ? 2 : 0;
+  }
+  try {
+    if (!statSync(file).isFile()) throw new Error('not a file');
+  } catch {
+    console.error(`Cannot read ${file}: no such file (or it is a directory).\n\n${usage}`);
+    return 2;
+  }
+  const totals: Totals = {
+    lines: 0,
+    correct: 0,
+    malformed: 0,
+    ensembles: 0,
+    samplesUsed: 0,
+    samplesGiven: 0,
+  };
+  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  let number = 0;
+  try {
+    for await (const line of lines) {
+      number += 1;
+      if (line.trim() === '') continue;
+      const item = parseLine(line);
+      if (typeof item === 'string') {
+        totals.malformed += 1;
+        console.error(`${file}:${number}: ${item}`);
+        continue;
+      }
+      console.log(JSON.stringify(grade(item, totals)));
+    }
+  } catch (error) {
+    console.error(`Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    return 2;
+  }
+  console.error(summary(totals));
+  return totals.malformed > 0 ? 1 : 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));
