@@ -111,6 +111,35 @@ export function validateSettings(raw: unknown): { settings: SavedSettings; probl
     const value = text(key);
     if (value !== undefined) settings[key] = value;
   }
+  type NumberKey = 'k' | 'temperature' | 'topP' | 'escWindow' | 'betaThreshold';
+  /** key, min, max, whole numbers only */
+  const numbers: [NumberKey, number, number, boolean][] = [
+    ['k', 1, maxSamples, true],
+    ['temperature', 0, 2, false],
+    ['topP', 0.01, 1, false],
+    ['escWindow', 1, maxSamples, true],
+    ['betaThreshold', 0.51, 0.999, false],
+  ];
+  for (const [key, min, max, whole] of numbers) {
+    const value = r[key];
+    if (value === undefined) continue;
+    const ok =
+      typeof value === 'number' &&
+      value >= min &&
+      value <= max &&
+      (!whole || Number.isInteger(value));
+    if (ok) settings[key] = value;
+    else problems.push(key);
+  }
+  for (const key of ['ensemble', 'weigh'] as const) {
+    const value = r[key];
+    if (typeof value === 'boolean') settings[key] = value;
+    else if (value !== undefined) problems.push(key);
+  }
+  const stopKind = r.stopKind;
+  if (stopKind === 'fixed' || stopKind === 'esc' || stopKind === 'beta')
+    settings.stopKind = stopKind;
+  else if (stopKind !== undefined) problems.push('stopKind');
   return { settings, problems };
 }
 

@@ -23,3 +23,24 @@ describe('validateSettings', () => {
     expect(validateSettings('{{{').problems).toEqual(['saved settings were unreadable']);
   });
 });
+
+describe('ensemble settings', () => {
+  test('keeps sane numbers and refuses out-of-range or fractional ones', () => {
+    const { settings, problems } = validateSettings({
+      ensemble: true,
+      k: 2.5,
+      temperature: 0.3,
+      topP: 7,
+      stopKind: 'esc',
+      escWindow: 3,
+      weigh: 'yes',
+    });
+    expect(settings.ensemble).toBe(true);
+    expect(settings.temperature).toBe(0.3);
+    expect(settings.stopKind).toBe('esc');
+    expect(settings.escWindow).toBe(3);
+    expect(settings.k).toBe(defaults.k);
+    expect(settings.topP).toBe(defaults.topP);
+    expect(problems).toEqual(['k', 'topP', 'weigh']);
+  });
+});

@@ -1,0 +1,27 @@
+import { expect, test } from 'vitest';
+import { readHistory, type HistoryEntry } from './history.svelte';
+
+const good: HistoryEntry = {
+  id: 'a',
+  at: 1,
+  question: 'q',
+  engine: 'm',
+  single: { answer: '18', text: 't' },
+  ensemble: { majority: null, votes: {}, used: 3, k: 8 },
+};
+
+test('well-formed entries are kept, malformed ones counted and left out', () => {
+  const { entries, dropped } = readHistory([
+    good,
+    { id: 'b' },
+    null,
+    { ...good, id: 'c', at: 'x' },
+  ]);
+  expect(entries).toEqual([good]);
+  expect(dropped).toBe(3);
+});
+
+test('nothing saved is an empty history; a non-list is one unreadable item', () => {
+  expect(readHistory(undefined)).toEqual({ entries: [], dropped: 0 });
+  expect(readHistory({ not: 'a list' })).toEqual({ entries: [], dropped: 1 });
+});
