@@ -1,5 +1,6 @@
 // Re-does the arithmetic a solution shows ("3 * 4 + 2 = 14", "<<9*2=18>>") to flag wrong steps.
 // Conservative: anything it cannot parse (algebra, implicit products, units) is skipped, not flagged.
+import { blankAnnotations } from './extract';
 
 /** One `left = right` step whose left side has an operation. */
 export interface Step {
@@ -352,7 +353,7 @@ function annotationSteps(text: string): Step[] {
 
 /** Every arithmetic step in a solution, recomputed, with the wrong ones flagged by offset. */
 export function checkSolution(text: string): CheckResult {
-  const blanked = text.replace(/<<[^<>]*>>/g, (m) => ' '.repeat(m.length));
+  const blanked = blankAnnotations(text);
   const steps = [...inlineSteps(text, blanked), ...annotationSteps(text)].sort(
     (a, b) => a.start - b.start,
   );

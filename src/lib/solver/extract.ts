@@ -126,8 +126,9 @@ function tidy(text: string): string {
 /**
  * The final answer of a solution with where it came from, or null when it states none.
  * The last explicit statement wins (`\boxed{}`, "The answer is", "####", "Answer:", "A:", JSON
- * `"answer"`), so "The answer is 5. Wait... so the answer is 6." gives 6; without one, the last
- * number. After a reasoning model's `</think>`, only the text after it is read when it has a number.
+ * `"answer"`), so "The answer is 5. Wait... so the answer is 6." gives 6; without one, the result
+ * on the last line that has a number. After a reasoning model's `</think>`, only the text after
+ * it is read when it has a number.
  */
 export function extractDetail(text: string): Extracted | null {
   const clean = blankAnnotations(tidy(text));
