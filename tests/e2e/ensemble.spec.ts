@@ -115,7 +115,7 @@ test('hostile model output renders as inert text and the page keeps working', as
     await solution.locator('a').evaluateAll((a) => a.map((x) => x.getAttribute('href'))),
   ).toEqual([null]);
   await page.waitForTimeout(300);
-  expect(await page.evaluate(() => (window as Window & { pwned?: number }).pwned)).toBeUndefined();
+  expect(await page.evaluate(() => 'pwned' in window)).toBe(false);
   await admin(mockOpenAI(), 'script', { replies: [{ match: 'after', outputs: [says(9)] }] });
   await ask(page, 'And after that?');
   await expect(page.getByTestId('final-answer')).toHaveText('9');

@@ -15,7 +15,7 @@ import {
   type StopRule,
   type Vote,
 } from '../solver';
-import type { HistoryEntry } from './history.svelte';
+import type { History, HistoryEntry } from './history.svelte';
 
 export type SolveStatus = 'idle' | 'running' | 'done' | 'stopped' | 'error';
 
@@ -58,26 +58,32 @@ export class SolveState {
     return answersEqual(this.single.answer, this.ensemble.answer) ? 'agree' : 'disagree';
   });
   #abort: AbortController | undefined;
+  readonly #history: History;
+
+  /** Finished problems are added to `history`. */
+  constructor(history: History) {
+    this.#history = history;
+  }
 
   /**
-   * Runs the single call, then the ensemble when `ensemble` is given. Resolves with a history
-   * entry when anything finished, undefined when nothing did (bad input, engine failure).
+   * Runs the single call, then the ensemble when `ensemble` is given, and records what finished
+   * in the history (nothing is recorded for bad input or a failed single call).
    */
   async solve(
     engine: Engine | undefined,
     family: ModelFamily,
     label: string,
     ensemble?: EnsembleRequest,
-  ): Promise<HistoryEntry | undefined> {
+  ): Promise<void> {
     const question = this.question.trim();
     const problem = questionProblem(question);
     if (problem) {
       this.error = problem;
-      return undefined;
+      return;
     }
     if (!engine) {
       this.error = 'Load a model or connect to a server first.';
-      return undefined;
+      return;
     }
     this.#abort?.abort();
     const abort = new AbortController();
@@ -126,7 +132,8 @@ export class SolveState {
         this.error = error instanceof EngineError ? error.message : String(error);
       }
     }
-    return this.#entry(question, label);
+    const entry = this.#entry(question, label);
+    if (entry) await this.#history.add(entry);
   }
 
   stop(): void {
