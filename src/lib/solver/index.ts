@@ -4,7 +4,14 @@ export { promptFor, boxedDirective, type PromptFamily } from './prompt';
 export { extractAnswer, extractDetail, type AnswerSource, type Extracted } from './extract';
 export { answersEqual, normalizeAnswer, parseAnswer, relativeTolerance } from './equal';
 export { tally, histogram, type Bucket, type Vote } from './vote';
-export { shouldStop, stopRuleProblem, ruleName, defaultStopRule, type StopRule } from './stop';
+export {
+  shouldStop,
+  voteUntilStop,
+  stopRuleProblem,
+  ruleName,
+  defaultStopRule,
+  type StopRule,
+} from './stop';
 export { leadProbability, betaCdf } from './beta';
 export {
   checkSolution,
