@@ -59,6 +59,10 @@ const fatal = new Set([
   'bad-input',
   'model-lib-invalid',
   'webgpu-unavailable',
+  'device-lost',
+  'worker-crashed',
+  // an abort the run did not ask for: the engine was unloaded or replaced
+  'aborted',
 ]);
 
 function toEngineError(error: unknown): EngineError {
