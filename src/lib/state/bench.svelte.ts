@@ -1,0 +1,247 @@
+// The benchmark page's state: the data, the options, a run in progress or saved, and its results.
+// Failures land in `error` (a run that could not go on) or `failures` (problems a resume retries).
+import { createSubscriber } from 'svelte/reactivity';
+import type { Engine } from '../engine/engine';
+import { fingerprint, parseDataset, type SkippedLine } from '../bench/data';
+import { toCsv, toJson } from '../bench/export';
+import { defaultForm, planRun, type BenchForm, type LoadedData } from '../bench/form';
+import { IdbStore } from '../bench/idb-store';
+import { runBench, type RunOutcome, type UnitFailure } from '../bench/runner';
+import { resultKey } from '../bench/schema';
+import { summarize } from '../bench/stats';
+import type { ResultStore } from '../bench/store';
+import type { ProblemResult, RunHeader, SavedRun } from '../bench/types';
+import type { PromptFamily } from '../solver/prompt';
+
+/** Where the bundled GSM8K test split is served from (public/data). */
+export const bundledDataUrl = `${import.meta.env.BASE_URL}data/gsm8k-test.jsonl`;
+/** Its licence, served next to it. */
+export const bundledLicenceUrl = `${import.meta.env.BASE_URL}data/LICENSE-gsm8k`;
+export const bundledName = 'GSM8K test (bundled)';
+/** largest data file the page reads, bytes */
+export const maxDataBytes = 50 * 1024 * 1024;
+
+export type BenchStatus = 'idle' | 'loading' | 'running' | 'stopping';
+
+/** Whether the app shows the benchmark page: the location hash is #bench. */
+export class BenchRoute {
+  #subscribe = createSubscriber((update) => {
+    window.addEventListener('hashchange', update);
+    return () => {
+      window.removeEventListener('hashchange', update);
+    };
+  });
+
+  get active(): boolean {
+    this.#subscribe();
+    return window.location.hash === '#bench';
+  }
+}
+
+export class BenchState {
+  form = $state<BenchForm>({ ...defaultForm });
+  /** the data a new run takes problems from */
+  data = $state.raw<LoadedData | undefined>();
+  /** malformed lines of the loaded data */
+  skipped = $state.raw<SkippedLine[]>([]);
+  /** the run shown: in progress, finished, or saved from an earlier visit */
+  header = $state.raw<RunHeader | undefined>();
+  results = $state.raw<ProblemResult[]>([]);
+  /** problems that failed in this session; a resume retries them */
+  failures = $state.raw<UnitFailure[]>([]);
+  status = $state<BenchStatus>('idle');
+  /** how the last session ended */
+  outcome = $state<RunOutcome['status'] | undefined>();
+  /** a message for the person: bad options, unreadable data, a run that could not go on */
+  error = $state('');
+  /** the problem whose solutions are open */
+  selected = $state<string | undefined>();
+  /** (problem, mode) keys being attempted now */
+  active = $state.raw<string[]>([]);
+  summaries = $derived(this.header ? summarize(this.header.config.modes, this.results) : []);
+  total = $derived(this.header ? this.header.problems.length * this.header.config.modes.length : 0);
+  /** a saved run with problems left, and nothing running */
+  canResume = $derived(
+    this.header !== undefined && this.status === 'idle' && this.results.length < this.total,
+  );
+  readonly #store: ResultStore;
+  #restored: Promise<void> | undefined;
+  #abort: AbortController | undefined;
+
+  constructor(store: ResultStore = new IdbStore()) {
+    this.#store = store;
+  }
+
+  /** Shows the run saved in this browser, if any; safe to call repeatedly. */
+  restore(): Promise<void> {
+    this.#restored ??= this.#store.load().then(
+      (saved) => {
+        // unless a run started meanwhile (loading data may be going on: it does not matter)
+        if (saved && !this.header) this.#show(saved);
+      },
+      () => {
+        this.error = 'Saved benchmark results are unavailable in this browser.';
+      },
+    );
+    return this.#restored;
+  }
+
+  update(patch: Partial<BenchForm>): void {
+    this.form = { ...this.form, ...patch };
+  }
+
+  /** Loads the bundled GSM8K test split. */
+  async useBundled(): Promise<void> {
+    await this.#load(bundledName, async () => {
+      const response = await fetch(bundledDataUrl);
+      if (!response.ok) throw new Error(`the server answered ${response.status}`);
+      return response.text();
+    });
+  }
+
+  /** Loads problems from a file the person picked. */
+  async useFile(file: File): Promise<void> {
+    await this.#load(file.name, () => {
+      if (file.size > maxDataBytes) {
+        throw new Error(`it is ${Math.round(file.size / 2 ** 20)} MB; the limit is 50 MB`);
+      }
+      return file.text();
+    });
+  }
+
+  /** Starts a new run from the form, discarding the saved one. */
+  async start(engine: Engine | undefined, family: PromptFamily, model: string): Promise<void> {
+    if (this.status !== 'idle') return;
+    if (!engine) {
+      this.error = 'Load a model or connect to a server first.';
+      return;
+    }
+    if (!this.data) {
+      this.error = 'Pick the data first.';
+      return;
+    }
+    const header = planRun($state.snapshot(this.form), this.data, family, model);
+    if (typeof header === 'string') {
+      this.error = header;
+      return;
+    }
+    try {
+      await this.#store.begin(header);
+    } catch {
+      this.error = 'Results cannot be saved in this browser (storage full or blocked).';
+      return;
+    }
+    this.#show({ header, results: [], unreadable: 0 });
+    await this.#run(engine, header, []);
+  }
+
+  /** Continues the shown run, skipping finished problems. */
+  async resume(engine: Engine | undefined, family: PromptFamily, model: string): Promise<void> {
+    const header = this.header;
+    if (!header || this.status !== 'idle') return;
+    if (!engine) {
+      this.error = 'Load a model or connect to a server first.';
+      return;
+    }
+    if (header.config.model !== model || header.config.family !== family) {
+      this.error = `This run was started with ${header.config.model} (${header.config.family} prompts); connect to it again to resume, or start a new run.`;
+      return;
+    }
+    await this.#run(engine, header, this.results);
+  }
+
+  /** Stops the run: calls in flight are cut off, finished results stay saved. */
+  stop(): void {
+    if (this.status !== 'running') return;
+    this.status = 'stopping';
+    this.#abort?.abort();
+  }
+
+  /** Deletes the saved run. */
+  async discard(): Promise<void> {
+    if (this.status !== 'idle') return;
+    this.header = undefined;
+    this.results = [];
+    this.failures = [];
+    this.outcome = undefined;
+    this.selected = undefined;
+    await this.#store.clear().catch(() => undefined);
+  }
+
+  select(problemId: string | undefined): void {
+    this.selected = this.selected === problemId ? undefined : problemId;
+  }
+
+  /** The shown run as a JSON export, or undefined when there is none. */
+  exportJson(): string | undefined {
+    return this.header ? toJson(this.#saved(this.header)) : undefined;
+  }
+
+  /** The shown run as a CSV export, or undefined when there is none. */
+  exportCsv(): string | undefined {
+    return this.header ? toCsv(this.#saved(this.header)) : undefined;
+  }
+
+  #saved(header: RunHeader): SavedRun {
+    return { header, results: this.results, unreadable: 0 };
+  }
+
+  #show(saved: SavedRun): void {
+    this.header = saved.header;
+    this.results = saved.results;
+    this.failures = [];
+    this.outcome = undefined;
+    this.selected = undefined;
+    if (saved.unreadable > 0) {
+      this.error = `${saved.unreadable} saved result(s) could not be read; resuming redoes them.`;
+    }
+  }
+
+  async #load(name: string, read: () => Promise<string>): Promise<void> {
+    if (this.status !== 'idle') return;
+    this.status = 'loading';
+    this.error = '';
+    try {
+      const { problems, skipped } = parseDataset(await read());
+      this.data = { name, problems, fingerprint: fingerprint(problems) };
+      this.skipped = skipped;
+      if (problems.length === 0) this.error = `${name} has no valid problems.`;
+    } catch (error) {
+      this.error = `${name} could not be read: ${error instanceof Error ? error.message : String(error)}.`;
+    } finally {
+      this.status = 'idle';
+    }
+  }
+
+  async #run(engine: Engine, header: RunHeader, done: ProblemResult[]): Promise<void> {
+    const abort = new AbortController();
+    this.#abort = abort;
+    this.status = 'running';
+    this.error = '';
+    this.failures = [];
+    this.outcome = undefined;
+    const outcome = await runBench({
+      engine,
+      header,
+      done,
+      store: this.#store,
+      concurrency: this.form.concurrency,
+      signal: abort.signal,
+      onStart: (problem, mode) => {
+        this.active = [...this.active, resultKey({ problemId: problem.id, mode })];
+      },
+      onResult: (result) => {
+        this.results = [...this.results, result];
+        this.active = this.active.filter((key) => key !== resultKey(result));
+      },
+      onFailure: (failure) => {
+        this.failures = [...this.failures, failure];
+        this.active = this.active.filter((key) => key !== resultKey(failure));
+      },
+    });
+    this.active = [];
+    this.outcome = outcome.status;
+    if (outcome.error) this.error = outcome.error.message;
+    this.status = 'idle';
+  }
+}
