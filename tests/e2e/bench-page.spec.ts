@@ -1,0 +1,182 @@
+// The benchmark page against the mock server: 20 bundled problems, table and chart, a reload
+// mid-run that resumes without redoing finished problems, and exports that parse back.
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { parseCsv } from '../../src/lib/bench/csv';
+import { csvColumns, type BenchExport } from '../../src/lib/bench/export';
+import { admin, connectMock, mockOpenAI, trackErrors } from './helpers';
+
+interface Line {
+  question: string;
+  answer: string;
+}
+
+/** The first 20 bundled problems, as the page will read them. */
+const problems = readFileSync(
+  new URL('../../public/data/gsm8k-test.jsonl', import.meta.url),
+  'utf8',
+)
+  .split('\n')
+  .slice(0, 20)
+  .map((text) => {
+    const line = JSON.parse(text) as Line;
+    const gold = Number((line.answer.split('####').at(-1) ?? '').trim().replaceAll(',', ''));
+    return { question: line.question.trim(), gold };
+  });
+/** Every fourth problem is answered wrong: 15 of 20 right in both modes. */
+const isRight = (i: number) => i % 4 !== 3;
+const reply = (gold: number, right: boolean) =>
+  `We work it out step by step and find the total. The answer is \\boxed{${right ? gold : gold + 1}}.`;
+
+interface Stats {
+  requests: { messages: { role: string; content: string }[] }[];
+}
+
+/** Requests per problem so far, by the question in the last user message. */
+async function asked(): Promise<number[]> {
+  const stats = (await admin(mockOpenAI(), 'stats')) as Stats;
+  const counts = problems.map(() => 0);
+  for (const request of stats.requests) {
+    const text = request.messages.at(-1)?.content ?? '';
+    const i = problems.findIndex((p) => text.includes(p.question));
+    if (i >= 0) counts[i] = (counts[i] ?? 0) + 1;
+  }
+  return counts;
+}
+
+async function setOptions(page: Page) {
+  await page.getByLabel('How many problems').fill('20');
+  await page.getByLabel('Samples at most (k)').fill('3');
+  await page.getByLabel('Stop rule').fill('fixed');
+  await page.getByLabel('Concurrency').fill('2');
+}
+
+const done = (page: Page) => page.getByTestId('bench-progress');
+
+test.beforeEach(async () => {
+  await admin(mockOpenAI(), 'reset', {});
+  await admin(mockOpenAI(), 'script', {
+    chunkDelayMs: 40,
+    replies: problems.map((p, i) => ({
+      match: p.question.slice(0, 80),
+      outputs: [reply(p.gold, isRight(i))],
+    })),
+  });
+});
+
+test('runs 20 bundled problems, survives a reload mid-run, and exports JSON and CSV', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  // the scripted matches pick out one problem each
+  expect(new Set(problems.map((p) => p.question.slice(0, 80))).size).toBe(20);
+  const errors = trackErrors(page);
+  await page.goto('/#bench');
+  await connectMock(page);
+  await expect(page.getByTestId('bench-data')).toContainText('1,319 problems');
+  const licence = page.getByTestId('gsm8k-licence');
+  const licenceText = await (
+    await page.request.get((await licence.getAttribute('href')) ?? '')
+  ).text();
+  expect(licenceText).toContain('MIT License');
+
+  await setOptions(page);
+  await page.getByRole('button', { name: 'Start benchmark' }).click();
+  await expect(done(page)).toHaveAttribute('data-total', '40');
+  await expect
+    .poll(async () => Number(await done(page).getAttribute('data-done')), { timeout: 30_000 })
+    .toBeGreaterThanOrEqual(8);
+  // problems whose both modes were saved before the reload
+  const finished = await page
+    .locator('[data-testid="bench-row"][data-finished="true"]')
+    .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-problem') ?? ''));
+  expect(finished.length).toBeGreaterThanOrEqual(2);
+  expect(Number(await done(page).getAttribute('data-done'))).toBeLessThan(40);
+
+  await page.reload();
+  await expect(done(page)).toHaveAttribute('data-total', '40');
+  const saved = Number(await done(page).getAttribute('data-done'));
+  expect(saved).toBeGreaterThanOrEqual(finished.length * 2);
+  expect(saved).toBeLessThan(40);
+  await expect(page.getByTestId('bench-status')).toContainText('A saved run');
+  await connectMock(page);
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await expect(done(page)).toHaveAttribute('data-done', '40', { timeout: 60_000 });
+  await expect(page.getByTestId('bench-status')).toHaveText('Finished.');
+
+  // finished problems were not asked again: exactly one single call and three samples each
+  const counts = await asked();
+  for (const id of finished) {
+    expect(counts[Number(id.slice(1)) - 1], id).toBe(4);
+  }
+  expect(counts.every((n) => n >= 4)).toBe(true);
+
+  // the table and the chart
+  const summary = page.getByTestId('bench-summary');
+  const single = summary.locator('tr[data-mode="single"]');
+  const ensemble = summary.locator('tr[data-mode="ensemble-k3-fixed"]');
+  await expect(single.locator('[data-cell="n"]')).toHaveText('20');
+  await expect(single.locator('[data-cell="correct"]')).toHaveText('15');
+  await expect(single.locator('[data-cell="accuracy"]')).toHaveText('75.0%');
+  await expect(ensemble.locator('[data-cell="correct"]')).toHaveText('15');
+  await expect(ensemble.locator('[data-cell="samples"]')).toHaveText('3.00');
+  const chart = page.getByTestId('bench-chart');
+  await expect(chart).toBeVisible();
+  await expect(chart.getByTestId('bench-point')).toHaveCount(2);
+
+  // drill-down: the solutions, rendered
+  await page.locator('[data-problem="L4"] button').click();
+  const solutions = page.getByTestId('bench-solutions');
+  await expect(solutions).toContainText(problems[3]?.question.slice(0, 40) ?? '');
+  await expect(solutions).toContainText('We work it out step by step');
+  await expect(solutions.locator('.katex').first()).toBeVisible();
+  await expect(page.locator('[data-problem="L4"] [data-correct="false"]')).toHaveCount(2);
+
+  // exports
+  const json = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export JSON' }).click();
+  const jsonFile = await (await json).path();
+  const exported = JSON.parse(readFileSync(jsonFile, 'utf8')) as BenchExport;
+  expect(exported.format).toBe('tally-bench');
+  expect(exported.results).toHaveLength(40);
+  expect(exported.summary.map((s) => [s.mode, s.n, s.correct])).toEqual([
+    ['single', 20, 15],
+    ['ensemble-k3-fixed', 20, 15],
+  ]);
+  expect(exported.results.filter((r) => r.correct)).toHaveLength(30);
+
+  const csv = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export CSV' }).click();
+  const download = await csv;
+  expect(download.suggestedFilename()).toMatch(/^tally-bench-.*\.csv$/);
+  const rows = parseCsv(readFileSync(await download.path(), 'utf8'));
+  expect(rows[0]).toEqual([...csvColumns]);
+  expect(rows).toHaveLength(41);
+  const at = (name: (typeof csvColumns)[number]) => csvColumns.indexOf(name);
+  expect(rows.slice(1).map((r) => r[at('question')])).toEqual(
+    exported.results.map((r) => r.question),
+  );
+  expect(rows.slice(1).filter((r) => r[at('correct')] === '1')).toHaveLength(30);
+  expect(errors).toEqual([]);
+});
+
+test('reports malformed lines of an uploaded file with their line numbers', async ({ page }) => {
+  await page.goto('/#bench');
+  const text = [
+    JSON.stringify({ question: 'What is 2 + 2?', gold: 4 }),
+    '{broken',
+    JSON.stringify({ question: 'What is 3 + 3?', answer: 'Add.\n#### 6' }),
+    JSON.stringify({ question: 'No answer at all' }),
+  ].join('\n');
+  await page.getByLabel('Or upload JSON Lines').setInputFiles({
+    name: 'mine.jsonl',
+    mimeType: 'application/jsonl',
+    buffer: Buffer.from(text),
+  });
+  await expect(page.getByTestId('bench-data')).toContainText('mine.jsonl: 2 problems');
+  const skipped = page.getByTestId('bench-skipped');
+  await expect(skipped).toContainText('2 malformed line(s) skipped');
+  await skipped.locator('summary').click();
+  await expect(skipped).toContainText('line 2: not valid JSON');
+  await expect(skipped).toContainText('line 4: no "answer" (GSM8K) or "gold" field');
+});
