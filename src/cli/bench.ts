@@ -12,6 +12,7 @@ import {
   type CliOptions,
 } from '../lib/bench/cli-options';
 import { fingerprint, parseDataset } from '../lib/bench/data';
+import { modeId } from '../lib/bench/modes';
 import { toCsv, toJson } from '../lib/bench/export';
 import { FileStore } from '../lib/bench/file-store';
 import { duration, progressLine, summaryTable } from '../lib/bench/report';
@@ -174,7 +175,7 @@ async function main(argv: string[]): Promise<ExitCode> {
   err(
     `${config.model}: ${header.problems.length} problem(s) from ${config.dataset}` +
       `${selection.sample === 'random' ? ` (random sample, seed ${selection.seed})` : ''}, ` +
-      `modes ${header.config.modes.length}, concurrency ${options.concurrency}` +
+      `modes ${header.config.modes.map(modeId).join(', ')}, concurrency ${options.concurrency}` +
       (done.length > 0 ? `; resuming with ${done.length} of ${total} finished` : ''),
   );
 
