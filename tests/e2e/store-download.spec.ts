@@ -1,0 +1,199 @@
+// The model store in the built app: download a self-hosted model through the storage panel,
+// delete it, resume after the tab closed mid-download, and one download across two tabs.
+import { expect, test, type Page } from '@playwright/test';
+import { admin, modelServer, trackErrors } from './helpers';
+
+interface FixtureFile {
+  name: string;
+  size: number;
+  sha256: string;
+}
+interface FixtureModel {
+  id: string;
+  modelUrl: string;
+  libUrl: string;
+  shards: FixtureFile[];
+  bytes: number;
+}
+interface RequestLog {
+  method: string;
+  path: string;
+  range?: string;
+  status: number;
+  bytes: number;
+}
+
+let counter = 0;
+async function fixture(name: string, shards: number, shardBytes: number): Promise<FixtureModel> {
+  const id = `e2e-${name}-${Date.now().toString(36)}-${counter++}`;
+  return (await admin(modelServer(), 'model', { id, shards, shardBytes })) as FixtureModel;
+}
+
+async function requestsFor(model: FixtureModel): Promise<RequestLog[]> {
+  const all = (await admin(modelServer(), 'requests')) as RequestLog[];
+  return all.filter(
+    (r) => r.path.startsWith(`/models/${model.id}/`) || r.path === `/libs/${model.id}.wasm`,
+  );
+}
+
+/** Picks “Self-hosted weights…” and types the fixture's URLs, as a person would. */
+async function chooseModel(page: Page, model: FixtureModel): Promise<void> {
+  await page.goto('/');
+  await expect(page.getByTestId('adapter')).toBeVisible();
+  await page.getByRole('combobox', { name: 'Model', exact: true }).selectOption('custom');
+  await page.getByLabel('Model folder URL').fill(model.modelUrl);
+  await page.getByLabel('Library URL (.wasm)').fill(model.libUrl);
+}
+
+/** sha256 of every shard web-llm's cache holds for `model`, read in the page. */
+function storedShards(page: Page, model: FixtureModel): Promise<Record<string, string>> {
+  const base = `${model.modelUrl}/resolve/main/`;
+  return page.evaluate(
+    async ({ base, names }) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const r = indexedDB.open('webllm/model');
+        r.onsuccess = () => {
+          resolve(r.result);
+        };
+        r.onerror = () => {
+          reject(new Error('open failed'));
+        };
+      });
+      const out: Record<string, string> = {};
+      for (const name of names) {
+        const value = await new Promise<unknown>((resolve) => {
+          const r = db
+            .transaction('urls')
+            .objectStore('urls')
+            .get(base + name);
+          r.onsuccess = () => {
+            resolve(r.result);
+          };
+          r.onerror = () => {
+            resolve(undefined);
+          };
+        });
+        const data = (value as { data?: unknown } | undefined)?.data;
+        if (data instanceof ArrayBuffer) {
+          const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', data));
+          out[name] = Array.from(hash, (b) => b.toString(16).padStart(2, '0')).join('');
+        }
+      }
+      db.close();
+      return out;
+    },
+    { base, names: model.shards.map((s) => s.name) },
+  );
+}
+
+const source = (model: FixtureModel) =>
+  Object.fromEntries(model.shards.map((s) => [s.name, s.sha256]));
+
+/** Bytes of IndexedDB this origin uses (Chromium's breakdown; the app's own precache is left out). */
+const usage = (page: Page) =>
+  page.evaluate(async () => {
+    const estimate: StorageEstimate & { usageDetails?: { indexedDB?: number } } =
+      await navigator.storage.estimate();
+    return estimate.usageDetails?.indexedDB ?? estimate.usage ?? 0;
+  });
+
+test('download through the storage panel, then delete gives the space back', async ({ page }) => {
+  const errors = trackErrors(page);
+  const model = await fixture('panel', 4, 4_000_000);
+  await chooseModel(page, model);
+  const before = await usage(page);
+  await page.getByTestId('download-button').click();
+  await expect(page.getByTestId('download-state')).toHaveText('Downloaded', { timeout: 30_000 });
+  await expect(page.getByTestId('storage-persisted')).toHaveAttribute(
+    'data-persisted',
+    /true|false/,
+  );
+  const row = page.locator(`[data-testid="storage-row"][data-status="complete"]`);
+  await expect(row).toContainText(model.id);
+  await expect(page.getByTestId('storage-usage')).toContainText(/Using .* of .*/);
+  expect(await storedShards(page, model)).toEqual(source(model));
+  const full = await usage(page);
+  expect(full - before).toBeGreaterThan(0.9 * 16_000_000);
+
+  await row.getByRole('button', { name: /Delete/ }).click();
+  await expect(row).toHaveCount(0);
+  await expect(page.getByTestId('download-button')).toBeVisible();
+  expect(await storedShards(page, model)).toEqual({});
+  await expect.poll(() => usage(page)).toBeLessThan(full - 0.9 * 16_000_000);
+  expect(errors).toEqual([]);
+});
+
+test('a tab closed mid-download resumes from its saved ranges on the next visit', async ({
+  context,
+}) => {
+  const model = await fixture('closed', 2, 12_000_000);
+  for (const shard of model.shards) {
+    await admin(modelServer(), 'fault', {
+      modelId: model.id,
+      kind: 'throttle',
+      file: shard.name,
+      bytesPerSecond: 2_000_000,
+      times: 1,
+    });
+  }
+  const first = await context.newPage();
+  await chooseModel(first, model);
+  await first.getByTestId('download-button').click();
+  // Let it pass the first checkpoints (4 MiB and 1 s per shard), then close the tab.
+  await expect
+    .poll(
+      async () =>
+        (await requestsFor(model))
+          .filter((r) => r.path.includes('params_shard_'))
+          .reduce((sum, r) => sum + r.bytes, 0),
+      { timeout: 20_000 },
+    )
+    .toBeGreaterThan(11_000_000);
+  await first.close();
+  const sentBefore = (await requestsFor(model)).length;
+
+  const second = await context.newPage();
+  await second.goto('/');
+  await expect(second.getByTestId('download-state')).toHaveText('Downloaded', { timeout: 30_000 });
+  const resumed = (await requestsFor(model))
+    .slice(sentBefore)
+    .filter((r) => r.path.includes('params_shard_'));
+  expect(resumed.length).toBeGreaterThan(0);
+  for (const r of resumed) {
+    const start = Number(/^bytes=(\d+)-$/.exec(r.range ?? '')?.[1] ?? 0);
+    expect(start, `${r.path} resumed with ${r.range ?? 'no range'}`).toBeGreaterThan(0);
+  }
+  expect(await storedShards(second, model)).toEqual(source(model));
+});
+
+test('two tabs: one downloads, the other follows it; each range is fetched once', async ({
+  context,
+}) => {
+  const model = await fixture('tabs', 3, 4_000_000);
+  for (const shard of model.shards) {
+    await admin(modelServer(), 'fault', {
+      modelId: model.id,
+      kind: 'throttle',
+      file: shard.name,
+      bytesPerSecond: 1_000_000,
+      times: 1,
+    });
+  }
+  const a = await context.newPage();
+  await chooseModel(a, model);
+  await a.getByTestId('download-button').click();
+  await expect(a.getByTestId('download-state')).toHaveText('Downloading');
+  // A second tab opens mid-download: it finds the partial download and asks for it too, then
+  // waits on the lock and shows the first tab's progress.
+  const b = await context.newPage();
+  await chooseModel(b, model);
+  await expect(b.getByTestId('download-state')).toHaveText('Downloading in another tab');
+  await expect(b.getByTestId('download-bytes')).toContainText(/MB of/);
+  await expect(a.getByTestId('download-state')).toHaveText('Downloaded', { timeout: 30_000 });
+  await expect(b.getByTestId('download-state')).toHaveText('Downloaded', { timeout: 10_000 });
+  const gets = (await requestsFor(model)).filter((r) => r.method === 'GET');
+  const keys = gets.map((r) => `${r.path} ${r.range ?? ''}`);
+  expect(keys.length).toBeGreaterThan(model.shards.length);
+  expect(new Set(keys).size).toBe(keys.length);
+  expect(await storedShards(b, model)).toEqual(source(model));
+});
