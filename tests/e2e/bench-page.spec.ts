@@ -160,7 +160,18 @@ test('runs 20 bundled problems, survives a reload mid-run, and exports JSON and 
   expect(errors).toEqual([]);
 });
 
-test('reports malformed lines of an uploaded file with their line numbers', async ({ page }) => {
+test('an uploaded file wins over the bundled set still loading, and its malformed lines are listed', async ({
+  page,
+}) => {
+  // hold the bundled file back until the upload has been read
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route('**/data/gsm8k-test.jsonl', async (route) => {
+    await held;
+    await route.continue();
+  });
   await page.goto('/#bench');
   const text = [
     JSON.stringify({ question: 'What is 2 + 2?', gold: 4 }),
@@ -173,6 +184,10 @@ test('reports malformed lines of an uploaded file with their line numbers', asyn
     mimeType: 'application/jsonl',
     buffer: Buffer.from(text),
   });
+  await expect(page.getByTestId('bench-data')).toContainText('mine.jsonl: 2 problems');
+  release();
+  await page.waitForResponse('**/data/gsm8k-test.jsonl');
+  await page.waitForTimeout(300);
   await expect(page.getByTestId('bench-data')).toContainText('mine.jsonl: 2 problems');
   const skipped = page.getByTestId('bench-skipped');
   await expect(skipped).toContainText('2 malformed line(s) skipped');

@@ -21,7 +21,7 @@ export const bundledName = 'GSM8K test (bundled)';
 /** largest data file the page reads, bytes */
 export const maxDataBytes = 50 * 1024 * 1024;
 
-export type BenchStatus = 'idle' | 'loading' | 'running' | 'stopping';
+export type BenchStatus = 'idle' | 'running' | 'stopping';
 
 /** Whether the app shows the benchmark page: the location hash is #bench. */
 export class BenchRoute {
@@ -50,6 +50,8 @@ export class BenchState {
   /** problems that failed in this session; a resume retries them */
   failures = $state.raw<UnitFailure[]>([]);
   status = $state<BenchStatus>('idle');
+  /** data is being read */
+  loadingData = $state(false);
   /** how the last session ended */
   outcome = $state<RunOutcome['status'] | undefined>();
   /** a message for the person: bad options, unreadable data, a run that could not go on */
@@ -67,6 +69,8 @@ export class BenchState {
   readonly #store: ResultStore;
   #restored: Promise<void> | undefined;
   #abort: AbortController | undefined;
+  /** counts data loads: only the latest one's problems are kept */
+  #dataLoads = 0;
 
   constructor(store: ResultStore = new IdbStore()) {
     this.#store = store;
@@ -76,7 +80,7 @@ export class BenchState {
   restore(): Promise<void> {
     this.#restored ??= this.#store.load().then(
       (saved) => {
-        // unless a run started meanwhile (loading data may be going on: it does not matter)
+        // unless a run was started meanwhile
         if (saved && !this.header) this.#show(saved);
       },
       () => {
@@ -199,17 +203,21 @@ export class BenchState {
 
   async #load(name: string, read: () => Promise<string>): Promise<void> {
     if (this.status !== 'idle') return;
-    this.status = 'loading';
-    this.error = '';
+    this.#dataLoads += 1;
+    const load = this.#dataLoads;
+    this.loadingData = true;
     try {
-      const { problems, skipped } = parseDataset(await read());
+      const text = await read();
+      if (load !== this.#dataLoads) return;
+      const { problems, skipped } = parseDataset(text);
       this.data = { name, problems, fingerprint: fingerprint(problems) };
       this.skipped = skipped;
-      if (problems.length === 0) this.error = `${name} has no valid problems.`;
+      this.error = problems.length === 0 ? `${name} has no valid problems.` : '';
     } catch (error) {
+      if (load !== this.#dataLoads) return;
       this.error = `${name} could not be read: ${error instanceof Error ? error.message : String(error)}.`;
     } finally {
-      this.status = 'idle';
+      if (load === this.#dataLoads) this.loadingData = false;
     }
   }
 
