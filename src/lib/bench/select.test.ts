@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32, selectProblems } from './select';
+import { selectProblems } from './select';
 import type { Problem } from './types';
 
 const problems: Problem[] = Array.from({ length: 100 }, (_, i) => ({
@@ -8,21 +8,6 @@ const problems: Problem[] = Array.from({ length: 100 }, (_, i) => ({
   question: `q${i}`,
   gold: String(i),
 }));
-
-describe('mulberry32', () => {
-  it('repeats for a seed, differs across seeds, stays in [0, 1)', () => {
-    const a = mulberry32(7);
-    const b = mulberry32(7);
-    const c = mulberry32(8);
-    const xs = Array.from({ length: 1000 }, () => a());
-    expect(Array.from({ length: 1000 }, () => b())).toEqual(xs);
-    expect(Array.from({ length: 1000 }, () => c())).not.toEqual(xs);
-    expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
-    const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
-    expect(mean).toBeGreaterThan(0.45);
-    expect(mean).toBeLessThan(0.55);
-  });
-});
 
 describe('selectProblems', () => {
   it('takes the first N', () => {

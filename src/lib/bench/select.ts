@@ -1,32 +1,18 @@
 // Picks which problems a run takes: the first N, or a seeded random sample that is the same everywhere.
 // Pure and deterministic; a limit past the number of problems takes them all.
+import { seededRandom } from '../solver/simulate';
 import type { Problem, Selection } from './types';
 
 /**
- * mulberry32: a 32-bit seeded generator (period 2^32), uniform in [0, 1). Small and fast; plenty
- * for picking problems, not for anything secret.
- */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/**
  * The problems a selection takes, in file order. 'random' runs the first `limit` steps of a
- * Fisher–Yates shuffle driven by mulberry32(seed), so for one seed a smaller sample is always a
+ * Fisher–Yates shuffle driven by seededRandom(seed) (mulberry32), so for one seed a smaller sample is always a
  * subset of a larger one: raising `--limit` extends a sample instead of replacing it.
  */
 export function selectProblems(problems: readonly Problem[], selection: Selection): Problem[] {
   const limit = Math.max(0, Math.min(Math.floor(selection.limit), problems.length));
   if (selection.sample === 'first') return problems.slice(0, limit);
   const order = problems.map((_, i) => i);
-  const random = mulberry32(selection.seed);
+  const random = seededRandom(selection.seed);
   for (let i = 0; i < limit; i += 1) {
     const j = i + Math.floor(random() * (order.length - i));
     const a = order[i] ?? i;
