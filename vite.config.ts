@@ -1,11 +1,180 @@
+import { readFileSync } from 'node:fs';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { defineConfig } from 'vite';
+import { build, defineConfig, loadEnv, type Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+import {
+  contentSecurityPolicy,
+  headerRules,
+  headersFile,
+  headersFor,
+  parseOrigins,
+  parseSources,
+  type PolicyConfig,
+} from './src/lib/pwa/policy.ts';
 
-export default defineConfig({
-  plugins: [svelte()],
-  worker: { format: 'es' },
-  build: {
-    target: 'es2022',
-    rollupOptions: { input: { app: 'index.html' } },
-  },
+const pkg = JSON.parse(readFileSync(new URL('package.json', import.meta.url), 'utf8')) as {
+  version: string;
+  description: string;
+};
+const themeColor = '#2b59c3';
+
+/** The host script, built on its own as one classic script with no imports: dist/embed.js. */
+async function buildHostScript(): Promise<string> {
+  const out = await build({
+    configFile: false,
+    logLevel: 'warn',
+    build: {
+      write: false,
+      target: 'es2020',
+      minify: true,
+      lib: {
+        entry: 'src/embed/loader.ts',
+        formats: ['iife'],
+        name: 'TallyEmbed',
+        fileName: () => 'embed.js',
+      },
+    },
+  });
+  const outputs = Array.isArray(out) ? out : [out];
+  for (const o of outputs) {
+    if (!('output' in o)) continue;
+    const chunk = o.output.find((c) => c.type === 'chunk' && c.isEntry);
+    if (chunk?.type === 'chunk') return chunk.code;
+  }
+  throw new Error('embed.js: the host script build produced no entry chunk');
+}
+
+function hostScript(): Plugin {
+  return {
+    name: 'tally-host-script',
+    async generateBundle() {
+      this.emitFile({ type: 'asset', fileName: 'embed.js', source: await buildHostScript() });
+    },
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        if (req.url?.split('?')[0] !== '/embed.js') {
+          next();
+          return;
+        }
+        buildHostScript().then((code) => {
+          res.setHeader('Content-Type', 'text/javascript');
+          res.end(code);
+        }, next);
+      });
+    },
+  };
+}
+
+/** CSP meta tags and head links in the built pages, the same headers in `vite preview`, dist/_headers. */
+function securityHeaders(config: PolicyConfig): Plugin {
+  const rules = headerRules(config);
+  return {
+    name: 'tally-security-headers',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        const widget = ctx.path.endsWith('/embed.html');
+        const head = [
+          ...(ctx.server
+            ? []
+            : [
+                `<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(
+                  widget ? 'widget' : 'app',
+                  config,
+                  'meta',
+                )}" />`,
+              ]),
+          `<meta name="theme-color" content="${themeColor}" />`,
+          '<link rel="icon" href="/favicon.svg" type="image/svg+xml" />',
+          ...(widget ? [] : ['<link rel="apple-touch-icon" href="/apple-touch-icon.png" />']),
+        ];
+        return html.replace(/(<meta charset="UTF-8" \/>)/i, `$1\n    ${head.join('\n    ')}`);
+      },
+    },
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: '_headers', source: headersFile(rules) });
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const path = new URL(req.url ?? '/', 'http://preview').pathname;
+        for (const [name, value] of Object.entries(headersFor(rules, path))) {
+          res.setHeader(name, value);
+        }
+        next();
+      });
+    },
+  };
+}
+
+export default defineConfig(({ mode }) => {
+  const env = loadEnv(mode, process.cwd(), 'VITE_TALLY_');
+  const policy: PolicyConfig = {
+    embedOrigins: parseOrigins(env.VITE_TALLY_EMBED_ORIGINS),
+    connectSrc: parseSources(env.VITE_TALLY_CONNECT_SRC),
+  };
+  return {
+    plugins: [
+      svelte(),
+      VitePWA({
+        registerType: 'prompt',
+        injectRegister: false,
+        strategies: 'generateSW',
+        includeAssets: ['favicon.svg', 'apple-touch-icon.png'],
+        manifest: {
+          id: '/',
+          name: 'Tally: math word problems',
+          short_name: 'Tally',
+          description: pkg.description,
+          lang: 'en',
+          start_url: '/',
+          scope: '/',
+          display: 'standalone',
+          theme_color: themeColor,
+          background_color: '#f7f7f5',
+          categories: ['education', 'utilities'],
+          icons: [
+            { src: '/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+            { src: '/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+            {
+              src: '/icon-maskable-512.png',
+              sizes: '512x512',
+              type: 'image/png',
+              purpose: 'maskable',
+            },
+          ],
+        },
+        workbox: {
+          // The app shell and both worker chunks (web-llm's is about 6 MB); never model files,
+          // which web-llm and Tally's store keep in IndexedDB, nor the benchmark's data set.
+          globPatterns: ['**/*.{js,css,html,svg,png,woff2,webmanifest}'],
+          globIgnores: ['embed.js', 'data/**'],
+          maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
+          // No runtime caching: every other request (model hosts, servers) goes to the network.
+          runtimeCaching: [],
+          navigateFallback: 'index.html',
+          // Navigations to server and admin paths, and to files, are never answered with the app.
+          navigateFallbackDenylist: [
+            /^\/__/,
+            /^\/v1(\/|$)/,
+            /^\/api(\/|$)/,
+            /^\/embed(\.html)?$/,
+            /\.[a-z0-9]+$/i,
+          ],
+          cleanupOutdatedCaches: true,
+          clientsClaim: false,
+          skipWaiting: false,
+        },
+      }),
+      securityHeaders(policy),
+      hostScript(),
+    ],
+    define: {
+      __APP_VERSION__: JSON.stringify(process.env.TALLY_APP_VERSION ?? pkg.version),
+    },
+    worker: { format: 'es' },
+    build: {
+      target: 'es2022',
+      rollupOptions: { input: { app: 'index.html', embed: 'embed.html' } },
+    },
+  };
 });

@@ -1,0 +1,191 @@
+// Tally's security headers and content security policy, built from the deployer's config: used by
+// vite.config.ts (meta tags, preview headers, dist/_headers). Pure; throws on a malformed origin.
+
+/** What a deployer decides at build time. */
+export interface PolicyConfig {
+  /** origins allowed to frame the widget (`embed.html`); empty means any site may */
+  embedOrigins: readonly string[];
+  /**
+   * Extra `connect-src` sources. Undefined (the default) allows any https: host and loopback http,
+   * because a person may type any model host or server URL; a list locks Tally to Hugging Face,
+   * GitHub's raw host, 'self' and exactly these sources.
+   */
+  connectSrc?: readonly string[] | undefined;
+}
+
+/** Where catalog models live: Hugging Face (and the CDN hosts it redirects to), GitHub raw. */
+export const modelHosts = [
+  'https://huggingface.co',
+  'https://*.huggingface.co',
+  'https://*.hf.co',
+  'https://raw.githubusercontent.com',
+] as const;
+
+/**
+ * Local servers (Ollama, vLLM, llama.cpp) speak plain http on loopback. CSP has no syntax for an
+ * IPv6 address, so `http://[::1]` cannot be listed: use `localhost`.
+ */
+export const loopbackHosts = ['http://localhost:*', 'http://127.0.0.1:*'] as const;
+
+/** Which document or worker a policy is for. */
+export type PolicyTarget = 'app' | 'widget' | 'worker' | 'service-worker';
+
+const originPattern =
+  /^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?$|^https?:\/\/\[[0-9a-f:.]+\](:\d{1,5})?$/;
+
+/**
+ * Reads a comma- or space-separated list of origins (`https://course.example.edu`,
+ * `https://*.example.edu` for its subdomains). A trailing slash is dropped.
+ * @throws Error naming the first entry that is not an http(s) origin
+ */
+export function parseOrigins(text: string | undefined): string[] {
+  const entries = (text ?? '').split(/[\s,]+/).filter((e) => e !== '');
+  return entries.map((entry) => {
+    const origin = entry.toLowerCase().replace(/\/$/, '');
+    if (!originPattern.test(origin)) {
+      throw new Error(
+        `“${entry}” is not an origin: write scheme://host[:port], e.g. https://course.example.edu`,
+      );
+    }
+    return origin;
+  });
+}
+
+/** Reads a space-separated list of CSP sources; refuses quotes and semicolons (no keywords). */
+export function parseSources(text: string | undefined): string[] | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const sources = text.trim().split(/\s+/);
+  for (const s of sources) {
+    if (/[;,'"]/.test(s)) throw new Error(`“${s}” is not a CSP host source`);
+  }
+  return sources;
+}
+
+/** Whether `origin` is in `allowed` (exactly, or under a `*.` wildcard); any origin when empty. */
+export function originAllowed(origin: string, allowed: readonly string[]): boolean {
+  if (allowed.length === 0) return true;
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (url.origin !== origin) return false;
+  return allowed.some((entry) => {
+    if (!entry.includes('://*.')) return entry === origin;
+    const [scheme, rest] = entry.split('://*.');
+    const [host, port] = (rest ?? '').split(':');
+    return (
+      url.protocol === `${scheme ?? ''}:` &&
+      url.hostname.endsWith(`.${host ?? ''}`) &&
+      url.port === (port ?? '')
+    );
+  });
+}
+
+function connectSources(config: PolicyConfig): string[] {
+  if (config.connectSrc === undefined) return ["'self'", 'https:', ...loopbackHosts];
+  return ["'self'", ...modelHosts, ...config.connectSrc];
+}
+
+/**
+ * The content security policy for one target. `delivery: 'meta'` leaves out what a `<meta>` tag
+ * cannot carry (`frame-ancestors`); the HTTP header carries it.
+ */
+export function contentSecurityPolicy(
+  target: PolicyTarget,
+  config: PolicyConfig,
+  delivery: 'header' | 'meta' = 'header',
+): string {
+  const connect = connectSources(config).join(' ');
+  if (target === 'service-worker') {
+    return "default-src 'none'; script-src 'self'; connect-src 'self'";
+  }
+  if (target === 'worker') {
+    // web-llm compiles its model library and tokenizer with WebAssembly in the engine worker.
+    return `default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src ${connect}`;
+  }
+  const directives = [
+    "default-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "worker-src 'self'",
+    `connect-src ${connect}`,
+    "style-src 'self'",
+    // KaTeX positions glyphs with style attributes; no <style> element or stylesheet is allowed.
+    "style-src-attr 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "manifest-src 'self'",
+    target === 'app' ? "frame-src 'self'" : "frame-src 'none'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'none'",
+  ];
+  if (delivery === 'header') {
+    if (target === 'app') directives.push("frame-ancestors 'self'");
+    else if (config.embedOrigins.length > 0) {
+      directives.push(`frame-ancestors 'self' ${config.embedOrigins.join(' ')}`);
+    }
+  }
+  return directives.join('; ');
+}
+
+/** One rule of a `_headers` file: a path (exact, or ending in `*`) and the headers it gets. */
+export interface HeaderRule {
+  path: string;
+  headers: Record<string, string>;
+}
+
+/** Every header Tally's files need, by path; each path gets at most one CSP. */
+export function headerRules(config: PolicyConfig): HeaderRule[] {
+  const csp = (target: PolicyTarget) => ({
+    'Content-Security-Policy': contentSecurityPolicy(target, config),
+  });
+  const app = csp('app');
+  const widget = csp('widget');
+  return [
+    {
+      path: '/*',
+      headers: {
+        'X-Content-Type-Options': 'nosniff',
+        'Referrer-Policy': 'strict-origin-when-cross-origin',
+      },
+    },
+    { path: '/', headers: app },
+    { path: '/index.html', headers: app },
+    { path: '/embed', headers: widget },
+    { path: '/embed.html', headers: widget },
+    {
+      path: '/assets/*',
+      headers: { ...csp('worker'), 'Cache-Control': 'public, max-age=31536000, immutable' },
+    },
+    { path: '/sw.js', headers: { ...csp('service-worker'), 'Cache-Control': 'no-cache' } },
+    {
+      path: '/embed.js',
+      headers: { 'Cache-Control': 'no-cache', 'Cross-Origin-Resource-Policy': 'cross-origin' },
+    },
+  ];
+}
+
+/** Whether a `_headers` path pattern matches a request path. */
+export function pathMatches(pattern: string, path: string): boolean {
+  return pattern.endsWith('*') ? path.startsWith(pattern.slice(0, -1)) : pattern === path;
+}
+
+/** The headers for one request path: every matching rule, in order. */
+export function headersFor(rules: readonly HeaderRule[], path: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const rule of rules) if (pathMatches(rule.path, path)) Object.assign(out, rule.headers);
+  return out;
+}
+
+/** The rules as a `_headers` file (Netlify and Cloudflare Pages read it; others: copy by hand). */
+export function headersFile(rules: readonly HeaderRule[]): string {
+  const blocks = rules.map(
+    (rule) =>
+      `${rule.path}\n${Object.entries(rule.headers)
+        .map(([name, value]) => `  ${name}: ${value}`)
+        .join('\n')}`,
+  );
+  return `# Written by vite build from vite.config.ts (src/lib/pwa/policy.ts): do not edit.\n${blocks.join('\n')}\n`;
+}
