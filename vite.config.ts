@@ -151,14 +151,17 @@ export default defineConfig(({ mode }) => {
           maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
           // No runtime caching: every other request (model hosts, servers) goes to the network.
           runtimeCaching: [],
+          // Hashed files need no query to bust them: `/embed.html?question=…` is the cached page.
+          ignoreURLParametersMatching: [/.*/],
           navigateFallback: 'index.html',
-          // Navigations to server and admin paths, and to files, are never answered with the app.
+          // Navigations to server and admin paths, and to files, are never answered with the app
+          // (Workbox matches these against the path and the query).
           navigateFallbackDenylist: [
             /^\/__/,
-            /^\/v1(\/|$)/,
-            /^\/api(\/|$)/,
-            /^\/embed(\.html)?$/,
-            /\.[a-z0-9]+$/i,
+            /^\/v1(\/|\?|$)/,
+            /^\/api(\/|\?|$)/,
+            /^\/embed(\.html)?(\?|$)/,
+            /\.[a-z0-9]+(\?|$)/i,
           ],
           cleanupOutdatedCaches: true,
           clientsClaim: false,
