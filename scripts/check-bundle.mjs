@@ -1,10 +1,13 @@
-// Build check: the page's own (main-thread) JavaScript stays at most 100 KB gzipped, and web-llm
-// code is only in the engine worker chunk. Run after `vite build`; exits non-zero on a breach.
+// Build check: each page's own (main-thread) JavaScript, the app's and the widget's, stays at most
+// 100 KB gzipped; web-llm code is only in the engine worker chunk; the host script embed.js stays
+// one small classic script. Run after `vite build`; exits non-zero on a breach.
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 const limit = 100 * 1024;
+/** The host script runs on other people's pages: it must stay small and self-contained. */
+const hostLimit = 8 * 1024;
 /** Strings only web-llm's code carries (class names it keeps, its runtime's names). */
 const webllmMarkers = ['WebWorkerMLCEngineHandler', 'MLCEngine', 'tvmjs', 'TVMFFI'];
 const dir = process.argv[2] ?? 'dist';
@@ -21,28 +24,69 @@ const all = [...files(dir)];
 const worker = all.filter((f) => /engine\.worker/.test(f));
 /** Other workers (rendering) run off the main thread: not page JavaScript, but web-llm-free. */
 const otherWorkers = all.filter((f) => /\.worker-/.test(f) && !worker.includes(f));
+/** The service worker and the Workbox runtime it imports run off the page. */
+const serviceWorker = all.filter((f) => /(^|\/)(sw|workbox-[\w-]+)\.js$/.test(f));
+/** Page JavaScript: the app entry, the widget entry (embed.html), their chunks, and embed.js. */
 const page = all.filter(
-  (f) =>
-    !worker.includes(f) && !otherWorkers.includes(f) && !/(^|\/)(sw|workbox-[\w-]+)\.js$/.test(f),
+  (f) => !worker.includes(f) && !otherWorkers.includes(f) && !serviceWorker.includes(f),
 );
+const hostScript = page.find((f) => /(^|\/)embed\.js$/.test(f));
+
+/** The JavaScript an HTML entry loads up front: its scripts and every chunk they import. */
+function loadedBy(html) {
+  const text = readFileSync(join(dir, html), 'utf8');
+  const queue = [
+    ...text.matchAll(/<(?:script|link rel="modulepreload")[^>]*(?:src|href)="\/([^"]+\.js)"/g),
+  ].map((m) => resolve(dir, m[1] ?? ''));
+  const seen = new Set();
+  while (queue.length > 0) {
+    const file = queue.pop() ?? '';
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const code = readFileSync(file, 'utf8');
+    for (const m of code.matchAll(/(?:from|import)\s*\(?"(\.\/[^"]+\.js)"/g)) {
+      queue.push(resolve(dirname(file), m[1] ?? ''));
+    }
+  }
+  return seen;
+}
+const widgetOnly = [...loadedBy('embed.html')].filter((f) => !loadedBy('index.html').has(f));
 if (worker.length !== 1) {
   console.error(`✗ expected one engine worker chunk in ${dir}, found ${worker.length}`);
   process.exit(1);
 }
 let total = 0;
+let widget = 0;
 const problems = [];
 for (const file of page) {
   const text = readFileSync(file);
   const gz = gzipSync(text).length;
-  total += gz;
-  console.log(`  ${file}: ${(gz / 1024).toFixed(1)} KB gzipped`);
+  const role = widgetOnly.includes(resolve(file))
+    ? 'widget'
+    : file === hostScript
+      ? 'host pages'
+      : 'app';
+  if (role === 'app') total += gz;
+  else if (role === 'widget') widget += gz;
+  console.log(`  ${file}: ${(gz / 1024).toFixed(1)} KB gzipped (${role})`);
   const found = webllmMarkers.filter((m) => text.includes(m));
   if (found.length > 0) problems.push(`${file} contains web-llm code (${found.join(', ')})`);
 }
-for (const file of otherWorkers) {
+if (!serviceWorker.some((f) => /(^|\/)sw\.js$/.test(f))) problems.push(`no sw.js in ${dir}`);
+if (!page.some((f) => /(^|\/)embed-[\w-]+\.js$/.test(f))) problems.push('no widget entry chunk');
+if (!hostScript) problems.push(`no host script (embed.js) in ${dir}`);
+else {
+  const text = readFileSync(hostScript, 'utf8');
+  const gz = gzipSync(text).length;
+  if (gz > hostLimit) problems.push(`embed.js is ${gz} bytes gzipped (limit ${hostLimit})`);
+  if (/^\s*import[\s{("']|\bimport\(|^\s*export\s/m.test(text)) {
+    problems.push('embed.js imports or exports: it must be one classic script');
+  }
+}
+for (const file of [...otherWorkers, ...serviceWorker]) {
   const text = readFileSync(file);
   console.log(
-    `  ${file}: ${(gzipSync(text).length / 1024).toFixed(1)} KB gzipped (worker, not counted)`,
+    `  ${file}: ${(gzipSync(text).length / 1024).toFixed(1)} KB gzipped (off the page, not counted)`,
   );
   const found = webllmMarkers.filter((m) => text.includes(m));
   if (found.length > 0) problems.push(`${file} contains web-llm code (${found.join(', ')})`);
@@ -51,10 +95,20 @@ const workerText = readFileSync(worker[0]);
 if (!webllmMarkers.some((m) => workerText.includes(m))) {
   problems.push(`${worker[0]} should hold web-llm but has none of its markers: the check is stale`);
 }
+/** The widget page loads its own chunks and the chunks it shares with the app. */
+const widgetTotal =
+  widget +
+  [...loadedBy('embed.html')]
+    .filter((f) => !widgetOnly.includes(f))
+    .reduce((sum, f) => sum + gzipSync(readFileSync(f)).length, 0);
 console.log(
-  `page JavaScript: ${(total / 1024).toFixed(1)} KB gzipped (limit ${limit / 1024} KB); ` +
+  `page JavaScript: app ${(total / 1024).toFixed(1)} KB, widget ${(widgetTotal / 1024).toFixed(1)} KB ` +
+    `gzipped (limit ${limit / 1024} KB each); ` +
     `worker chunk ${(gzipSync(workerText).length / 1024).toFixed(0)} KB gzipped`,
 );
-if (total > limit) problems.push(`page JavaScript is over the ${limit / 1024} KB limit`);
+if (total > limit) problems.push(`the app's JavaScript is over the ${limit / 1024} KB limit`);
+if (widgetTotal > limit) {
+  problems.push(`the widget's JavaScript is over the ${limit / 1024} KB limit`);
+}
 for (const p of problems) console.error(`✗ ${p}`);
 process.exit(problems.length > 0 ? 1 : 0);
