@@ -80,6 +80,14 @@ test('one script tag embeds the widget on another site; it solves and the host g
 }) => {
   const widgetOrigin = new URL(baseURL ?? '').origin;
   const errors = trackErrors(page);
+  // Every frame records content-security-policy violations from its first script on.
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    Object.assign(window, { violations: seen });
+    document.addEventListener('securitypolicyviolation', (e) => {
+      seen.push(`${e.effectiveDirective} ${e.blockedURI}`);
+    });
+  });
   await admin(mockOpenAI(), 'script', { replies: [{ match: 'ducks', outputs: [solution] }] });
   const frame = await openCourse(
     page,
@@ -125,7 +133,42 @@ test('one script tag embeds the widget on another site; it solves and the host g
   await expect(widget.getByTestId('widget-parent')).toHaveText(host.origin);
   const stats = (await admin(mockOpenAI(), 'stats')) as { requests: unknown[] };
   expect(stats.requests).toHaveLength(1);
+  // The widget ran under its own policy on another site without breaking it.
+  expect(
+    await frame.evaluate(() => (window as unknown as { violations: string[] }).violations),
+  ).toEqual([]);
   expect(errors).toEqual([]);
+});
+
+test('an ensemble in the widget: the host gets the vote and the agreement', async ({
+  page,
+  baseURL,
+}) => {
+  const widgetOrigin = new URL(baseURL ?? '').origin;
+  const answers = ['12', '13', '14'];
+  await admin(mockOpenAI(), 'script', {
+    replies: [{ match: 'apples', outputs: answers.map((a) => `So the answer is \\boxed{${a}}.`) }],
+  });
+  await openCourse(
+    page,
+    widgetOrigin,
+    `data-question="Tom has some apples. How many?" data-mode="ensemble" data-k="3" data-server-url="${mockOpenAI()}/v1" data-server-model="mock-math" data-autorun`,
+  );
+  const widget = page.frameLocator('iframe[title^="Tally"]');
+  await expect(widget.getByTestId('widget-agreement')).toHaveText(/33% agreement over 3 samples/);
+  await expect.poll(async () => (await events(page)).map((e) => e.type)).toContain('result');
+  const result = (await events(page)).find((e) => e.type === 'result');
+  // Three different answers: each got one vote, and none settled the vote early.
+  expect(result).toMatchObject({
+    mode: 'ensemble',
+    votes: { '12': 1, '13': 1, '14': 1 },
+    samples: 3,
+  });
+  expect(result?.agreement).toBeCloseTo(1 / 3);
+  expect(answers).toContain(result?.answer);
+  await expect(widget.getByTestId('widget-answer')).toHaveText(String(result?.answer));
+  const progress = (await events(page)).filter((e) => e.type === 'progress' && e.stage === 'solve');
+  expect(progress.map((e) => e.text)).toContain('Sample 3 of up to 3');
 });
 
 test('messages from a third origin and malformed ones are ignored and counted', async ({
