@@ -30,11 +30,13 @@ export const defaultPolicy: FetchPolicy = {
   checkpointMs: 1000,
 };
 
-/** One try, as the fixture server and tests see it. */
+/** A file's bytes, and what of it sits in Tally's database. */
 export interface FileResult {
   data: ArrayBuffer;
   /** bytes that came from persisted ranges rather than the network this time */
   restored: number;
+  /** true when ranges of the file are in Tally's database (restored or checkpointed) */
+  persisted: boolean;
 }
 
 export interface FetchFileOptions {
@@ -42,6 +44,11 @@ export interface FetchFileOptions {
   policy: FetchPolicy;
   /** persist ranges in Tally's database as they arrive (false for small metadata files) */
   persist: boolean;
+  /**
+   * read persisted ranges first (default: when persisting); false when the caller knows there
+   * are none, which spares a database read queued behind other writes before the fetch starts
+   */
+  resume?: boolean;
   /** bytes gained (negative when the file starts over) */
   onBytes: (delta: number) => void;
 }
@@ -194,7 +201,7 @@ async function restore(file: PlannedFile, bytes: Bytes): Promise<number> {
 export async function fetchFile(file: PlannedFile, options: FetchFileOptions): Promise<FileResult> {
   const { signal, policy, persist, onBytes } = options;
   const bytes = new Bytes(file.size);
-  const restored = persist ? await restore(file, bytes) : 0;
+  const restored = persist && options.resume !== false ? await restore(file, bytes) : 0;
   let persisted = restored;
   let lastCheckpoint = performance.now();
   let writes: Promise<void> = Promise.resolve();
@@ -229,6 +236,14 @@ export async function fetchFile(file: PlannedFile, options: FetchFileOptions): P
     if (persist) await deleteChunks([file.url]);
   };
 
+  // A file that will be complete within checkpointMs at its current pace is not checkpointed:
+  // that copy would be written only to be deleted a moment later.
+  const startedAt = performance.now();
+  const finishingSoon = (now: number) => {
+    const size = file.size;
+    const pace = (bytes.length - restored) / Math.max(1, now - startedAt); // bytes per ms
+    return size !== undefined && pace > 0 && (size - bytes.length) / pace < policy.checkpointMs;
+  };
   let failures = 0;
   let lastError: Retryable | undefined;
   try {
@@ -245,10 +260,12 @@ export async function fetchFile(file: PlannedFile, options: FetchFileOptions): P
           startOver,
           onChunk: (n) => {
             onBytes(n);
+            const now = performance.now();
             if (
               persist &&
               bytes.length - persisted >= policy.checkpointBytes &&
-              performance.now() - lastCheckpoint >= policy.checkpointMs
+              now - lastCheckpoint >= policy.checkpointMs &&
+              !finishingSoon(now)
             ) {
               checkpoint();
             }
@@ -271,7 +288,7 @@ export async function fetchFile(file: PlannedFile, options: FetchFileOptions): P
       }
     }
     await settle();
-    return { data: bytes.take(), restored };
+    return { data: bytes.take(), restored, persisted: persisted > 0 };
   } catch (error) {
     // Keep what arrived, so a pause or a later try resumes from it.
     checkpoint();

@@ -132,7 +132,7 @@ export async function storedShardHashes(model: FixtureModel): Promise<Record<str
   for (const shard of model.shards) {
     const value = await readWebLLM('webllm/model', base + shard.name);
     if (typeof value === 'object' && value !== null && 'data' in value) {
-      const data = (value).data;
+      const data = value.data;
       if (data instanceof ArrayBuffer) out[shard.name] = await sha256(data);
     }
   }

@@ -353,65 +353,94 @@ export async function downloadModel(
   await save();
   report.phase('downloading');
 
-  const one = async (file: FileState, inner: AbortSignal) => {
-    for (let round = 0; ; round++) {
-      let got = 0;
-      const { data } = await fetchFile(file, {
-        signal: inner,
-        policy,
-        persist: true,
-        onBytes: (n) => {
-          got += n;
-          report.bytes(n);
-        },
-      });
-      const problem = await checkFile(file, data);
-      if (!problem) {
-        if (isTensorCache(file)) return data; // committed last, by the caller
-        try {
-          await putFile(file, data);
-        } catch (error) {
-          throw storageError(error);
-        }
-        file.size = data.byteLength;
-        file.done = true;
-        report.bytes(-got);
-        await save();
-        await deleteChunks([file.url]).catch(() => undefined);
-        report.emit(false);
-        return data;
-      }
-      await deleteChunks([file.url]).catch(() => undefined);
-      report.bytes(-got);
-      if (round >= retries) {
-        throw new EngineError(
-          'integrity',
-          `${file.name} ${problem}, ${round + 1} times in a row: the copy on the server may be ` +
-            `damaged (${file.url}). Nothing of it was kept.`,
-        );
-      }
-      notice(`${file.name} ${problem}: fetching it again.`);
+  /** Fetches a file (resuming); resolves with its bytes and how many the report counted. */
+  const fetchOne = async (file: FileState, signal: AbortSignal) => {
+    let got = 0;
+    const { data, persisted } = await fetchFile(file, {
+      signal,
+      policy,
+      persist: true,
+      resume: (stored.get(file.url) ?? 0) > 0,
+      onBytes: (n) => {
+        got += n;
+        report.bytes(n);
+      },
+    });
+    stored.delete(file.url); // any later try starts from what this one left
+    return { data, got, persisted };
+  };
+  const rounds = new Map<FileState, number>();
+  /** Checks a fetched file; false (and its ranges dropped) when it must be fetched again. */
+  const verify = async (file: FileState, data: ArrayBuffer, got: number, persisted: boolean) => {
+    const problem = await checkFile(file, data);
+    if (!problem) return true;
+    if (persisted) await deleteChunks([file.url]).catch(() => undefined);
+    report.bytes(-got);
+    const round = (rounds.get(file) ?? 0) + 1;
+    rounds.set(file, round);
+    if (round > retries) {
+      throw new EngineError(
+        'integrity',
+        `${file.name} ${problem}, ${round} times in a row: the copy on the server may be ` +
+          `damaged (${file.url}). Nothing of it was kept.`,
+      );
     }
+    notice(`${file.name} ${problem}: fetching it again.`);
+    return false;
+  };
+  /** Puts a verified file where web-llm looks, then forgets its partial ranges. */
+  const commit = async (file: FileState, data: ArrayBuffer, got: number, persisted: boolean) => {
+    try {
+      await putFile(file, data);
+    } catch (error) {
+      throw storageError(error);
+    }
+    file.size = data.byteLength;
+    file.done = true;
+    report.bytes(-got);
+    await save();
+    if (persisted) await deleteChunks([file.url]).catch(() => undefined);
+    report.emit(false);
   };
 
-  // The pool: small files first, then shards in order; the first failure stops the others.
+  // The pool: small files first, then shards in order. Each worker fetches the next file while
+  // its last one is checked and written (up to `parallelism` writes in flight; past that, workers
+  // wait), so the network stays busy during IndexedDB writes. The first failure stops everything.
   const queue = files.filter((f) => !f.done && !isTensorCache(f));
   queue.sort((a, b) => Number(a.shard) - Number(b.shard));
   const stop = new AbortController();
   const inner = AbortSignal.any([signal, stop.signal]);
   const failed: { error?: Error } = {};
+  const fail = (error: unknown) => {
+    const e = error instanceof Error ? error : new EngineError('unknown', String(error));
+    if (failed.error === undefined || (isAbort(failed.error) && !isAbort(e))) failed.error = e;
+    stop.abort();
+  };
+  const writing = new Set<Promise<void>>();
+  const live = () => !inner.aborted;
   const worker = async () => {
-    for (let file = queue.shift(); file && !inner.aborted; file = queue.shift()) {
+    while (live() && (queue.length > 0 || writing.size > 0)) {
+      const file = queue.shift();
+      if (!file) {
+        await Promise.race(writing);
+        continue;
+      }
       try {
-        await one(file, inner);
+        const { data, got, persisted } = await fetchOne(file, inner);
+        const step = (async () => {
+          if (await verify(file, data, got, persisted)) await commit(file, data, got, persisted);
+          else queue.unshift(file);
+        })().catch(fail);
+        writing.add(step);
+        void step.finally(() => writing.delete(step));
+        while (writing.size > parallelism && live()) await Promise.race(writing);
       } catch (error) {
-        const e = error instanceof Error ? error : new EngineError('unknown', String(error));
-        if (failed.error === undefined || (isAbort(failed.error) && !isAbort(e))) failed.error = e;
-        stop.abort();
+        fail(error);
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(parallelism, queue.length) }, worker));
+  await Promise.all(writing);
   stopIfAborted(signal);
   if (failed.error) throw failed.error;
 
@@ -421,7 +450,14 @@ export async function downloadModel(
   if (!tensorBytes) {
     // Staged in an earlier session; if that copy is gone, fetch it again, whatever its size.
     if ((await chunkBytes()).get(tensorFile.url) !== tensorFile.size) delete tensorFile.size;
-    tensorBytes = await one(tensorFile, signal);
+    for (;;) {
+      stored.set(tensorFile.url, 1); // staged in Tally's database: read it back
+      const { data, got } = await fetchOne(tensorFile, signal);
+      if (await verify(tensorFile, data, got, true)) {
+        tensorBytes = data;
+        break;
+      }
+    }
   }
   const tensorCache = JSON.parse(new TextDecoder().decode(tensorBytes)) as unknown;
   const shards = parseTensorCache(tensorCache, tensorFile.url);
