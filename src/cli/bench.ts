@@ -149,12 +149,18 @@ async function main(argv: string[]): Promise<ExitCode> {
   const total = header.problems.length * header.config.modes.length;
 
   const stop = new AbortController();
-  let interrupts = 0;
+  // One Ctrl-C reaches this process twice (the terminal signals the whole process group, and
+  // tsx relays it too): only a press more than a second after the first quits at once.
+  let firstInterrupt = 0;
   process.on('SIGINT', () => {
-    interrupts += 1;
-    if (interrupts > 1) process.exit(exitCodes.interrupted);
-    stop.abort();
-    err('\nStopping: finished results are saved (Ctrl-C again to quit at once).');
+    const now = Date.now();
+    if (firstInterrupt === 0) {
+      firstInterrupt = now;
+      stop.abort();
+      err('\nStopping: finished results are saved (Ctrl-C again to quit at once).');
+    } else if (now - firstInterrupt > 1000) {
+      process.exit(exitCodes.interrupted);
+    }
   });
 
   const engine = new OpenAIEngine({

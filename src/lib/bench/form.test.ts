@@ -41,7 +41,11 @@ describe('planRun', () => {
       'generic',
       'm',
     );
-    expect(a).toEqual(b);
+    if (typeof a === 'string' || typeof b === 'string')
+      throw new Error(`planRun refused: ${String(a)}`);
+    expect(a.problems.map((p) => p.id)).toEqual(b.problems.map((p) => p.id));
+    expect(a.problems).toHaveLength(5);
+    expect(a.config).toEqual(b.config);
   });
 
   it('names the field to fix', () => {
