@@ -197,3 +197,61 @@ test('two tabs: one downloads, the other follows it; each range is fetched once'
   expect(new Set(keys).size).toBe(keys.length);
   expect(await storedShards(b, model)).toEqual(source(model));
 });
+
+test('pause survives a reload; resume continues with a Range; cancel deletes what was fetched', async ({
+  page,
+}) => {
+  const model = await fixture('pause', 2, 12_000_000);
+  for (const shard of model.shards) {
+    await admin(modelServer(), 'fault', {
+      modelId: model.id,
+      kind: 'throttle',
+      file: shard.name,
+      bytesPerSecond: 2_000_000,
+      times: 1,
+    });
+  }
+  await chooseModel(page, model);
+  await page.getByTestId('download-button').click();
+  await expect(page.getByTestId('download-bytes')).toContainText(
+    /^\s*[4-9]\.\d MB of|^\s*1\d\.\d MB of/,
+    {
+      timeout: 20_000,
+    },
+  );
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByTestId('download-state')).toHaveText('Paused');
+  const before = (await requestsFor(model)).length;
+
+  // A paused download stays paused on the next visit.
+  await page.reload();
+  await expect(page.getByTestId('download-state')).toHaveText('Paused');
+  await page.waitForTimeout(500);
+  expect((await requestsFor(model)).length).toBe(before);
+
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await expect(page.getByTestId('download-state')).toHaveText('Downloaded', { timeout: 30_000 });
+  const resumed = (await requestsFor(model)).slice(before).filter((r) => r.path.includes('shard'));
+  expect(resumed.some((r) => /^bytes=[1-9]\d*-$/.test(r.range ?? ''))).toBe(true);
+  expect(await storedShards(page, model)).toEqual(source(model));
+
+  // Cancel: a second model, stopped mid-way, leaves nothing behind.
+  const other = await fixture('cancel', 2, 12_000_000);
+  for (const shard of other.shards) {
+    await admin(modelServer(), 'fault', {
+      modelId: other.id,
+      kind: 'throttle',
+      file: shard.name,
+      bytesPerSecond: 2_000_000,
+      times: 1,
+    });
+  }
+  await page.getByLabel('Model folder URL').fill(other.modelUrl);
+  await page.getByLabel('Library URL (.wasm)').fill(other.libUrl);
+  await page.getByTestId('download-button').click();
+  await expect(page.getByTestId('download-bytes')).toContainText(/MB of/);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('download-button')).toBeVisible();
+  await expect(page.locator(`[data-testid="storage-row"][data-key*="${other.id}"]`)).toHaveCount(0);
+  expect(await storedShards(page, other)).toEqual({});
+});

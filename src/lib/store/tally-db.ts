@@ -1,6 +1,6 @@
 // Tally's own record of downloads (database `tally-downloads`): one entry per model and the byte
 // ranges of files not yet complete. Unreadable entries are reported, never thrown over others.
-import type { SerializedError } from '../engine/errors';
+import { EngineError, type SerializedError } from '../engine/errors';
 import { inTransaction, openDatabase, requestResult } from './idb';
 import type { PlannedFile, StoreModel } from './types';
 
@@ -49,8 +49,20 @@ function upgrade(db: IDBDatabase): void {
   }
 }
 
-function open(): Promise<IDBDatabase> {
-  return openDatabase(TALLY_DB, VERSION, upgrade);
+async function open(): Promise<IDBDatabase> {
+  try {
+    return await openDatabase(TALLY_DB, VERSION, upgrade);
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'VersionError') {
+      throw new EngineError(
+        'storage',
+        'The download records in this browser were written by a newer version of Tally. Reload ' +
+          'the page to get that version; nothing was changed.',
+        { cause: error },
+      );
+    }
+    throw error;
+  }
 }
 
 /** Every key [url, start, end] of one URL: arrays sort after numbers, so [url, []] bounds them. */
