@@ -1,5 +1,5 @@
-// The host script's entry, built on its own into /embed.js (vite.config.ts): a classic script with
-// no imports and no globals, so `<script src=".../embed.js" data-question="…">` is all a page needs.
+// The host script's entry, built on its own into /embed.js (vite.config.ts): one classic script, no
+// imports, no globals. Loaded any other way (as a module) it has no tag to follow and only warns.
 import { embed } from './host';
 
 const current = document.currentScript;

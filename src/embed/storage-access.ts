@@ -1,5 +1,5 @@
-// In a cross-site iframe a browser may give the widget separate (partitioned) storage, or none at
-// all, so a model downloaded on Tally's own site is out of reach. This finds out, asks, and copies.
+// In a cross-site iframe a browser may give the widget separate (partitioned) storage, or none, so a
+// model downloaded on Tally's site is out of reach. Finds out, asks, copies; fails as EngineError.
 //
 // What browsers do (see docs/ARCHITECTURE.md, "PWA and widget"): Chromium with third-party cookies
 // allowed gives a cross-site frame Tally's own IndexedDB; with them blocked it gives none, and a

@@ -11,6 +11,7 @@ import { ParentBridge } from './bridge.svelte';
 import { ModelSource } from './model-source.svelte';
 import {
   defaultEmbedSamples,
+  maxEmbedSamples,
   type HostMessage,
   type SolveMode,
   type WidgetOptions,
@@ -152,7 +153,8 @@ export class WidgetState {
       this.k = request.k;
     }
     const question = this.question.trim();
-    const { mode, k } = this;
+    const mode = this.mode;
+    const k = Math.min(maxEmbedSamples, this.k);
     const problem = questionProblem(question);
     if (problem) {
       this.#fail(id, new EngineError('bad-input', problem));
