@@ -173,10 +173,14 @@ describe('downloadModel', () => {
     expect(await readChunks(url)).toEqual([]);
   });
 
-  test('without digests, sizes are still checked against tensor-cache.json', async () => {
+  test('without digests, sizes are still checked; each file is fetched once', async () => {
     const model = await fixtureModel('nodigest', { shards: 2, shardBytes: 300_000 });
     await downloadModel(storeModel(model, false), fast);
     await expectIntact(model);
+    // and a clean download fetches every file exactly once
+    const paths = (await requestsFor(model)).map((r) => r.path);
+    expect(new Set(paths).size).toBe(paths.length);
+    expect(paths).toHaveLength(model.files.length + 2); // + the library, + the manifest's 404
   });
 });
 

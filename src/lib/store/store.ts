@@ -214,39 +214,53 @@ async function plan(
     return data;
   };
 
-  let manifest = new Map<string, ManifestEntry>();
+  // The three small files are independent: fetch them at once (one round trip, not three).
   const manifestFile = meta(TALLY_MANIFEST, 'webllm/model');
-  try {
-    manifest = parseManifest(await get(manifestFile), manifestFile.url);
-  } catch (error) {
-    if (!(error instanceof MissingFile)) throw error; // optional: only its absence is fine
-  }
-
   const configFile = meta(CHAT_CONFIG, 'webllm/config');
-  const cachedConfig = await getFile('webllm/config', configFile.url);
-  const config = await verified(
-    configFile,
-    cachedConfig instanceof ArrayBuffer ? cachedConfig : await get(configFile),
-  );
-
   const tensorFile: PlannedFile = { ...meta(TENSOR_CACHE, 'webllm/model'), kind: 'json' };
-  let tensorBytes: ArrayBuffer | undefined;
-  let tensorCache: unknown = await getFile('webllm/model', tensorFile.url);
-  try {
-    if (tensorCache !== undefined) parseTensorCache(tensorCache, tensorFile.url);
-  } catch {
-    tensorCache = undefined; // web-llm's copy is unreadable: fetch a fresh one
-  }
-  if (tensorCache === undefined) {
-    tensorBytes = await verified(tensorFile, await get(tensorFile));
+  const manifestTask = get(manifestFile).then(
+    (data) => parseManifest(data, manifestFile.url),
+    (error: unknown) => {
+      if (error instanceof MissingFile) return new Map<string, ManifestEntry>(); // optional
+      throw error;
+    },
+  );
+  const configTask = (async () => {
+    const cached = await getFile('webllm/config', configFile.url);
+    if (cached instanceof ArrayBuffer)
+      return { cached: true, data: await verified(configFile, cached) };
+    return { cached: false, data: await verified(configFile, await get(configFile)) };
+  })();
+  const tensorTask = (async () => {
+    const cached = await getFile('webllm/model', tensorFile.url);
     try {
-      tensorCache = JSON.parse(new TextDecoder().decode(tensorBytes)) as unknown;
+      if (cached !== undefined) {
+        parseTensorCache(cached, tensorFile.url);
+        return {
+          value: cached,
+          bytes: new TextEncoder().encode(JSON.stringify(cached)).slice().buffer,
+        };
+      }
+    } catch {
+      // web-llm's copy is unreadable: fetch a fresh one
+    }
+    const bytes = await verified(tensorFile, await get(tensorFile));
+    try {
+      return { value: JSON.parse(new TextDecoder().decode(bytes)) as unknown, bytes };
     } catch {
       throw new EngineError('bad-response', `${tensorFile.url} is not valid JSON.`);
     }
-  } else {
-    tensorBytes = new TextEncoder().encode(JSON.stringify(tensorCache)).slice().buffer;
-  }
+  })();
+  // Let all three settle before failing on one, so no fetch is left running unobserved.
+  await Promise.allSettled([manifestTask, configTask, tensorTask]);
+  const [manifest, configResult, tensorResult] = await Promise.all([
+    manifestTask,
+    configTask,
+    tensorTask,
+  ]);
+  const config = configResult.data;
+  const tensorCache = tensorResult.value;
+  const tensorBytes = tensorResult.bytes;
 
   const files = planFiles(model, config, tensorCache, manifest).map((f) => ({
     ...f,
@@ -254,7 +268,7 @@ async function plan(
     done: false,
   }));
   const held = new Map<string, ArrayBuffer>();
-  if (!(cachedConfig instanceof ArrayBuffer)) held.set(configFile.url, config);
+  if (!configResult.cached) held.set(configFile.url, config);
   held.set(tensorFile.url, tensorBytes);
   return { files, held };
 }
@@ -336,8 +350,9 @@ export async function downloadModel(
     });
   };
   await save();
-  // Small files planning fetched: the config goes to web-llm now, tensor-cache.json is staged.
-  try {
+  // Small files planning fetched: the config goes to web-llm, tensor-cache.json is staged in
+  // Tally's database, while the shards start (the entry listing them is already saved).
+  const staging = (async () => {
     for (const f of files) {
       const data = held.get(f.url);
       if (!data || f.done) continue;
@@ -347,10 +362,8 @@ export async function downloadModel(
         f.done = true;
       }
     }
-  } catch (error) {
-    throw storageError(error);
-  }
-  await save();
+    await save();
+  })().catch((error: unknown) => storageError(error));
   report.phase('downloading');
 
   /** Fetches a file (resuming); resolves with its bytes and how many the report counted. */
@@ -406,7 +419,7 @@ export async function downloadModel(
   // The pool: small files first, then shards in order. Each worker fetches the next file while
   // its last one is checked and written (up to `parallelism` writes in flight; past that, workers
   // wait), so the network stays busy during IndexedDB writes. The first failure stops everything.
-  const queue = files.filter((f) => !f.done && !isTensorCache(f));
+  const queue = files.filter((f) => !f.done && !isTensorCache(f) && !held.has(f.url));
   queue.sort((a, b) => Number(a.shard) - Number(b.shard));
   const stop = new AbortController();
   const inner = AbortSignal.any([signal, stop.signal]);
@@ -441,8 +454,10 @@ export async function downloadModel(
   };
   await Promise.all(Array.from({ length: Math.min(parallelism, queue.length) }, worker));
   await Promise.all(writing);
+  const staged = await staging;
   stopIfAborted(signal);
   if (failed.error) throw failed.error;
+  if (staged) throw staged;
 
   // Last, the index: once it is in, web-llm sees the whole model.
   report.phase('committing');
