@@ -169,6 +169,7 @@ export class DownloadManager {
     if (run.abort.signal.aborted) return;
     run.owning = true;
     this.#emit({ id, state: 'downloading', where: 'here', ...this.#progress(id) });
+    let listed = false;
     try {
       await downloadModel(model, {
         ...this.#options.download,
@@ -176,6 +177,10 @@ export class DownloadManager {
         onNotice: this.#options.onNotice,
         onProgress: (progress) => {
           this.#last.set(id, progress);
+          if (!listed && progress.phase === 'downloading') {
+            listed = true; // its record is saved: the storage list can show it, partial
+            this.#disk();
+          }
           const state = progress.phase === 'complete' ? 'complete' : 'downloading';
           this.#emit({ id, state, where: state === 'complete' ? 'none' : 'here', progress });
         },
