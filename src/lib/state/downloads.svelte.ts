@@ -26,6 +26,8 @@ export class Downloads {
   /** models this tab has seen, to resume by id */
   readonly #models: Record<string, StoreModel> = {};
   #refreshing: Promise<void> | undefined;
+  /** a listing was asked for while one ran */
+  #stale = false;
 
   /** @param options passed to every download (parallelism, retry policy) */
   constructor(options?: ManagerOptions['download']) {
@@ -124,14 +126,28 @@ export class Downloads {
     this.#notice = undefined;
   }
 
-  /** Lists storage again (coalesced). */
+  #askedAgain(): boolean {
+    return this.#stale;
+  }
+
+  /**
+   * Lists storage again. Calls while a listing runs share it, and it runs once more after, so
+   * what it resolves with is never older than the call.
+   */
   refresh(): Promise<void> {
-    this.#refreshing ??= (async () => {
+    if (this.#refreshing) {
+      this.#stale = true;
+      return this.#refreshing;
+    }
+    this.#refreshing = (async () => {
       try {
-        const disk = await listModels();
-        for (const m of disk) if (m.model) this.#models[m.key] = m.model;
-        this.#disk = disk;
-        this.#estimate = await estimateStorage();
+        do {
+          this.#stale = false;
+          const disk = await listModels();
+          for (const m of disk) if (m.model) this.#models[m.key] = m.model;
+          this.#disk = disk;
+          this.#estimate = await estimateStorage();
+        } while (this.#askedAgain());
       } catch (error) {
         this.#notice = error instanceof Error ? error.message : String(error);
       } finally {
