@@ -219,7 +219,7 @@ test('pause survives a reload; resume continues with a Range; cancel deletes wha
       timeout: 20_000,
     },
   );
-  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByTestId('download').getByRole('button', { name: 'Pause', exact: true }).click();
   await expect(page.getByTestId('download-state')).toHaveText('Paused');
   const before = (await requestsFor(model)).length;
 
@@ -229,7 +229,7 @@ test('pause survives a reload; resume continues with a Range; cancel deletes wha
   await page.waitForTimeout(500);
   expect((await requestsFor(model)).length).toBe(before);
 
-  await page.getByRole('button', { name: 'Resume' }).click();
+  await page.getByTestId('download').getByRole('button', { name: 'Resume', exact: true }).click();
   await expect(page.getByTestId('download-state')).toHaveText('Downloaded', { timeout: 30_000 });
   const resumed = (await requestsFor(model)).slice(before).filter((r) => r.path.includes('shard'));
   expect(resumed.some((r) => /^bytes=[1-9]\d*-$/.test(r.range ?? ''))).toBe(true);
@@ -250,7 +250,7 @@ test('pause survives a reload; resume continues with a Range; cancel deletes wha
   await page.getByLabel('Library URL (.wasm)').fill(other.libUrl);
   await page.getByTestId('download-button').click();
   await expect(page.getByTestId('download-bytes')).toContainText(/MB of/);
-  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByTestId('download').getByRole('button', { name: 'Cancel', exact: true }).click();
   await expect(page.getByTestId('download-button')).toBeVisible();
   await expect(page.locator(`[data-testid="storage-row"][data-key*="${other.id}"]`)).toHaveCount(0);
   expect(await storedShards(page, other)).toEqual({});
