@@ -5,6 +5,7 @@ import { EngineError, isAbort } from '../engine/errors';
 import { OpenAIEngine, type OpenAIConfig } from '../engine/openai-engine';
 import { WebLLMEngine } from '../engine/webllm-client';
 import type { ModelBuild } from '../models/catalog';
+import { downloads, storeModelOf } from './downloads.svelte';
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -16,11 +17,37 @@ export class EngineState {
   label = $state('');
   /** the engine once ready; raw so Svelte does not proxy it */
   engine = $state.raw<Engine | undefined>();
+  /** the model id Tally's store is downloading before the load, if any */
+  downloading = $state<string | undefined>();
   #abort: AbortController | undefined;
 
-  /** Loads a catalog or custom build in this browser (web-llm in a worker). */
-  loadInBrowser(build: ModelBuild): Promise<void> {
-    return this.#load(new WebLLMEngine(build), build.model_id);
+  /**
+   * Loads a catalog or custom build in this browser: Tally's store first brings the weights into
+   * web-llm's cache (resumable, verified; instant when already there), then web-llm loads them.
+   */
+  async loadInBrowser(build: ModelBuild): Promise<void> {
+    this.#abort?.abort();
+    const id = build.model_id;
+    this.status = 'loading';
+    this.label = id;
+    this.error = undefined;
+    this.progress = { phase: 'fetch', fraction: 0, text: 'Checking this browser’s storage…' };
+    this.downloading = id;
+    try {
+      await downloads.start(storeModelOf(build));
+    } finally {
+      this.downloading = undefined;
+    }
+    const activity = downloads.status(id);
+    if (activity.state === 'complete') {
+      await this.#load(new WebLLMEngine(build), id);
+    } else if (activity.state === 'error' && activity.error) {
+      this.#fail(EngineError.from(activity.error));
+    } else {
+      // paused or cancelled from the storage panel: nothing to load yet
+      this.status = 'idle';
+      this.progress = undefined;
+    }
   }
 
   /** Connects to an OpenAI-compatible server and checks the model is there. */
@@ -35,8 +62,9 @@ export class EngineState {
     return this.#load(engine, `${config.model} on ${config.baseUrl}`);
   }
 
-  /** Stops a load in progress. */
+  /** Stops a load in progress; a download in progress is paused, keeping its bytes. */
   cancel(): void {
+    if (this.downloading) downloads.pause(this.downloading);
     this.#abort?.abort();
   }
 
