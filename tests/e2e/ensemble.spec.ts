@@ -89,8 +89,11 @@ test('stopping an ensemble halts every sample within one token', async ({ page }
   await expect(page.getByTestId('ensemble-cost')).toContainText(/Stopped after \d+ of 8 samples/);
   const stats = (await admin(mockOpenAI(), 'stats')) as { aborted: number; maxInFlight: number };
   expect(stats.aborted).toBeGreaterThanOrEqual(1);
+  await expect(samples.filter({ hasText: 'stopped' })).not.toHaveCount(0);
+  // let the render worker catch up with the last pieces, then nothing may grow any more
+  await page.waitForTimeout(1000);
   const texts = await samples.allTextContents();
-  await page.waitForTimeout(500);
+  await page.waitForTimeout(1000);
   expect(await samples.allTextContents()).toEqual(texts);
   await expect(page.getByRole('button', { name: 'Solve' })).toBeEnabled();
 });
