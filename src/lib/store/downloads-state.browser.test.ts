@@ -2,7 +2,7 @@
 // complete and listed, a failure lands in the model's activity, delete empties the list.
 import { describe, expect, test } from 'vitest';
 import { Downloads } from '../state/downloads.svelte';
-import { fault, fixtureModel, storeModel } from './fixture-client';
+import { fault, fixtureModel, storeModel } from '../../../tests/fixtures/store-client';
 
 const fast = { policy: { backoffMs: 10, maxBackoffMs: 20, attempts: 2 }, progressMs: 0 };
 

@@ -11,8 +11,8 @@ import {
   sourceShardHashes,
   storeModel,
   storedShardHashes,
-  type FixtureModel,
-} from './fixture-client';
+} from '../../../tests/fixtures/store-client';
+import type { FixtureModel } from '../../../tests/fixtures/model-server';
 import { DownloadManager, type Activity } from './manager';
 import { downloadModel, listModels, removeModel, type DownloadOptions } from './store';
 import { readChunks, writeEntry } from './tally-db';

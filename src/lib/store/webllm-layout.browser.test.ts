@@ -13,7 +13,7 @@ import {
   sourceShardHashes,
   storeModel,
   storedShardHashes,
-} from './fixture-client';
+} from '../../../tests/fixtures/store-client';
 import { downloadModel, removeModel } from './store';
 import { WEBLLM_VERSION, modelBase } from './webllm-layout';
 
