@@ -2,92 +2,7 @@
 // delete it, resume after the tab closed mid-download, and one download across two tabs.
 import { expect, test, type Page } from '@playwright/test';
 import { admin, modelServer, trackErrors } from './helpers';
-
-interface FixtureFile {
-  name: string;
-  size: number;
-  sha256: string;
-}
-interface FixtureModel {
-  id: string;
-  modelUrl: string;
-  libUrl: string;
-  shards: FixtureFile[];
-  bytes: number;
-}
-interface RequestLog {
-  method: string;
-  path: string;
-  range?: string;
-  status: number;
-  bytes: number;
-}
-
-let counter = 0;
-async function fixture(name: string, shards: number, shardBytes: number): Promise<FixtureModel> {
-  const id = `e2e-${name}-${Date.now().toString(36)}-${counter++}`;
-  return (await admin(modelServer(), 'model', { id, shards, shardBytes })) as FixtureModel;
-}
-
-async function requestsFor(model: FixtureModel): Promise<RequestLog[]> {
-  const all = (await admin(modelServer(), 'requests')) as RequestLog[];
-  return all.filter(
-    (r) => r.path.startsWith(`/models/${model.id}/`) || r.path === `/libs/${model.id}.wasm`,
-  );
-}
-
-/** Picks “Self-hosted weights…” and types the fixture's URLs, as a person would. */
-async function chooseModel(page: Page, model: FixtureModel): Promise<void> {
-  await page.goto('/');
-  await expect(page.getByTestId('adapter')).toBeVisible();
-  await page.getByRole('combobox', { name: 'Model', exact: true }).selectOption('custom');
-  await page.getByLabel('Model folder URL').fill(model.modelUrl);
-  await page.getByLabel('Library URL (.wasm)').fill(model.libUrl);
-}
-
-/** sha256 of every shard web-llm's cache holds for `model`, read in the page. */
-function storedShards(page: Page, model: FixtureModel): Promise<Record<string, string>> {
-  const base = `${model.modelUrl}/resolve/main/`;
-  return page.evaluate(
-    async ({ base, names }) => {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const r = indexedDB.open('webllm/model');
-        r.onsuccess = () => {
-          resolve(r.result);
-        };
-        r.onerror = () => {
-          reject(new Error('open failed'));
-        };
-      });
-      const out: Record<string, string> = {};
-      for (const name of names) {
-        const value = await new Promise<unknown>((resolve) => {
-          const r = db
-            .transaction('urls')
-            .objectStore('urls')
-            .get(base + name);
-          r.onsuccess = () => {
-            resolve(r.result);
-          };
-          r.onerror = () => {
-            resolve(undefined);
-          };
-        });
-        const data = (value as { data?: unknown } | undefined)?.data;
-        if (data instanceof ArrayBuffer) {
-          const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', data));
-          out[name] = Array.from(hash, (b) => b.toString(16).padStart(2, '0')).join('');
-        }
-      }
-      db.close();
-      return out;
-    },
-    { base, names: model.shards.map((s) => s.name) },
-  );
-}
-
-const source = (model: FixtureModel) =>
-  Object.fromEntries(model.shards.map((s) => [s.name, s.sha256]));
+import { cacheState, chooseModel, fixture, requestsFor, sourceShards } from './store-helpers';
 
 /** Bytes of IndexedDB this origin uses (Chromium's breakdown; the app's own precache is left out). */
 const usage = (page: Page) =>
@@ -111,14 +26,14 @@ test('download through the storage panel, then delete gives the space back', asy
   const row = page.locator(`[data-testid="storage-row"][data-status="complete"]`);
   await expect(row).toContainText(model.id);
   await expect(page.getByTestId('storage-usage')).toContainText(/Using .* of .*/);
-  expect(await storedShards(page, model)).toEqual(source(model));
+  expect((await cacheState(page, model)).shards).toEqual(sourceShards(model));
   const full = await usage(page);
   expect(full - before).toBeGreaterThan(0.9 * 16_000_000);
 
   await row.getByRole('button', { name: /Delete/ }).click();
   await expect(row).toHaveCount(0);
   await expect(page.getByTestId('download-button')).toBeVisible();
-  expect(await storedShards(page, model)).toEqual({});
+  expect((await cacheState(page, model)).shards).toEqual({});
   await expect.poll(() => usage(page)).toBeLessThan(full - 0.9 * 16_000_000);
   expect(errors).toEqual([]);
 });
@@ -163,7 +78,7 @@ test('a tab closed mid-download resumes from its saved ranges on the next visit'
     const start = Number(/^bytes=(\d+)-$/.exec(r.range ?? '')?.[1] ?? 0);
     expect(start, `${r.path} resumed with ${r.range ?? 'no range'}`).toBeGreaterThan(0);
   }
-  expect(await storedShards(second, model)).toEqual(source(model));
+  expect(await cacheState(second, model).then((c) => c.shards)).toEqual(sourceShards(model));
 });
 
 test('two tabs: one downloads, the other follows it; each range is fetched once', async ({
@@ -195,7 +110,7 @@ test('two tabs: one downloads, the other follows it; each range is fetched once'
   const keys = gets.map((r) => `${r.path} ${r.range ?? ''}`);
   expect(keys.length).toBeGreaterThan(model.shards.length);
   expect(new Set(keys).size).toBe(keys.length);
-  expect(await storedShards(b, model)).toEqual(source(model));
+  expect(await cacheState(b, model).then((c) => c.shards)).toEqual(sourceShards(model));
 });
 
 test('pause survives a reload; resume continues with a Range; cancel deletes what was fetched', async ({
@@ -233,7 +148,7 @@ test('pause survives a reload; resume continues with a Range; cancel deletes wha
   await expect(page.getByTestId('download-state')).toHaveText('Downloaded', { timeout: 30_000 });
   const resumed = (await requestsFor(model)).slice(before).filter((r) => r.path.includes('shard'));
   expect(resumed.some((r) => /^bytes=[1-9]\d*-$/.test(r.range ?? ''))).toBe(true);
-  expect(await storedShards(page, model)).toEqual(source(model));
+  expect((await cacheState(page, model)).shards).toEqual(sourceShards(model));
 
   // Cancel: a second model, stopped mid-way, leaves nothing behind.
   const other = await fixture('cancel', 2, 12_000_000);
@@ -253,5 +168,5 @@ test('pause survives a reload; resume continues with a Range; cancel deletes wha
   await page.getByTestId('download').getByRole('button', { name: 'Cancel', exact: true }).click();
   await expect(page.getByTestId('download-button')).toBeVisible();
   await expect(page.locator(`[data-testid="storage-row"][data-key*="${other.id}"]`)).toHaveCount(0);
-  expect(await storedShards(page, other)).toEqual({});
+  expect((await cacheState(page, other)).shards).toEqual({});
 });

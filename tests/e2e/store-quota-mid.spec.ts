@@ -1,72 +1,8 @@
 // Running out of storage mid-download (CDP Storage.overrideQuotaForOrigin, with Chromium's default
 // predictable quota, so the pre-flight check passes as in real Chrome): nothing is marked complete.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { admin, modelServer } from './helpers';
-
-interface FixtureModel {
-  id: string;
-  modelUrl: string;
-  libUrl: string;
-  shards: { name: string; size: number; sha256: string }[];
-}
-
-const origin = 'http://localhost:4173';
-
-async function fixture(name: string, shards: number, shardBytes: number): Promise<FixtureModel> {
-  const id = `e2e-${name}-${Date.now().toString(36)}`;
-  return (await admin(modelServer(), 'model', { id, shards, shardBytes })) as FixtureModel;
-}
-
-async function chooseModel(page: Page, model: FixtureModel): Promise<void> {
-  await page.goto('/');
-  await expect(page.getByTestId('adapter')).toBeVisible();
-  await page.getByRole('combobox', { name: 'Model', exact: true }).selectOption('custom');
-  await page.getByLabel('Model folder URL').fill(model.modelUrl);
-  await page.getByLabel('Library URL (.wasm)').fill(model.libUrl);
-}
-
-/** What web-llm's cache and Tally's record say of the model, read in the page. */
-function cacheState(page: Page, model: FixtureModel) {
-  const base = `${model.modelUrl}/resolve/main/`;
-  return page.evaluate(
-    async ({ base, names }) => {
-      const open = (name: string) =>
-        new Promise<IDBDatabase>((resolve, reject) => {
-          const r = indexedDB.open(name);
-          r.onsuccess = () => {
-            resolve(r.result);
-          };
-          r.onerror = () => {
-            reject(new Error('open failed'));
-          };
-        });
-      const get = (db: IDBDatabase, store: string, key: string) =>
-        new Promise<unknown>((resolve) => {
-          const r = db.transaction(store).objectStore(store).get(key);
-          r.onsuccess = () => {
-            resolve(r.result);
-          };
-          r.onerror = () => {
-            resolve(undefined);
-          };
-        });
-      const webllm = await open('webllm/model');
-      const shards: Record<string, string> = {};
-      for (const name of names) {
-        const data = ((await get(webllm, 'urls', base + name)) as { data?: unknown } | undefined)
-          ?.data;
-        if (data instanceof ArrayBuffer) {
-          const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', data));
-          shards[name] = Array.from(hash, (b) => b.toString(16).padStart(2, '0')).join('');
-        }
-      }
-      const index = (await get(webllm, 'urls', `${base}tensor-cache.json`)) !== undefined;
-      webllm.close();
-      return { shards, index };
-    },
-    { base, names: model.shards.map((s) => s.name) },
-  );
-}
+import { appOrigin as origin, cacheState, chooseModel, fixture } from './store-helpers';
 
 test('running out of quota mid-download stops with a quota error and marks nothing complete', async ({
   page,
