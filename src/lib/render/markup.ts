@@ -2,6 +2,7 @@
 // Pure string work so it runs in the render worker and in Node; render.ts still sanitizes it.
 import katex from 'katex';
 import { Marked, type Tokens } from 'marked';
+import { escapeHtml } from './escape';
 import { MARK_CLOSE, MARK_OPEN } from './marks';
 
 /** Characters from Unicode's private use area mark where math goes back in. */
@@ -11,10 +12,6 @@ const MATH_CLOSE = '\uE001';
 interface MathSegment {
   tex: string;
   display: boolean;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 const marked = new Marked({

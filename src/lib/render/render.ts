@@ -1,6 +1,7 @@
 // The page side of rendering: asks the render worker for HTML, then sanitizes it with DOMPurify.
 // Model output is untrusted; nothing reaches the DOM without passing `sanitize`.
 import DOMPurify from 'dompurify';
+import { plainHtml } from './escape';
 
 /** The render worker's one request. */
 export interface RenderRequest {
@@ -37,10 +38,6 @@ export function sanitize(html: string): string {
   });
 }
 
-function escapeText(text: string): string {
-  return text.replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 type Waiter = (html: string) => void;
 
 /** One render worker per page, shared by every rendered solution. */
@@ -74,7 +71,7 @@ class Renderer {
     const worker = this.#worker;
     return new Promise((resolve) => {
       this.#waiting.set(id, (html) => {
-        resolve(html ? sanitize(html) : `<pre>${escapeText(text)}</pre>`);
+        resolve(sanitize(html || plainHtml(text)));
       });
       const request: RenderRequest = { id, text };
       worker.postMessage(request);

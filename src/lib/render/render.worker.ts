@@ -1,5 +1,6 @@
 // Renders solutions off the main thread: markdown and KaTeX are the page's heaviest code.
 // A render that throws replies with escaped text, so a solution is always shown somehow.
+import { plainHtml } from './escape';
 import { toHtml } from './markup';
 import type { RenderReply, RenderRequest } from './render';
 
@@ -9,7 +10,7 @@ self.onmessage = (event: MessageEvent<RenderRequest>) => {
   try {
     html = toHtml(text);
   } catch {
-    html = `<pre>${text.replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`)}</pre>`;
+    html = plainHtml(text);
   }
   const reply: RenderReply = { id, html };
   self.postMessage(reply);

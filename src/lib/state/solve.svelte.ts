@@ -5,7 +5,6 @@ import { EngineError, isAbort } from '../engine/errors';
 import type { ModelFamily } from '../models/catalog';
 import {
   answersEqual,
-  extractAnswer,
   histogram,
   questionProblem,
   solveEnsemble,
@@ -51,8 +50,6 @@ export class SolveState {
   ensemble = $state.raw<EnsembleResult | undefined>();
   /** k of the ensemble under way or last run; 0 when none */
   k = $state(0);
-  /** the single answer: extracted live from the stream until the final result is in */
-  singleAnswer = $derived(this.single ? this.single.answer : extractAnswer(this.singleText));
   verdict = $derived.by((): Verdict => {
     if (!this.single || !this.ensemble) return 'pending';
     return answersEqual(this.single.answer, this.ensemble.answer) ? 'agree' : 'disagree';
