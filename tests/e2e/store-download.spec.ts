@@ -1,8 +1,15 @@
 // The model store in the built app: download a self-hosted model through the storage panel,
 // delete it, resume after the tab closed mid-download, and one download across two tabs.
 import { expect, test, type Page } from '@playwright/test';
-import { admin, modelServer, trackErrors } from './helpers';
-import { cacheState, chooseModel, fixture, requestsFor, sourceShards } from './store-helpers';
+import { trackErrors } from './helpers';
+import {
+  cacheState,
+  chooseModel,
+  fixture,
+  requestsFor,
+  sourceShards,
+  throttleShards,
+} from './store-helpers';
 
 /** Bytes of IndexedDB this origin uses (Chromium's breakdown; the app's own precache is left out). */
 const usage = (page: Page) =>
@@ -42,15 +49,7 @@ test('a tab closed mid-download resumes from its saved ranges on the next visit'
   context,
 }) => {
   const model = await fixture('closed', 2, 12_000_000);
-  for (const shard of model.shards) {
-    await admin(modelServer(), 'fault', {
-      modelId: model.id,
-      kind: 'throttle',
-      file: shard.name,
-      bytesPerSecond: 2_000_000,
-      times: 1,
-    });
-  }
+  await throttleShards(model, 2_000_000);
   const first = await context.newPage();
   await chooseModel(first, model);
   await first.getByTestId('download-button').click();
@@ -85,15 +84,7 @@ test('two tabs: one downloads, the other follows it; each range is fetched once'
   context,
 }) => {
   const model = await fixture('tabs', 3, 4_000_000);
-  for (const shard of model.shards) {
-    await admin(modelServer(), 'fault', {
-      modelId: model.id,
-      kind: 'throttle',
-      file: shard.name,
-      bytesPerSecond: 1_000_000,
-      times: 1,
-    });
-  }
+  await throttleShards(model, 1_000_000);
   const a = await context.newPage();
   await chooseModel(a, model);
   await a.getByTestId('download-button').click();
@@ -117,15 +108,7 @@ test('pause survives a reload; resume continues with a Range; cancel deletes wha
   page,
 }) => {
   const model = await fixture('pause', 2, 12_000_000);
-  for (const shard of model.shards) {
-    await admin(modelServer(), 'fault', {
-      modelId: model.id,
-      kind: 'throttle',
-      file: shard.name,
-      bytesPerSecond: 2_000_000,
-      times: 1,
-    });
-  }
+  await throttleShards(model, 2_000_000);
   await chooseModel(page, model);
   await page.getByTestId('download-button').click();
   await expect(page.getByTestId('download-bytes')).toContainText(
@@ -152,15 +135,7 @@ test('pause survives a reload; resume continues with a Range; cancel deletes wha
 
   // Cancel: a second model, stopped mid-way, leaves nothing behind.
   const other = await fixture('cancel', 2, 12_000_000);
-  for (const shard of other.shards) {
-    await admin(modelServer(), 'fault', {
-      modelId: other.id,
-      kind: 'throttle',
-      file: shard.name,
-      bytesPerSecond: 2_000_000,
-      times: 1,
-    });
-  }
+  await throttleShards(other, 2_000_000);
   await page.getByLabel('Model folder URL').fill(other.modelUrl);
   await page.getByLabel('Library URL (.wasm)').fill(other.libUrl);
   await page.getByTestId('download-button').click();

@@ -29,6 +29,19 @@ export async function requestsFor(model: FixtureModel): Promise<RequestLog[]> {
   );
 }
 
+/** Holds every shard of `model` to `bytesPerSecond` for its next request, so a test can act mid-download. */
+export async function throttleShards(model: FixtureModel, bytesPerSecond: number): Promise<void> {
+  for (const shard of model.shards) {
+    await admin(modelServer(), 'fault', {
+      modelId: model.id,
+      kind: 'throttle',
+      file: shard.name,
+      bytesPerSecond,
+      times: 1,
+    });
+  }
+}
+
 /** Picks “Self-hosted weights…” and types the fixture's URLs, as a person would. */
 export async function chooseModel(page: Page, model: FixtureModel): Promise<void> {
   await page.goto('/');

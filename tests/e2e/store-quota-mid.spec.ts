@@ -1,22 +1,19 @@
 // Running out of storage mid-download (CDP Storage.overrideQuotaForOrigin, with Chromium's default
 // predictable quota, so the pre-flight check passes as in real Chrome): nothing is marked complete.
 import { expect, test } from '@playwright/test';
-import { admin, modelServer } from './helpers';
-import { appOrigin as origin, cacheState, chooseModel, fixture } from './store-helpers';
+import {
+  appOrigin as origin,
+  cacheState,
+  chooseModel,
+  fixture,
+  throttleShards,
+} from './store-helpers';
 
 test('running out of quota mid-download stops with a quota error and marks nothing complete', async ({
   page,
 }) => {
   const model = await fixture('quota-mid', 4, 6_000_000);
-  for (const shard of model.shards) {
-    await admin(modelServer(), 'fault', {
-      modelId: model.id,
-      kind: 'throttle',
-      file: shard.name,
-      bytesPerSecond: 3_000_000,
-      times: 1,
-    });
-  }
+  await throttleShards(model, 3_000_000);
   // Room for about one shard, set before the page opens its databases. Chromium still reports
   // usage + 10 GiB to the page (its predictable quota), so the store's pre-flight check passes and
   // the limit bites mid-download, as it does in real Chrome.
