@@ -144,7 +144,7 @@ export default defineConfig(({ mode }) => {
           ],
         },
         workbox: {
-          // The app shell and both worker chunks (web-llm's is about 6 MB); never model files,
+          // The app shell and the worker chunks (web-llm's is about 6 MB); never model files,
           // which web-llm and Tally's store keep in IndexedDB, nor the benchmark's data set.
           globPatterns: ['**/*.{js,css,html,svg,png,woff2,webmanifest}'],
           globIgnores: ['embed.js', 'data/**'],

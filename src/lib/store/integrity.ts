@@ -1,6 +1,7 @@
 // Digests the store checks files against: sha256 hex (catalog, tally-manifest.json) or SRI.
 // A malformed digest is a catalog error and throws 'bad-input' rather than passing silently.
 import { EngineError } from '../engine/errors';
+import type { PlannedFile } from './types';
 
 type Algorithm = 'SHA-256' | 'SHA-384' | 'SHA-512';
 
@@ -51,4 +52,18 @@ export async function hexDigest(algorithm: Algorithm, data: ArrayBuffer): Promis
 /** True when `data` has the expected digest. */
 export async function matches(data: ArrayBuffer, digest: Digest): Promise<boolean> {
   return (await hexDigest(digest.algorithm, data)) === digest.hex;
+}
+
+/** What is wrong with a fetched file (`is 12 bytes, not 14`), or undefined when it checks out. */
+export async function checkFile(
+  file: Pick<PlannedFile, 'name' | 'size' | 'digest'>,
+  data: ArrayBuffer,
+): Promise<string | undefined> {
+  if (file.size !== undefined && data.byteLength !== file.size) {
+    return `is ${data.byteLength} bytes, not ${file.size}`;
+  }
+  if (file.digest === undefined) return undefined;
+  const digest = parseDigest(file.digest, file.name);
+  if (!(await matches(data, digest))) return `does not match its ${digest.algorithm} digest`;
+  return undefined;
 }

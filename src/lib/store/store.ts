@@ -2,7 +2,7 @@
 // verified), lists what is on disk, deletes. Fails with EngineError; partial data stays Tally's.
 import { EngineError, abortError, isAbort } from '../engine/errors';
 import { MissingFile, defaultPolicy, fetchFile, type FetchPolicy } from './fetch-file';
-import { matches, parseDigest } from './integrity';
+import { checkFile } from './integrity';
 import {
   TALLY_MANIFEST,
   checkModel,
@@ -42,13 +42,21 @@ import {
   presentUrls,
   putFile,
 } from './webllm-layout';
+import { Writer } from './writer';
 
 /**
  * Files fetched at once. Measured with `npm run bench:store` (docs/BENCHMARKS.md): on loopback
- * 1 stream is CPU-bound, 2 to 4 reach the link; on real links more streams hide latency and
- * per-connection limits, and 4 is what web-llm's loader uses, so servers already expect it.
+ * 2 to 8 streams store alike (the machine is the limit); where a server holds each connection to
+ * a rate, more streams fetch more (8 beat 4 by a third at 25 MB/s each), but every stream holds up
+ * to two shards in memory. 4 is what web-llm's loader uses, so servers already expect it.
  */
 export const DEFAULT_PARALLELISM = 4;
+
+/**
+ * Write workers (writer.ts). Two store a third faster than one on loopback, where checking and
+ * writing is the limit: one hashes a shard while the other hands the last one to IndexedDB.
+ */
+const WRITERS = 2;
 
 export interface DownloadOptions {
   signal?: AbortSignal;
@@ -70,17 +78,6 @@ function stopIfAborted(signal: AbortSignal): void {
 }
 
 const isTensorCache = (f: PlannedFile) => f.name === TENSOR_CACHE && f.kind === 'json';
-
-/** A file's digest, checked; undefined when none is known. */
-async function checkFile(file: PlannedFile, data: ArrayBuffer): Promise<string | undefined> {
-  if (file.size !== undefined && data.byteLength !== file.size) {
-    return `is ${data.byteLength} bytes, not ${file.size}`;
-  }
-  if (file.digest === undefined) return undefined;
-  const digest = parseDigest(file.digest, file.name);
-  if (!(await matches(data, digest))) return `does not match its ${digest.algorithm} digest`;
-  return undefined;
-}
 
 /** Reads which of an entry's files are in web-llm's databases. */
 async function presence(files: PlannedFile[]): Promise<Set<string>> {
@@ -382,11 +379,10 @@ export async function downloadModel(
     stored.delete(file.url); // any later try starts from what this one left
     return { data, got, persisted };
   };
+  const writer = new Writer(WRITERS);
   const rounds = new Map<FileState, number>();
-  /** Checks a fetched file; false (and its ranges dropped) when it must be fetched again. */
-  const verify = async (file: FileState, data: ArrayBuffer, got: number, persisted: boolean) => {
-    const problem = await checkFile(file, data);
-    if (!problem) return true;
+  /** A fetched file failed its check: drops its ranges; throws once it failed too often. */
+  const rejected = async (file: FileState, problem: string, got: number, persisted: boolean) => {
     if (persisted) await deleteChunks([file.url]).catch(() => undefined);
     report.bytes(-got);
     const round = (rounds.get(file) ?? 0) + 1;
@@ -399,25 +395,29 @@ export async function downloadModel(
       );
     }
     notice(`${file.name} ${problem}: fetching it again.`);
-    return false;
   };
-  /** Puts a verified file where web-llm looks, then forgets its partial ranges. */
+  /**
+   * Checks a fetched file and puts it where web-llm looks (in a write worker), then forgets its
+   * partial ranges. False when it failed its check and must be fetched again.
+   */
   const commit = async (file: FileState, data: ArrayBuffer, got: number, persisted: boolean) => {
-    try {
-      await putFile(file, data);
-    } catch (error) {
-      throw storageError(error);
+    const size = data.byteLength; // the write worker takes the buffer
+    const problem = await writer.write(file, data);
+    if (problem !== undefined) {
+      await rejected(file, problem, got, persisted);
+      return false;
     }
-    file.size = data.byteLength;
+    file.size = size;
     file.done = true;
     report.bytes(-got);
     await save();
     if (persisted) await deleteChunks([file.url]).catch(() => undefined);
     report.emit(false);
+    return true;
   };
 
-  // The pool: small files first, then shards in order. Each worker fetches the next file while
-  // its last one is checked and written (up to `parallelism` writes in flight; past that, workers
+  // The pool: small files first, then shards in order. Each stream fetches its next file while
+  // its last one is checked and written (up to `parallelism` writes in flight; past that, streams
   // wait), so the network stays busy during IndexedDB writes. The first failure stops everything.
   const queue = files.filter((f) => !f.done && !isTensorCache(f) && !held.has(f.url));
   queue.sort((a, b) => Number(a.shard) - Number(b.shard));
@@ -431,7 +431,7 @@ export async function downloadModel(
   };
   const writing = new Set<Promise<void>>();
   const live = () => !inner.aborted;
-  const worker = async () => {
+  const stream = async () => {
     while (live() && (queue.length > 0 || writing.size > 0)) {
       const file = queue.shift();
       if (!file) {
@@ -440,10 +440,9 @@ export async function downloadModel(
       }
       try {
         const { data, got, persisted } = await fetchOne(file, inner);
-        const step = (async () => {
-          if (await verify(file, data, got, persisted)) await commit(file, data, got, persisted);
-          else queue.unshift(file);
-        })().catch(fail);
+        const step = commit(file, data, got, persisted).then((done) => {
+          if (!done) queue.unshift(file);
+        }, fail);
         writing.add(step);
         void step.finally(() => writing.delete(step));
         while (writing.size > parallelism && live()) await Promise.race(writing);
@@ -452,8 +451,12 @@ export async function downloadModel(
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(parallelism, queue.length) }, worker));
-  await Promise.all(writing);
+  try {
+    await Promise.all(Array.from({ length: Math.min(parallelism, queue.length) }, stream));
+    await Promise.all(writing);
+  } finally {
+    writer.close();
+  }
   const staged = await staging;
   stopIfAborted(signal);
   if (failed.error) throw failed.error;
@@ -468,10 +471,12 @@ export async function downloadModel(
     for (;;) {
       stored.set(tensorFile.url, 1); // staged in Tally's database: read it back
       const { data, got } = await fetchOne(tensorFile, signal);
-      if (await verify(tensorFile, data, got, true)) {
+      const problem = await checkFile(tensorFile, data);
+      if (problem === undefined) {
         tensorBytes = data;
         break;
       }
+      await rejected(tensorFile, problem, got, true);
     }
   }
   const tensorCache = JSON.parse(new TextDecoder().decode(tensorBytes)) as unknown;
