@@ -46,9 +46,9 @@ import { Writer } from './writer';
 
 /**
  * Files fetched at once. Measured with `npm run bench:store` (docs/BENCHMARKS.md): on loopback
- * 2 to 8 streams store alike (the machine is the limit); where a server holds each connection to
- * a rate, more streams fetch more (8 beat 4 by a third at 25 MB/s each), but every stream holds up
- * to two shards in memory. 4 is what web-llm's loader uses, so servers already expect it.
+ * more streams do not help (the machine is the limit); where a server holds each connection to a
+ * rate, they fetch more (8 beat 4 by 15 to 30% at 25 MB/s each), but every stream holds up to two
+ * shards in memory. 4 is what web-llm's loader uses, so servers already expect it.
  */
 export const DEFAULT_PARALLELISM = 4;
 
