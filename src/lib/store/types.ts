@@ -36,8 +36,7 @@ export interface PlannedFile {
   shard: boolean;
 }
 
-export type DownloadPhase =
-  'planning' | 'downloading' | 'verifying' | 'committing' | 'complete' | 'paused';
+export type DownloadPhase = 'planning' | 'downloading' | 'committing' | 'complete' | 'paused';
 
 /** A progress report: bytes only ever grow, speed is smoothed, ETA counts down. */
 export interface DownloadProgress {
