@@ -126,6 +126,17 @@ const labels: Record<Method, string> = {
   ceiling: '(d) IndexedDB puts of random bytes, no network',
 };
 
+/**
+ * The issue's goal for a section: Tally's store (c) at least 0.9 of raw fetch (a) and at least
+ * web-llm's loader (b).
+ */
+function verdict(med: (m: Method) => number): string {
+  const ca = med('tally') / med('raw');
+  const cb = med('tally') / med('webllm');
+  const met = ca >= 0.9 && cb >= 1;
+  return `goal c/a >= 0.90 and c/b >= 1.00: ${met ? 'met' : 'not met'} (c/a = ${ca.toFixed(2)}, c/b = ${cb.toFixed(2)})`;
+}
+
 function table(results: Record<string, number[]>): (m: Method) => number {
   const med = (m: Method) => median(results[m] ?? []);
   for (const m of Object.keys(labels) as Method[]) {
@@ -204,10 +215,16 @@ async function main(): Promise<void> {
     console.log('median MB/s (MB = 10^6 bytes)');
     const m = table(loop);
     console.log(
-      `ratios: c/a = ${(m('tally') / m('raw')).toFixed(2)}, c/b = ${(m('tally') / m('webllm')).toFixed(2)}, ` +
-        `c'/a = ${(m('tallySizes') / m('raw')).toFixed(2)}, c'/b = ${(m('tallySizes') / m('webllm')).toFixed(2)}, ` +
+      `ratios: c'/a = ${(m('tallySizes') / m('raw')).toFixed(2)}, c'/b = ${(m('tallySizes') / m('webllm')).toFixed(2)}, ` +
         `c/d = ${(m('tally') / m('ceiling')).toFixed(2)}, d/a = ${(m('ceiling') / m('raw')).toFixed(2)}`,
     );
+    console.log(verdict(m));
+    if (m('ceiling') < 0.9 * m('raw')) {
+      console.log(
+        `  (IndexedDB alone, with no network, stores ${(m('ceiling') / m('raw')).toFixed(2)} of raw fetch here: ` +
+          'no store that writes to IndexedDB can reach 0.90 on this link)',
+      );
+    }
 
     // Links the network limits: 4 connections held to a rate each, as CDNs and busy servers do.
     const links = [12.5, 25];
@@ -224,9 +241,7 @@ async function main(): Promise<void> {
       );
       console.log('median MB/s');
       const l = table(link);
-      console.log(
-        `ratios: c/a = ${(l('tally') / l('raw')).toFixed(2)}, c/b = ${(l('tally') / l('webllm')).toFixed(2)}`,
-      );
+      console.log(verdict(l));
     }
 
     console.log(`\n${links.length + 2}. Tally store (sha256) by parallelism, one run each, MB/s`);
