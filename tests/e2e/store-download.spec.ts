@@ -117,6 +117,12 @@ test('pause survives a reload; resume continues with a Range; cancel deletes wha
       timeout: 20_000,
     },
   );
+  // The storage list follows the live download, not what the disk held when it started.
+  await expect(
+    page
+      .locator(`[data-testid="storage-row"][data-key*="${model.id}"]`)
+      .getByTestId('storage-row-bytes'),
+  ).toHaveText(/^([4-9]|1\d)\.\d MB · partial of 22\.9 MB, downloading$/);
   await page.getByTestId('download').getByRole('button', { name: 'Pause', exact: true }).click();
   await expect(page.getByTestId('download-state')).toHaveText('Paused');
   const before = (await requestsFor(model)).length;
