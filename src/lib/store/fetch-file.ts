@@ -281,8 +281,11 @@ export async function fetchFile(file: PlannedFile, options: FetchFileOptions): P
         if (failures >= policy.attempts) {
           throw new EngineError(
             error.code,
-            `Could not download ${file.name} after ${policy.attempts} tries: ${error.message}. ` +
-              'What was downloaded is kept; try again to resume.',
+            `Could not download ${file.name} from ${new URL(file.url).host} after ` +
+              `${policy.attempts} tries: ${error.message}. ` +
+              (persist
+                ? 'What was downloaded is kept; try again to resume.'
+                : 'Check the connection and try again.'),
           );
         }
       }

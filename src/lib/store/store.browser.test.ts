@@ -121,13 +121,30 @@ describe('downloadModel', () => {
     await fault(model, { kind: 'status', file: 'params_shard_1.bin', status: 502, times: 0 });
     const error = await failure(downloadModel(storeModel(model), fast));
     expect(error.code).toBe('server');
-    expect(error.message).toMatch(/params_shard_1\.bin after 6 tries.*HTTP 502/);
+    expect(error.message).toMatch(
+      /params_shard_1\.bin from 127\.0\.0\.1:\d+ after 6 tries.*HTTP 502.*kept; try again to resume/,
+    );
     const tries = (await requestsFor(model)).filter(
       (r) => r.path === shardPath(model, 'params_shard_1.bin'),
     );
     expect(tries).toHaveLength(6);
     expect(await hasModelInCache(model.id, appConfig(model))).toBe(false);
     await removeModel(model.id);
+  });
+
+  test('an unreachable host fails planning with one message naming a required file and the host', async () => {
+    // Port 0 is refused by every browser before any connection: all three planning files fail.
+    const model = {
+      id: 'unreachable',
+      model: 'http://127.0.0.1:0/models/unreachable',
+      model_lib: 'http://127.0.0.1:0/libs/unreachable.wasm',
+    };
+    const error = await failure(downloadModel(model, fast));
+    expect(error.code).toBe('network');
+    expect(error.message).toMatch(
+      /^Could not download mlc-chat-config\.json from 127\.0\.0\.1:0 after 6 tries: .*Check the connection and try again\.$/,
+    );
+    expect((await listModels()).map((m) => m.key)).not.toContain(model.id);
   });
 
   test('a stalled connection is dropped and resumed', async () => {

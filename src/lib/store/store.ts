@@ -248,12 +248,14 @@ async function plan(
       throw new EngineError('bad-response', `${tensorFile.url} is not valid JSON.`);
     }
   })();
-  // Let all three settle before failing on one, so no fetch is left running unobserved.
-  await Promise.allSettled([manifestTask, configTask, tensorTask]);
-  const [manifest, configResult, tensorResult] = await Promise.all([
-    manifestTask,
+  // Let all three settle before failing on one, so no fetch is left running unobserved. When
+  // several failed (the host is unreachable), the error named is a required file's, not the
+  // optional manifest's: Promise.all rejects with the first rejection in this order.
+  await Promise.allSettled([configTask, tensorTask, manifestTask]);
+  const [configResult, tensorResult, manifest] = await Promise.all([
     configTask,
     tensorTask,
+    manifestTask,
   ]);
   const config = configResult.data;
   const tensorCache = tensorResult.value;
