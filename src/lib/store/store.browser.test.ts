@@ -73,6 +73,21 @@ describe('downloadModel', () => {
     expect(seen.at(-1)?.bytesTotal).toBeGreaterThan(model.shards.length * 2_000_000);
   });
 
+  test('a server that hides Content-Range from the page (bare CORS) still resumes by byte', async () => {
+    const model = await fixtureModel('bare', { shards: 2, shardBytes: 2_000_000 });
+    await fault(model, { kind: 'bare-cors', file: 'params_shard_1.bin', times: 0 });
+    await fault(model, { kind: 'throttle', file: 'params_shard_1.bin', bytesPerSecond: 8_000_000 });
+    await fault(model, { kind: 'drop', file: 'params_shard_1.bin', at: 765_432 });
+    await downloadModel(storeModel(model), fast);
+
+    const gets = (await requestsFor(model)).filter(
+      (r) => r.path === shardPath(model, 'params_shard_1.bin'),
+    );
+    expect(gets.map((r) => r.range)).toEqual([undefined, 'bytes=765432-']);
+    expect(gets[1]?.status).toBe(206);
+    await expectIntact(model);
+  });
+
   test('a corrupted shard is detected by sha256 and fetched again', async () => {
     const model = await fixtureModel('corrupt', { shards: 4, shardBytes: 1_000_000 });
     await fault(model, { kind: 'corrupt', file: 'params_shard_2.bin', at: 777_777 });
