@@ -6,8 +6,8 @@ import { admin, modelServer } from './helpers';
 
 export type { FixtureModel, RequestLog };
 
-/** The origin the built app is served from (playwright.config.ts). */
-export const appOrigin = 'http://localhost:4173';
+/** The origin the built app is served from (playwright.config.ts picks the port). */
+export const appOrigin = `http://localhost:${process.env.TALLY_E2E_PORT}`;
 
 let counter = 0;
 
