@@ -1,6 +1,7 @@
 // GPU smoke test: a real model from Hugging Face, loaded by the real worker, solves one problem.
 // Needs a GPU and network; runs only through `npm run test:gpu` (TALLY_GPU=1), never in CI.
 import { expect, test } from 'vitest';
+import { neutralPenalties } from '../../src/lib/engine/engine';
 import { WebLLMEngine } from '../../src/lib/engine/webllm-client';
 import { probeGpu } from '../../src/lib/engine/gpu';
 import { findModel, pickBuild } from '../../src/lib/models/catalog';
@@ -20,7 +21,7 @@ test(
     await engine.load();
     const result = await engine.complete(
       promptFor(model.family, 'Tom has 3 apples and buys 4 more. How many apples does he have?'),
-      { temperature: 0, top_p: 1, max_tokens: 512 },
+      { temperature: 0, top_p: 1, ...neutralPenalties, max_tokens: 512 },
     );
     expect(extractAnswer(result.text)).toBe('7');
     expect(result.usage.completionTokens).toBeGreaterThan(0);

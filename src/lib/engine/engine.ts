@@ -15,9 +15,24 @@ export interface Sampling {
   top_p: number;
   /** tokens the completion may generate at most */
   max_tokens: number;
+  /**
+   * Penalties, sent explicitly so that a model's own defaults (Qwen's mlc-chat-config.json has
+   * repetition_penalty 1.05) never apply unseen. 1, 0 and 0 are neutral. web-llm gets all three;
+   * the OpenAI engine sends none, and servers default to neutral.
+   */
+  repetition_penalty: number;
+  frequency_penalty: number;
+  presence_penalty: number;
   /** a seed where the engine supports one */
   seed?: number;
 }
+
+/** Penalties that change nothing: what greedy decoding and Tally's ensemble send. */
+export const neutralPenalties = {
+  repetition_penalty: 1,
+  frequency_penalty: 0,
+  presence_penalty: 0,
+} as const;
 
 export interface CompleteOptions extends Sampling {
   /** called with each piece of text as it streams in, in order */
@@ -45,7 +60,8 @@ export interface Completion {
 
 /** Load progress, one monotonic fraction across named phases. */
 export interface LoadProgress {
-  phase: 'fetch' | 'gpu-upload' | 'ready';
+  /** weights fetched, weights read onto the GPU, GPU shaders compiled, done */
+  phase: 'fetch' | 'gpu-upload' | 'shaders' | 'ready';
   /** 0..1 over the whole load, never decreasing */
   fraction: number;
   /** a human-readable line from the engine */

@@ -1,8 +1,5 @@
-// Hosts web-llm's engine off the main thread, exactly as web-llm documents it; nothing else lives here.
-// Errors travel back as web-llm's 'throw' replies and are mapped on the page (errors.ts).
-import { WebWorkerMLCEngineHandler } from '@mlc-ai/web-llm';
+// The engine worker: web-llm's MLCEngine served to the page over Tally's protocol (worker-host.ts).
+import { MLCEngine } from '@mlc-ai/web-llm';
+import { serveEngine } from './worker-host';
 
-const handler = new WebWorkerMLCEngineHandler();
-self.onmessage = (event: MessageEvent) => {
-  handler.onmessage(event);
-};
+serveEngine(new MLCEngine(), self);

@@ -20,6 +20,10 @@ describe('fromWebLLM', () => {
     ],
     ['ModelNotFoundError: Cannot find model record in appConfig for x', 'model-not-found'],
     ['TypeError: Failed to fetch', 'network'],
+    [
+      'Failed to store https://raw.githubusercontent.com/mlc-ai/binary-mlc-llm-libs/main/web-llm-models/v0_2_86/base/Qwen2-7B-Instruct-q4f32_1_cs1k-webgpu.wasm with error: TypeError: Failed to fetch',
+      'network',
+    ],
     ['Error: something odd', 'unknown'],
   ])('%s -> %s', (text, code) => {
     const error = fromWebLLM(text);

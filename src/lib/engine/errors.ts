@@ -1,27 +1,36 @@
 // Every failure a person can meet while loading or running a model, as one class with a code.
 // web-llm reports errors as strings; this is the only place that reads their text.
 
-export type EngineErrorCode =
-  | 'webgpu-unavailable'
-  | 'shader-f16-missing'
-  | 'device-lost'
-  | 'out-of-memory'
-  | 'model-lib-invalid'
-  | 'model-not-found'
-  | 'network'
-  | 'quota'
-  | 'aborted'
-  | 'timeout'
-  | 'unauthorized'
-  | 'server'
-  | 'bad-response'
+export const engineErrorCodes = [
+  'webgpu-unavailable',
+  'shader-f16-missing',
+  'device-lost',
+  'out-of-memory',
+  'model-lib-invalid',
+  'model-not-found',
+  'network',
+  'quota',
+  'aborted',
+  'timeout',
+  'unauthorized',
+  'server',
+  'bad-response',
   /** a downloaded file failed its size or digest check, after fetching it again */
-  | 'integrity'
+  'integrity',
   /** the browser's storage failed, or holds data Tally cannot read */
-  | 'storage'
-  | 'worker-crashed'
-  | 'bad-input'
-  | 'unknown';
+  'storage',
+  'worker-crashed',
+  'bad-input',
+  'unknown',
+] as const;
+
+export type EngineErrorCode = (typeof engineErrorCodes)[number];
+
+const codes: ReadonlySet<string> = new Set(engineErrorCodes);
+
+export function isEngineErrorCode(value: unknown): value is EngineErrorCode {
+  return typeof value === 'string' && codes.has(value);
+}
 
 /** How an error crosses a boundary (worker, iframe): plain data, rebuilt on the other side. */
 export interface SerializedError {
@@ -85,6 +94,13 @@ const webllmPatterns: [RegExp, EngineErrorCode, string][] = [
     'quota',
     'The browser ran out of storage for the model. Free some disk space or delete models in the storage panel.',
   ],
+  // Before the library's pattern: web-llm words a failed library download "Failed to store
+  // …wasm with error: TypeError: Failed to fetch", which is the network's fault, not the file's.
+  [
+    /Failed to fetch|fetch failed|NetworkError|network|Load failed/i,
+    'network',
+    'The model files could not be downloaded. Check your connection and try again.',
+  ],
   [
     /CompileError|WebAssembly|wasm|magic word|MissingModelWasmError|LinkError/i,
     'model-lib-invalid',
@@ -94,11 +110,6 @@ const webllmPatterns: [RegExp, EngineErrorCode, string][] = [
     /ModelNotFoundError|SpecifiedModelNotFoundError/i,
     'model-not-found',
     'That model is not in the catalog the engine was given.',
-  ],
-  [
-    /Failed to fetch|NetworkError|network|Load failed|fetch/i,
-    'network',
-    'The model files could not be downloaded. Check your connection and try again.',
   ],
 ];
 

@@ -2,7 +2,12 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { startMockOpenAI, toPieces, type MockOpenAI } from '../../../tests/fixtures/mock-openai';
-import type { ChatMessage, CompleteOptions, LoadProgress } from './engine';
+import {
+  neutralPenalties,
+  type ChatMessage,
+  type CompleteOptions,
+  type LoadProgress,
+} from './engine';
 import { EngineError } from './errors';
 import { OpenAIEngine, parseServerUrl, type OpenAIConfig } from './openai-engine';
 
@@ -30,7 +35,7 @@ const messages: ChatMessage[] = [
   { role: 'system', content: 'Solve the problem step by step.' },
   { role: 'user', content: 'How much does Janet make from her ducks?' },
 ];
-const greedy: CompleteOptions = { temperature: 0, top_p: 1, max_tokens: 512 };
+const greedy: CompleteOptions = { temperature: 0, top_p: 1, ...neutralPenalties, max_tokens: 512 };
 const long = Array.from({ length: 300 }, (_, i) => `step${i}`).join(' ');
 
 async function loaded(config: Partial<OpenAIConfig> = {}): Promise<OpenAIEngine> {
@@ -306,7 +311,13 @@ describe('complete', () => {
 
   test('sends the messages and sampling settings, streaming with usage', async () => {
     const engine = await loaded();
-    await engine.complete(messages, { temperature: 0.7, top_p: 0.95, max_tokens: 300, seed: 11 });
+    await engine.complete(messages, {
+      temperature: 0.7,
+      top_p: 0.95,
+      ...neutralPenalties,
+      max_tokens: 300,
+      seed: 11,
+    });
     await engine.complete(messages, greedy);
     const [sampled, plain] = mock.stats().requests;
     expect(sampled).toEqual({

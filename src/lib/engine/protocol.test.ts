@@ -1,41 +1,70 @@
 import { describe, expect, test } from 'vitest';
-import { isChunk, parseResponse } from './protocol';
+import { parseFromWorker, parseToWorker } from './protocol';
 
-describe('parseResponse', () => {
-  test('accepts web-llm replies and progress', () => {
-    expect(parseResponse({ kind: 'return', uuid: 'a', content: null })).toEqual({
-      kind: 'return',
-      uuid: 'a',
-      content: null,
+const request = {
+  messages: [{ role: 'user', content: 'What is 2 + 2?' }],
+  temperature: 0,
+  top_p: 1,
+  max_tokens: 64,
+  repetition_penalty: 1,
+  frequency_penalty: 0,
+  presence_penalty: 0,
+};
+
+describe('parseToWorker', () => {
+  test('accepts every request the page sends', () => {
+    const record = { model: 'https://x/m', model_id: 'm', model_lib: 'https://x/m.wasm' };
+    expect(parseToWorker({ type: 'load', id: 1, record })).toEqual({ type: 'load', id: 1, record });
+    expect(parseToWorker({ type: 'complete', id: 2, request })).toEqual({
+      type: 'complete',
+      id: 2,
+      request,
     });
-    expect(
-      parseResponse({
-        kind: 'initProgressCallback',
-        uuid: '',
-        content: { progress: 0.5, text: 't', timeElapsed: 1 },
-      }),
-    ).toEqual({
-      kind: 'initProgressCallback',
-      uuid: '',
-      content: { progress: 0.5, text: 't', timeElapsed: 1 },
-    });
+    expect(parseToWorker({ type: 'abort', id: 2 })).toEqual({ type: 'abort', id: 2 });
+    expect(parseToWorker({ type: 'unload', id: 3 })).toEqual({ type: 'unload', id: 3 });
   });
 
   test.each([
     null,
-    'x',
-    { kind: 'return' },
-    { kind: 'nope', uuid: 'a' },
-    { kind: 'initProgressCallback', uuid: '', content: {} },
-  ])('ignores %j', (data) => {
-    expect(parseResponse(data)).toBeUndefined();
+    { type: 'abort' },
+    { type: 'abort', id: -1 },
+    { type: 'load', id: 1, record: { model_id: 'm' } },
+    { type: 'complete', id: 1, request: { ...request, messages: [] } },
+    {
+      type: 'complete',
+      id: 1,
+      request: { ...request, messages: [{ role: 'tool', content: 'x' }] },
+    },
+    { type: 'complete', id: 1, request: { ...request, repetition_penalty: undefined } },
+    { type: 'complete', id: 1, request: { ...request, max_tokens: Number.NaN } },
+    { type: 'interruptGenerate', id: 1 },
+  ])('refuses %j', (data) => {
+    expect(parseToWorker(data)).toBeUndefined();
   });
 });
 
-describe('isChunk', () => {
-  test('checks the shape the client reads', () => {
-    expect(isChunk({ choices: [{ delta: { content: 'x' } }] })).toBe(true);
-    expect(isChunk({ choices: [{}] })).toBe(false);
-    expect(isChunk({ text: 'x' })).toBe(false);
+describe('parseFromWorker', () => {
+  test('accepts every message the worker sends', () => {
+    for (const message of [
+      { type: 'progress', id: 1, progress: 0.5, text: 'Loading GPU shader modules[1/2]' },
+      { type: 'delta', id: 2, text: '4' },
+      { type: 'done', id: 2, finishReason: 'length', promptTokens: 9, completionTokens: 64 },
+      { type: 'ok', id: 1 },
+      { type: 'error', id: 2, error: { code: 'aborted', message: 'Stopped.' } },
+      { type: 'device-lost', error: { code: 'device-lost', message: 'The GPU stopped.' } },
+    ]) {
+      expect(parseFromWorker(message)).toEqual(message);
+    }
+  });
+
+  test.each([
+    null,
+    { type: 'delta', id: 1 },
+    { type: 'done', id: 1, finishReason: 'abort', promptTokens: 1, completionTokens: 1 },
+    { type: 'error', id: 1, error: { code: 'nope', message: 'x' } },
+    { type: 'device-lost' },
+    { kind: 'return', uuid: 'a', content: null },
+  ])('refuses %j', (data) => {
+    expect(parseFromWorker(data)).toBeUndefined();
   });
 });

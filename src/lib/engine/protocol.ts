@@ -1,76 +1,160 @@
-// The messages between the page and engine.worker.ts: web-llm's own worker protocol, typed.
-// Replies are checked at runtime before use; anything unexpected becomes a 'bad-response' error.
-import type {
-  AppConfig,
-  ChatCompletionChunk,
-  ChatCompletionRequestStreaming,
-  ChatOptions,
-  InitProgressReport,
-} from '@mlc-ai/web-llm';
+// Tally's own messages between the page (webllm-client.ts) and the engine worker (worker-host.ts).
+// Both sides check what they receive; anything unexpected is refused, never guessed at.
+import type { ModelRecord } from '@mlc-ai/web-llm';
+import type { ChatMessage } from './engine';
+import { isEngineErrorCode, type SerializedError } from './errors';
 
-/** Requests the page sends; each names the reply it expects in `Replies`. */
-export type WorkerRequest =
-  | { kind: 'setAppConfig'; uuid: string; content: AppConfig }
-  | { kind: 'reload'; uuid: string; content: { modelId: string[]; chatOpts?: ChatOptions[] } }
-  | {
-      kind: 'chatCompletionStreamInit';
-      uuid: string;
-      content: {
-        request: ChatCompletionRequestStreaming;
-        selectedModelId: string;
-        streamId: string;
-        modelId: string[];
-        chatOpts?: ChatOptions[];
-      };
-    }
-  | { kind: 'completionStreamNextChunk'; uuid: string; content: { streamId: string } }
-  | { kind: 'interruptGenerate'; uuid: string; content: null }
-  | { kind: 'unload'; uuid: string; content: null };
-
-export type RequestKind = WorkerRequest['kind'];
-
-/** Messages the worker sends. web-llm sends progress with an empty uuid. */
-export type WorkerResponse =
-  | { kind: 'return'; uuid: string; content: unknown }
-  | { kind: 'throw'; uuid: string; content: unknown }
-  | { kind: 'initProgressCallback'; uuid: string; content: InitProgressReport }
-  | { kind: 'heartbeat'; uuid: string };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
+/** One completion as the worker runs it: web-llm's request fields Tally sets, all of them. */
+export interface CompletionRequest {
+  messages: ChatMessage[];
+  temperature: number;
+  top_p: number;
+  max_tokens: number;
+  repetition_penalty: number;
+  frequency_penalty: number;
+  presence_penalty: number;
+  seed?: number;
 }
 
-/** Narrows a raw message event's data to a WorkerResponse, or undefined if it is not one. */
-export function parseResponse(data: unknown): WorkerResponse | undefined {
-  if (!isRecord(data) || typeof data.uuid !== 'string') return undefined;
-  switch (data.kind) {
-    case 'return':
-    case 'throw':
-      return { kind: data.kind, uuid: data.uuid, content: data.content };
-    case 'heartbeat':
-      return { kind: 'heartbeat', uuid: data.uuid };
-    case 'initProgressCallback': {
-      const c = data.content;
-      if (!isRecord(c) || typeof c.progress !== 'number' || typeof c.text !== 'string') {
-        return undefined;
-      }
-      const timeElapsed = typeof c.timeElapsed === 'number' ? c.timeElapsed : 0;
-      return {
-        kind: 'initProgressCallback',
-        uuid: data.uuid,
-        content: { progress: c.progress, text: c.text, timeElapsed },
-      };
+/** Page → worker. `id` pairs a request with its replies; the page never reuses one. */
+export type ToWorker =
+  | { type: 'load'; id: number; record: ModelRecord }
+  | { type: 'complete'; id: number; request: CompletionRequest }
+  /** stop the completion `id`: queued, it never starts; running, it ends within one token */
+  | { type: 'abort'; id: number }
+  | { type: 'unload'; id: number };
+
+/** Worker → page. Deltas are pushed as they are decoded, unasked. */
+export type FromWorker =
+  | { type: 'progress'; id: number; progress: number; text: string }
+  | { type: 'delta'; id: number; text: string }
+  | {
+      type: 'done';
+      id: number;
+      finishReason: 'stop' | 'length';
+      promptTokens: number;
+      completionTokens: number;
+    }
+  /** a load or an unload finished */
+  | { type: 'ok'; id: number }
+  | { type: 'error'; id: number; error: SerializedError }
+  /** the GPU device went away while a model was loaded; it is unloaded */
+  | { type: 'device-lost'; error: SerializedError };
+
+type Fields = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const isId = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+function parseError(value: unknown): SerializedError | undefined {
+  if (!isRecord(value) || typeof value.code !== 'string' || typeof value.message !== 'string') {
+    return undefined;
+  }
+  if (!isEngineErrorCode(value.code)) return undefined;
+  return { code: value.code, message: value.message };
+}
+
+/** A worker message, or undefined when it is not one. */
+export function parseFromWorker(data: unknown): FromWorker | undefined {
+  if (!isRecord(data)) return undefined;
+  if (data.type === 'device-lost') {
+    const error = parseError(data.error);
+    return error ? { type: 'device-lost', error } : undefined;
+  }
+  const id = data.id;
+  if (!isId(id)) return undefined;
+  switch (data.type) {
+    case 'progress':
+      return isNumber(data.progress) && typeof data.text === 'string'
+        ? { type: 'progress', id, progress: data.progress, text: data.text }
+        : undefined;
+    case 'delta':
+      return typeof data.text === 'string' ? { type: 'delta', id, text: data.text } : undefined;
+    case 'done': {
+      const { finishReason, promptTokens, completionTokens } = data;
+      if (finishReason !== 'stop' && finishReason !== 'length') return undefined;
+      if (!isId(promptTokens) || !isId(completionTokens)) return undefined;
+      return { type: 'done', id, finishReason, promptTokens, completionTokens };
+    }
+    case 'ok':
+      return { type: 'ok', id };
+    case 'error': {
+      const error = parseError(data.error);
+      return error ? { type: 'error', id, error } : undefined;
     }
     default:
       return undefined;
   }
 }
 
-/** A stream chunk as web-llm's worker returns it from 'completionStreamNextChunk'. */
-export function isChunk(value: unknown): value is ChatCompletionChunk {
-  return (
-    isRecord(value) &&
-    Array.isArray(value.choices) &&
-    value.choices.every((choice: unknown) => isRecord(choice) && isRecord(choice.delta))
-  );
+function parseMessages(value: unknown): ChatMessage[] | undefined {
+  if (!Array.isArray(value) || value.length === 0) return undefined;
+  const messages: ChatMessage[] = [];
+  for (const m of value) {
+    if (!isRecord(m) || typeof m.content !== 'string') return undefined;
+    if (m.role !== 'system' && m.role !== 'user' && m.role !== 'assistant') return undefined;
+    messages.push({ role: m.role, content: m.content });
+  }
+  return messages;
+}
+
+function parseRequest(value: unknown): CompletionRequest | undefined {
+  if (!isRecord(value)) return undefined;
+  const messages = parseMessages(value.messages);
+  const numbers = [
+    'temperature',
+    'top_p',
+    'max_tokens',
+    'repetition_penalty',
+    'frequency_penalty',
+    'presence_penalty',
+  ] as const;
+  if (!messages || !numbers.every((key) => isNumber(value[key]))) return undefined;
+  if (value.seed !== undefined && !isNumber(value.seed)) return undefined;
+  const request: CompletionRequest = {
+    messages,
+    temperature: value.temperature as number,
+    top_p: value.top_p as number,
+    max_tokens: value.max_tokens as number,
+    repetition_penalty: value.repetition_penalty as number,
+    frequency_penalty: value.frequency_penalty as number,
+    presence_penalty: value.presence_penalty as number,
+  };
+  if (value.seed !== undefined) request.seed = value.seed;
+  return request;
+}
+
+function parseRecord(value: unknown): ModelRecord | undefined {
+  if (!isRecord(value)) return undefined;
+  const { model, model_id, model_lib } = value;
+  if (typeof model !== 'string' || typeof model_id !== 'string' || typeof model_lib !== 'string') {
+    return undefined;
+  }
+  // The rest (overrides, features, VRAM) is web-llm's to check, as for any record it is given.
+  return value as unknown as ModelRecord;
+}
+
+/** A page message, or undefined when it is not one. */
+export function parseToWorker(data: unknown): ToWorker | undefined {
+  if (!isRecord(data) || !isId(data.id)) return undefined;
+  const id = data.id;
+  switch (data.type) {
+    case 'load': {
+      const record = parseRecord(data.record);
+      return record ? { type: 'load', id, record } : undefined;
+    }
+    case 'complete': {
+      const request = parseRequest(data.request);
+      return request ? { type: 'complete', id, request } : undefined;
+    }
+    case 'abort':
+    case 'unload':
+      return { type: data.type, id };
+    default:
+      return undefined;
+  }
 }

@@ -1,49 +1,101 @@
-// The page-side web-llm client against web-llm's real worker handler in a real browser worker.
-import { describe, expect, test } from 'vitest';
-import type { LoadProgress } from './engine';
+// WebLLMEngine against web-llm 0.2.86's real MLCEngine in a real browser worker, with only the
+// GPU-bound pipeline replaced (tests/fixtures/replaced-pipeline.ts): web-llm's own chatCompletion,
+// generator, lock, interrupt flag and finish reasons decide what happens here.
+import { afterEach, describe, expect, test } from 'vitest';
+import type { CompleteOptions, LoadProgress } from './engine';
 import { EngineError } from './errors';
 import { WebLLMEngine } from './webllm-client';
 import { catalog, type ModelBuild } from '../models/catalog';
+import { fixtureModel } from '../../../tests/fixtures/store-client';
+import type { Stats } from '../../../tests/fixtures/replaced-pipeline';
 
-const scriptedWorker = () =>
-  new Worker(new URL('../../../tests/fixtures/scripted-engine.worker.ts', import.meta.url), {
+const replacedWorker = () =>
+  new Worker(new URL('../../../tests/fixtures/replaced-pipeline.worker.ts', import.meta.url), {
     type: 'module',
   });
 
-const base = catalog[1]?.builds[1];
-if (!base) throw new Error('catalog changed: the lite q4f32_1 build is gone');
-const build = (model_id = base.model_id): ModelBuild => ({ ...base, model_id });
-const ask = (content: string) => [{ role: 'user' as const, content }];
-const greedy = { temperature: 0, top_p: 1, max_tokens: 256 };
+const lite = catalog[1]?.builds[1];
+if (!lite) throw new Error('catalog changed: the lite q4f32_1 build is gone');
+const base: ModelBuild = lite;
 
-async function loaded(): Promise<WebLLMEngine> {
-  const engine = new WebLLMEngine(build(), scriptedWorker);
+async function fixtureBuild(): Promise<ModelBuild> {
+  const model = await fixtureModel('engine', { shards: 1, shardBytes: 1024 });
+  return { ...base, model_id: model.id, model: model.modelUrl, model_lib: model.libUrl };
+}
+
+const ask = (content: string) => [{ role: 'user' as const, content }];
+const greedy = {
+  temperature: 0,
+  top_p: 1,
+  max_tokens: 256,
+  repetition_penalty: 1,
+  frequency_penalty: 0,
+  presence_penalty: 0,
+};
+
+const engines: WebLLMEngine[] = [];
+afterEach(async () => {
+  await Promise.all(engines.splice(0).map((e) => e.unload().catch(() => undefined)));
+});
+
+async function engineFor(onDeviceLost?: (error: EngineError) => void): Promise<WebLLMEngine> {
+  const engine = new WebLLMEngine(await fixtureBuild(), {
+    createWorker: replacedWorker,
+    ...(onDeviceLost ? { onDeviceLost } : {}),
+  });
+  engines.push(engine);
+  return engine;
+}
+
+async function loaded(onDeviceLost?: (error: EngineError) => void): Promise<WebLLMEngine> {
+  const engine = await engineFor(onDeviceLost);
   await engine.load();
   return engine;
 }
 
+/** Fails after `ms` instead of waiting for the test's timeout: a hang is the bug. */
+function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`${what} did not settle within ${ms} ms`));
+    }, ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => {
+    clearTimeout(timer);
+  });
+}
+
 async function rejection(promise: Promise<unknown>): Promise<EngineError> {
   const error = await promise.then(
-    () => new Error('expected a rejection'),
+    (value) => new Error(`expected a rejection, got ${JSON.stringify(value)}`),
     (e: unknown) => e,
   );
   expect(error).toBeInstanceOf(EngineError);
   return error as EngineError;
 }
 
-describe('WebLLMEngine over the worker protocol', () => {
-  test('load reports one monotonic progress through named phases, ending ready', async () => {
-    const engine = new WebLLMEngine(build(), scriptedWorker);
+/** What the replaced pipeline's previous generation produced and sampled with. */
+async function stats(engine: WebLLMEngine): Promise<Stats> {
+  const reply = await within(5000, engine.complete(ask('stats'), greedy), 'stats');
+  return JSON.parse(reply.text) as Stats;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('WebLLMEngine over web-llm’s real MLCEngine', () => {
+  test('load names each phase, shaders included, with one monotonic fraction ending ready', async () => {
+    const engine = await engineFor();
     const seen: LoadProgress[] = [];
     await engine.load((p) => seen.push(p));
     const fractions = seen.map((p) => p.fraction);
     expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
-    expect(seen.map((p) => p.phase)).toEqual(['fetch', 'fetch', 'gpu-upload', 'ready']);
-    expect(seen.at(-1)?.fraction).toBe(1);
-    await engine.unload();
+    expect(new Set(seen.map((p) => p.phase))).toEqual(new Set(['gpu-upload', 'shaders', 'ready']));
+    expect(seen.find((p) => p.phase === 'shaders')?.text).toMatch(/shader/i);
+    expect(seen.at(-1)).toMatchObject({ phase: 'ready', fraction: 1 });
   });
 
-  test('streams deltas in order and reports usage', async () => {
+  test('streams deltas in order and reports usage and finish reasons', async () => {
     const engine = await loaded();
     const deltas: string[] = [];
     const result = await engine.complete(ask('count 25'), {
@@ -53,18 +105,51 @@ describe('WebLLMEngine over the worker protocol', () => {
     const expected = Array.from({ length: 25 }, (_, i) => `${i + 1} `);
     expect(deltas).toEqual(expected);
     expect(result.text).toBe(expected.join(''));
-    expect(result.usage.completionTokens).toBe(25);
-    expect(result.usage.promptTokens).toBe(7);
+    expect(result.usage).toMatchObject({ promptTokens: 2, completionTokens: 25 });
     expect(result.finishReason).toBe('stop');
-    await engine.unload();
+    const cut = await engine.complete(ask('count 25'), { ...greedy, max_tokens: 4 });
+    expect([cut.text, cut.finishReason]).toEqual(['1 2 3 4 ', 'length']);
   });
 
-  test('abort mid-stream stops the worker within one token and rejects with AbortError', async () => {
+  test('greedy sends neutral penalties, so mlc-chat-config.json’s 1.05 does not apply', async () => {
+    const engine = await loaded();
+    await engine.complete(ask('count 2'), greedy);
+    expect((await stats(engine)).sampledWith).toEqual({
+      temperature: 0,
+      top_p: 1,
+      repetition_penalty: 1,
+      frequency_penalty: 0,
+      presence_penalty: 0,
+    });
+  });
+
+  test.each([0, 10])(
+    'stop %i ms in, before the first token, ends decoding within one token',
+    async (ms) => {
+      const engine = await loaded();
+      const abort = new AbortController();
+      const deltas: string[] = [];
+      const running = engine.complete(ask('count 200 step 40'), {
+        ...greedy,
+        max_tokens: 60,
+        signal: abort.signal,
+        onDelta: (d) => deltas.push(d),
+      });
+      await sleep(ms);
+      abort.abort();
+      const error = await rejection(running);
+      expect([error.code, error.name]).toEqual(['aborted', 'AbortError']);
+      expect(deltas).toEqual([]);
+      expect((await stats(engine)).produced).toBeLessThanOrEqual(1);
+    },
+  );
+
+  test('stop mid-stream ends decoding within one token and rejects with AbortError', async () => {
     const engine = await loaded();
     const abort = new AbortController();
     const deltas: string[] = [];
     const error = await rejection(
-      engine.complete(ask('count 200 slow'), {
+      engine.complete(ask('count 200 step 20'), {
         ...greedy,
         signal: abort.signal,
         onDelta: (d) => {
@@ -73,39 +158,107 @@ describe('WebLLMEngine over the worker protocol', () => {
         },
       }),
     );
-    expect(error.code).toBe('aborted');
-    expect(error.name).toBe('AbortError');
+    expect([error.code, error.name]).toEqual(['aborted', 'AbortError']);
     expect(deltas).toHaveLength(5);
-    const stats = await engine.complete(ask('stats'), greedy);
-    const produced = Number(/produced=(\d+)/.exec(stats.text)?.[1]);
+    const { produced } = await stats(engine);
     expect(produced).toBeGreaterThanOrEqual(5);
     expect(produced).toBeLessThanOrEqual(6);
-    await engine.unload();
+  });
+
+  test('two concurrent completions never cut each other short; the stopped one rejects', async () => {
+    const engine = await loaded();
+    const stopB = new AbortController();
+    let seenA = 0;
+    const a = engine.complete(ask('count 30 step 10'), {
+      ...greedy,
+      onDelta: () => {
+        seenA += 1;
+        if (seenA === 3) stopB.abort();
+      },
+    });
+    const b = engine.complete(ask('count 5'), { ...greedy, signal: stopB.signal });
+    const [resultA, errorB] = await Promise.all([a, rejection(b)]);
+    expect(resultA.text).toBe(Array.from({ length: 30 }, (_, i) => `${i + 1} `).join(''));
+    expect(resultA.finishReason).toBe('stop');
+    expect([errorB.code, errorB.name]).toEqual(['aborted', 'AbortError']);
+
+    // and the other way round: stopping the running one leaves the queued one whole
+    const stopC = new AbortController();
+    const c = engine.complete(ask('count 30 step 10'), {
+      ...greedy,
+      signal: stopC.signal,
+      onDelta: () => {
+        stopC.abort();
+      },
+    });
+    const d = engine.complete(ask('count 6'), greedy);
+    const [errorC, resultD] = await Promise.all([rejection(c), d]);
+    expect(errorC.name).toBe('AbortError');
+    expect([resultD.text, resultD.finishReason]).toEqual(['1 2 3 4 5 6 ', 'stop']);
+  });
+
+  test('a throw inside onDelta rejects that call and leaves the engine working', async () => {
+    const engine = await loaded();
+    const thrown = await within(
+      5000,
+      engine
+        .complete(ask('count 20 step 5'), {
+          ...greedy,
+          onDelta: (d) => {
+            if (d === '3 ') throw new Error('listener failed');
+          },
+        })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+      'the failing call',
+    );
+    expect(thrown).toBeInstanceOf(Error);
+    expect((thrown as Error).message).toMatch(/listener failed/);
+    const next = await within(5000, engine.complete(ask('count 2'), greedy), 'the next complete');
+    expect(next.text).toBe('1 2 ');
+    await within(5000, engine.unload(), 'unload');
+  });
+
+  test('a device lost during a solve rejects it with device-lost, tells the page, and a new load works', async () => {
+    const lost: EngineError[] = [];
+    const engine = await loaded((e) => lost.push(e));
+    const options: CompleteOptions = { ...greedy };
+    const error = await rejection(
+      within(5000, engine.complete(ask('count 50 step 5 lose-device'), options), 'the solve'),
+    );
+    expect(error.code).toBe('device-lost');
+    expect(lost.map((e) => e.code)).toEqual(['device-lost']);
+    await within(20000, engine.load(), 'the next load');
+    expect((await engine.complete(ask('count 2'), greedy)).text).toBe('1 2 ');
+  });
+
+  test('a device lost while idle reaches the page at once, not as a dead Ready', async () => {
+    const lost: EngineError[] = [];
+    const engine = await loaded((e) => lost.push(e));
+    expect((await engine.complete(ask('count 2 lose-later'), greedy)).text).toBe('1 2 ');
+    for (let i = 0; i < 100 && lost.length === 0; i++) await sleep(20);
+    expect(lost.map((e) => e.code)).toEqual(['device-lost']);
+    expect((await rejection(engine.complete(ask('count 2'), greedy))).code).toBe('device-lost');
+    await engine.load();
+    expect((await engine.complete(ask('count 2'), greedy)).text).toBe('1 2 ');
   });
 
   test('a worker that dies rejects every pending call, and the engine can load again', async () => {
     const engine = await loaded();
-    const slow = engine.complete(ask('count 500 slow'), greedy);
     const crashing = engine.complete(ask('crash'), greedy);
-    const [a, b] = await Promise.all([rejection(slow), rejection(crashing)]);
-    expect(a.code).toBe('worker-crashed');
-    expect(b.code).toBe('worker-crashed');
+    const queued = engine.complete(ask('count 5'), greedy);
+    const [a, b] = await Promise.all([rejection(crashing), rejection(queued)]);
+    expect([a.code, b.code]).toEqual(['worker-crashed', 'worker-crashed']);
     expect(a.message).toMatch(/stopped unexpectedly.*scripted crash.*Load the model again/);
     expect((await rejection(engine.complete(ask('count 2'), greedy))).code).toBe('worker-crashed');
     await engine.load();
     expect((await engine.complete(ask('count 2'), greedy)).text).toBe('1 2 ');
-    await engine.unload();
-  });
-
-  test("web-llm's thrown library error maps to model-lib-invalid", async () => {
-    const engine = new WebLLMEngine(build('broken-lib'), scriptedWorker);
-    const error = await rejection(engine.load());
-    expect(error.code).toBe('model-lib-invalid');
-    expect(error.message).toMatch(/model library could not be loaded/);
   });
 
   test('aborting a load ends it at once', async () => {
-    const engine = new WebLLMEngine(build(), scriptedWorker);
+    const engine = await engineFor();
     const abort = new AbortController();
     const loading = engine.load(undefined, abort.signal);
     abort.abort();

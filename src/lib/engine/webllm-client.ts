@@ -1,26 +1,13 @@
-// The page side of the web-llm worker: typed calls with a pending map, progress, abort -> interrupt.
-// A worker that dies rejects every pending call with 'worker-crashed'; web-llm's errors map in errors.ts.
-import type { InitProgressReport, ModelRecord } from '@mlc-ai/web-llm';
-import type {
-  ChatMessage,
-  CompleteOptions,
-  Completion,
-  Engine,
-  LoadProgress,
-  Usage,
-} from './engine';
-import { abortError, EngineError, fromWebLLM } from './errors';
-import { isChunk, parseResponse, type WorkerRequest } from './protocol';
-import type { ModelBuild } from '../models/catalog';
+// The page side of the engine worker (worker-host.ts): Tally's protocol, replies matched by id,
+// deltas pushed by the worker, a stop that rejects at once, a lost device reported as an event.
+// A worker that dies rejects every pending call with 'worker-crashed'; the next load starts another.
+import type { InitProgressReport } from '@mlc-ai/web-llm';
+import type { ChatMessage, CompleteOptions, Completion, Engine, LoadProgress } from './engine';
+import { abortError, EngineError } from './errors';
+import { parseFromWorker, type FromWorker, type ToWorker } from './protocol';
+import { recordOf, type ModelBuild } from '../models/catalog';
 
-type Pending = { resolve: (content: unknown) => void; reject: (error: EngineError) => void };
-type Request = WorkerRequest extends infer R
-  ? R extends WorkerRequest
-    ? Omit<R, 'uuid'>
-    : never
-  : never;
-
-/** Starts the engine worker; tests pass their own. */
+/** Starts the engine worker; tests pass one whose GPU-bound pipeline is replaced. */
 export type WorkerFactory = () => Worker;
 
 export const createEngineWorker: WorkerFactory = () =>
@@ -29,18 +16,26 @@ export const createEngineWorker: WorkerFactory = () =>
     name: 'tally-engine',
   });
 
-/** One worker, its pending calls and its fate. */
-export class WorkerClient {
-  readonly #worker: Worker;
-  readonly #pending = new Map<string, Pending>();
-  #dead: EngineError | undefined;
-  /** web-llm's load progress reports, in order */
-  onProgress: ((report: InitProgressReport) => void) | undefined;
+/** What one request waits for: every reply with its id goes here until it settles. */
+interface Pending {
+  receive(message: FromWorker): void;
+  reject(error: EngineError): void;
+}
 
-  constructor(worker: Worker) {
+/** One worker, its pending requests and its fate. */
+class EngineWorker {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 1;
+  #dead: EngineError | undefined;
+
+  constructor(worker: Worker, onDeviceLost: (error: EngineError) => void) {
     this.#worker = worker;
     worker.onmessage = (event: MessageEvent) => {
-      this.#receive(event.data);
+      const message = parseFromWorker(event.data);
+      if (!message) return;
+      if (message.type === 'device-lost') onDeviceLost(EngineError.from(message.error));
+      else this.#pending.get(message.id)?.receive(message);
     };
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
@@ -59,78 +54,106 @@ export class WorkerClient {
     };
   }
 
-  /** Calls still waiting for a reply. */
-  get pending(): number {
-    return this.#pending.size;
+  /** Sends a request; `pending` gets its replies until `settle` removes it. */
+  send(request: (id: number) => ToWorker, pending: Pending): number {
+    const id = this.#nextId++;
+    const dead = this.#dead;
+    if (dead) {
+      queueMicrotask(() => {
+        pending.reject(dead);
+      });
+      return id;
+    }
+    this.#pending.set(id, pending);
+    this.#worker.postMessage(request(id));
+    return id;
   }
 
-  /** Sends a request that gets no reply. */
-  post(request: Request): void {
-    if (this.#dead) throw this.#dead;
-    this.#worker.postMessage({ ...request, uuid: crypto.randomUUID() });
+  /** Sends a message that gets no reply. */
+  post(message: ToWorker): void {
+    if (!this.#dead) this.#worker.postMessage(message);
   }
 
-  /** Sends a request and resolves with its reply's content. */
-  call(request: Request): Promise<unknown> {
-    if (this.#dead) return Promise.reject(this.#dead);
-    const uuid = crypto.randomUUID();
+  settle(id: number): void {
+    this.#pending.delete(id);
+  }
+
+  /** A load or unload: resolves on 'ok', rejects on 'error'; progress goes to `onProgress`. */
+  call(
+    request: (id: number) => ToWorker,
+    onProgress?: (report: InitProgressReport) => void,
+  ): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#pending.set(uuid, { resolve, reject });
-      this.#worker.postMessage({ ...request, uuid });
+      const id = this.send(request, {
+        receive: (message) => {
+          if (message.type === 'progress') {
+            onProgress?.({ progress: message.progress, text: message.text, timeElapsed: 0 });
+            return;
+          }
+          this.settle(id);
+          if (message.type === 'ok') resolve();
+          else if (message.type === 'error') reject(EngineError.from(message.error));
+          else reject(new EngineError('bad-response', `The model engine sent “${message.type}”.`));
+        },
+        reject,
+      });
     });
   }
 
-  /** Ends the worker; every pending call rejects with `error`. */
+  /** Stops every request still pending (completions end in the worker); each rejects with `error`. */
+  stopAll(error: EngineError): void {
+    const pending = [...this.#pending];
+    this.#pending.clear();
+    for (const [id, p] of pending) {
+      this.post({ type: 'abort', id });
+      p.reject(error);
+    }
+  }
+
+  /** Ends the worker; every pending request rejects with `error`. */
   kill(error: EngineError): void {
     if (this.#dead) return;
     this.#dead = error;
     this.#worker.terminate();
-    for (const { reject } of this.#pending.values()) reject(error);
+    const pending = [...this.#pending.values()];
     this.#pending.clear();
-  }
-
-  #receive(data: unknown): void {
-    const message = parseResponse(data);
-    if (!message) return;
-    if (message.kind === 'initProgressCallback') {
-      this.onProgress?.(message.content);
-      return;
-    }
-    if (message.kind === 'heartbeat') return;
-    const pending = this.#pending.get(message.uuid);
-    if (!pending) return;
-    this.#pending.delete(message.uuid);
-    if (message.kind === 'return') pending.resolve(message.content);
-    else pending.reject(fromWebLLM(message.content));
+    for (const p of pending) p.reject(error);
   }
 }
 
 /**
- * web-llm reports progress 0..1 twice: fetching weights (or reading them from the cache), then
- * uploading them to the GPU. Fold both into one monotonic fraction with named phases.
+ * web-llm reports progress 0..1 per phase: the weights (fetched, or read from its cache, onto the
+ * GPU), then compiling the GPU shaders, then one last report. Fold them into one monotonic
+ * fraction with named phases; a report web-llm words otherwise keeps the current phase.
  */
 export function progressTracker(onProgress: (p: LoadProgress) => void) {
   let high = 0;
+  let phase: LoadProgress['phase'] = 'fetch';
   return (report: InitProgressReport) => {
-    const upload = /loading model from cache|loading on webgpu/i.test(report.text);
-    const done = /finish loading/i.test(report.text);
-    const phase: LoadProgress['phase'] = done ? 'ready' : upload ? 'gpu-upload' : 'fetch';
-    const raw = done ? 1 : upload ? 0.8 + 0.2 * report.progress : 0.8 * report.progress;
-    high = Math.max(high, Math.min(1, raw));
+    const p = Math.min(1, Math.max(0, report.progress));
+    let raw = high;
+    if (/^Finish loading/i.test(report.text)) {
+      phase = 'ready';
+      raw = 1;
+    } else if (/shader/i.test(report.text)) {
+      phase = 'shaders';
+      raw = 0.75 + 0.25 * p;
+    } else if (/^Loading model from cache/i.test(report.text)) {
+      phase = 'gpu-upload';
+      raw = 0.75 * p;
+    } else if (/^Fetching param cache/i.test(report.text)) {
+      phase = 'fetch';
+      raw = 0.75 * p;
+    }
+    high = Math.max(high, raw);
     onProgress({ phase, fraction: high, text: report.text });
   };
 }
 
-/** web-llm's ModelRecord for a catalog build. */
-export function toModelRecord(build: ModelBuild): ModelRecord {
-  return {
-    model: build.model,
-    model_id: build.model_id,
-    model_lib: build.model_lib,
-    vram_required_MB: build.vram_required_MB,
-    required_features: build.required_features,
-    overrides: { context_window_size: build.context_window_size },
-  };
+export interface WebLLMEngineOptions {
+  createWorker?: WorkerFactory;
+  /** the GPU device went away after a load: the model is gone, load again */
+  onDeviceLost?: (error: EngineError) => void;
 }
 
 /** A model run by web-llm in a dedicated worker on this device's GPU. */
@@ -140,128 +163,151 @@ export class WebLLMEngine implements Engine {
   readonly concurrency = 1;
   readonly #build: ModelBuild;
   readonly #createWorker: WorkerFactory;
-  #client: WorkerClient | undefined;
+  readonly #onDeviceLost: ((error: EngineError) => void) | undefined;
+  #worker: EngineWorker | undefined;
   #loaded = false;
+  /** why the loaded model is gone, once its GPU device was lost */
+  #lost: EngineError | undefined;
 
-  constructor(build: ModelBuild, createWorker: WorkerFactory = createEngineWorker) {
+  constructor(build: ModelBuild, options: WebLLMEngineOptions = {}) {
     this.#build = build;
-    this.#createWorker = createWorker;
+    this.#createWorker = options.createWorker ?? createEngineWorker;
+    this.#onDeviceLost = options.onDeviceLost;
   }
 
   async load(onProgress?: (p: LoadProgress) => void, signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
-    this.#client?.kill(abortError());
+    this.#worker?.kill(abortError());
     this.#loaded = false;
-    const client = new WorkerClient(this.#createWorker());
-    this.#client = client;
-    if (onProgress) client.onProgress = progressTracker(onProgress);
+    this.#lost = undefined;
+    const worker = new EngineWorker(this.#createWorker(), (error) => {
+      if (this.#worker !== worker) return;
+      this.#loaded = false;
+      this.#lost = error;
+      this.#onDeviceLost?.(error);
+    });
+    this.#worker = worker;
     // web-llm cannot interrupt a load; ending the worker is the only way to stop one.
     const onAbort = () => {
-      client.kill(abortError());
+      worker.kill(abortError());
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      client.post({
-        kind: 'setAppConfig',
-        content: { model_list: [toModelRecord(this.#build)], cacheBackend: 'indexeddb' },
-      });
-      await client.call({ kind: 'reload', content: { modelId: [this.#build.model_id] } });
+      await worker.call(
+        (id) => ({ type: 'load', id, record: recordOf(this.#build) }),
+        onProgress && progressTracker(onProgress),
+      );
       this.#loaded = true;
     } catch (error) {
-      client.kill(error instanceof EngineError ? error : fromWebLLM(error));
+      worker.kill(error instanceof EngineError ? error : abortError());
       throw error;
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
   }
 
-  async complete(messages: ChatMessage[], options: CompleteOptions): Promise<Completion> {
-    const client = this.#client;
-    if (!client || !this.#loaded) {
-      throw new EngineError('unknown', 'Load a model before asking it a question.');
+  complete(messages: ChatMessage[], options: CompleteOptions): Promise<Completion> {
+    const worker = this.#worker;
+    if (this.#lost) return Promise.reject(this.#lost);
+    if (!worker || !this.#loaded) {
+      return Promise.reject(
+        new EngineError('unknown', 'Load a model before asking it a question.'),
+      );
     }
     const { signal, onDelta } = options;
-    signal?.throwIfAborted();
+    if (signal?.aborted) return Promise.reject(abortError());
     const started = performance.now();
-    const streamId = crypto.randomUUID();
-    const modelId = this.#build.model_id;
-    await client.call({
-      kind: 'chatCompletionStreamInit',
-      content: {
-        request: {
-          messages,
-          stream: true,
-          stream_options: { include_usage: true },
-          temperature: options.temperature,
-          top_p: options.top_p,
-          max_tokens: options.max_tokens,
-          ...(options.seed === undefined ? {} : { seed: options.seed }),
-        },
-        selectedModelId: modelId,
-        streamId,
-        modelId: [modelId],
-      },
-    });
-    const onAbort = () => {
-      client.call({ kind: 'interruptGenerate', content: null }).catch(() => undefined);
-    };
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener('abort', onAbort, { once: true });
-    try {
+    return new Promise<Completion>((resolve, reject) => {
       let text = '';
-      let finishReason: Completion['finishReason'] = 'stop';
-      let usage: Pick<Usage, 'promptTokens' | 'completionTokens'> | undefined;
-      let pieces = 0;
-      // Pull until web-llm ends the stream, even after an interrupt, so its generator is released.
-      for (;;) {
-        const chunk = await client.call({
-          kind: 'completionStreamNextChunk',
-          content: { streamId },
-        });
-        if (chunk === undefined || chunk === null) break;
-        if (!isChunk(chunk)) {
-          throw new EngineError('bad-response', 'The model engine sent a malformed stream chunk.');
-        }
-        for (const choice of chunk.choices) {
-          const delta = choice.delta.content;
-          if (delta && !signal?.aborted) {
-            text += delta;
-            pieces += 1;
-            onDelta?.(delta);
-          }
-          if (choice.finish_reason === 'length') finishReason = 'length';
-        }
-        if (chunk.usage) {
-          usage = {
-            promptTokens: chunk.usage.prompt_tokens,
-            completionTokens: chunk.usage.completion_tokens,
-          };
-        }
-      }
-      if (signal?.aborted) throw abortError();
-      return {
-        text,
-        finishReason,
-        usage: {
-          promptTokens: usage?.promptTokens ?? 0,
-          completionTokens: usage?.completionTokens ?? pieces,
-          ms: performance.now() - started,
-        },
+      let settled = false;
+      const finish = (id: number, stop: boolean, outcome: () => void) => {
+        if (settled) return;
+        settled = true;
+        worker.settle(id);
+        signal?.removeEventListener('abort', onAbort);
+        if (stop) worker.post({ type: 'abort', id });
+        outcome();
       };
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+      const id = worker.send(
+        (id) => ({
+          type: 'complete',
+          id,
+          request: {
+            messages,
+            temperature: options.temperature,
+            top_p: options.top_p,
+            max_tokens: options.max_tokens,
+            repetition_penalty: options.repetition_penalty,
+            frequency_penalty: options.frequency_penalty,
+            presence_penalty: options.presence_penalty,
+            ...(options.seed === undefined ? {} : { seed: options.seed }),
+          },
+        }),
+        {
+          receive: (message) => {
+            switch (message.type) {
+              case 'delta':
+                text += message.text;
+                try {
+                  onDelta?.(message.text);
+                } catch (error) {
+                  finish(id, true, () => {
+                    reject(error instanceof Error ? error : new Error(String(error)));
+                  });
+                }
+                return;
+              case 'done':
+                finish(id, false, () => {
+                  resolve({
+                    text,
+                    finishReason: message.finishReason,
+                    usage: {
+                      promptTokens: message.promptTokens,
+                      completionTokens: message.completionTokens,
+                      ms: performance.now() - started,
+                    },
+                  });
+                });
+                return;
+              case 'error':
+                finish(id, false, () => {
+                  reject(EngineError.from(message.error));
+                });
+                return;
+              default:
+                finish(id, true, () => {
+                  reject(
+                    new EngineError('bad-response', `The model engine sent “${message.type}”.`),
+                  );
+                });
+            }
+          },
+          reject: (error) => {
+            finish(id, false, () => {
+              reject(error);
+            });
+          },
+        },
+      );
+      function onAbort() {
+        finish(id, true, () => {
+          reject(abortError());
+        });
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   async unload(): Promise<void> {
-    const client = this.#client;
-    this.#client = undefined;
+    const worker = this.#worker;
+    this.#worker = undefined;
     this.#loaded = false;
-    if (!client) return;
+    if (!worker) return;
+    worker.stopAll(new EngineError('aborted', 'The model was unloaded.'));
     try {
-      await client.call({ kind: 'unload', content: null });
+      await worker.call((id) => ({ type: 'unload', id }));
     } finally {
-      client.kill(new EngineError('aborted', 'The model was unloaded.'));
+      worker.kill(new EngineError('aborted', 'The model was unloaded.'));
     }
   }
 }

@@ -2,25 +2,37 @@
 import { prebuiltAppConfig } from '@mlc-ai/web-llm';
 import { describe, expect, test } from 'vitest';
 import { EngineError } from '../engine/errors';
-import { catalog, customModel, defaultModelKey, findModel, pickBuild } from './catalog';
+import { catalog, customModel, defaultModelKey, findModel, pickBuild, recordOf } from './catalog';
 
 const records = new Map(prebuiltAppConfig.model_list.map((r) => [r.model_id, r]));
 
 describe('catalog', () => {
   test.each(catalog.flatMap((m) => m.builds.map((b) => [b.model_id, b] as const)))(
-    '%s matches web-llm 0.2.86',
+    '%s is web-llm 0.2.86’s record, field by field',
     (id, build) => {
       const record = records.get(id);
-      expect(record, `web-llm has no record ${id}`).toBeDefined();
-      expect(build.model).toBe(record?.model);
-      expect(build.model_lib).toBe(record?.model_lib);
-      expect(build.vram_required_MB).toBe(record?.vram_required_MB);
-      expect(build.context_window_size).toBe(record?.overrides?.context_window_size);
-      for (const feature of record?.required_features ?? []) {
-        expect(build.required_features).toContain(feature);
-      }
+      if (!record) throw new Error(`web-llm has no record ${id}`);
+      // Tally may require shader-f16 where web-llm's record leaves it out; nothing else differs.
+      const features = build.quantization === 'q4f16_1' ? ['shader-f16'] : [];
+      expect(build.required_features).toEqual(features);
+      for (const feature of record.required_features ?? []) expect(features).toContain(feature);
+      expect({ ...recordOf(build), required_features: record.required_features }).toEqual(record);
     },
   );
+
+  test.each(
+    catalog.flatMap((m) =>
+      m.builds.filter(
+        (b) => b.model_id.includes('Mistral-7B') || b.model_lib.includes('Mistral-7B'),
+      ),
+    ),
+  )('$model_id turns off the sliding window its config has, as web-llm requires', (build) => {
+    // Mistral's mlc-chat-config.json has sliding_window_size 4096; with a positive context window
+    // beside it web-llm throws WindowSizeConfigurationError (web-llm issue #478).
+    const merged = { sliding_window_size: 4096, ...recordOf(build).overrides };
+    expect(merged.sliding_window_size).toBe(-1);
+    expect(merged.context_window_size).toBe(4096);
+  });
 
   test('offers the models the product promises, default first', () => {
     expect(catalog.map((m) => m.name)).toEqual([

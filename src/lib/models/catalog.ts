@@ -1,5 +1,6 @@
 // The models Tally offers, as web-llm records (ids, weight and library URLs, VRAM), plus custom ones.
 // Kept in step with web-llm's prebuiltAppConfig by catalog.test.ts; a bad custom URL throws 'bad-input'.
+import type { ModelRecord } from '@mlc-ai/web-llm';
 import { EngineError } from '../engine/errors';
 
 const HF = 'https://huggingface.co/mlc-ai/';
@@ -22,10 +23,23 @@ export interface ModelBuild {
   model_lib: string;
   /** GPU memory the build needs, megabytes */
   vram_required_MB: number;
+  /** web-llm's flag for builds that fit small GPUs */
+  low_resource_required: boolean;
   /** WebGPU features the build needs */
   required_features: string[];
-  /** context window, tokens */
+  /** mlc-chat-config.json fields web-llm's record overrides, exactly as its record does */
+  overrides: ModelOverrides;
+}
+
+/**
+ * The KV cache settings web-llm's records override. A Mistral build's own config has a sliding
+ * window; web-llm refuses a positive context window beside it, so its record sets the window -1.
+ */
+export interface ModelOverrides {
+  /** tokens */
   context_window_size: number;
+  /** -1: no sliding window */
+  sliding_window_size?: number;
 }
 
 export interface CatalogModel {
@@ -46,18 +60,34 @@ function build(
   repo: string,
   lib: string,
   vram: number,
-  options: { id?: string; f16?: boolean; context?: number } = {},
+  options: { low?: boolean; sliding?: boolean } = {},
 ): ModelBuild {
   const name = `${repo}-${quantization}-MLC`;
   return {
     quantization,
-    model_id: options.id ?? name,
+    model_id: name,
     model: HF + name,
     model_lib: `${LIBS}${lib}-${quantization}_cs1k-webgpu.wasm`,
     vram_required_MB: vram,
+    low_resource_required: options.low ?? false,
     // Every f16 build needs shader-f16, whether or not web-llm's record lists it.
     required_features: quantization === 'q4f16_1' ? ['shader-f16'] : [],
-    context_window_size: options.context ?? 4096,
+    overrides: options.sliding
+      ? { context_window_size: 4096, sliding_window_size: -1 }
+      : { context_window_size: 4096 },
+  };
+}
+
+/** web-llm's ModelRecord for a build: the build without Tally's own field. */
+export function recordOf(build: ModelBuild): ModelRecord {
+  return {
+    model: build.model,
+    model_id: build.model_id,
+    model_lib: build.model_lib,
+    vram_required_MB: build.vram_required_MB,
+    low_resource_required: build.low_resource_required,
+    required_features: build.required_features,
+    overrides: build.overrides,
   };
 }
 
@@ -80,8 +110,8 @@ export const catalog: CatalogModel[] = [
     params: 1.5,
     family: 'qwen-math',
     builds: [
-      build('q4f16_1', 'Qwen2.5-Math-1.5B-Instruct', 'Qwen2-1.5B-Instruct', 1629.75),
-      build('q4f32_1', 'Qwen2.5-Math-1.5B-Instruct', 'Qwen2-1.5B-Instruct', 1888.97),
+      build('q4f16_1', 'Qwen2.5-Math-1.5B-Instruct', 'Qwen2-1.5B-Instruct', 1629.75, { low: true }),
+      build('q4f32_1', 'Qwen2.5-Math-1.5B-Instruct', 'Qwen2-1.5B-Instruct', 1888.97, { low: true }),
     ],
   },
   {
@@ -91,8 +121,8 @@ export const catalog: CatalogModel[] = [
     params: 1.5,
     family: 'qwen-math',
     builds: [
-      build('q4f16_1', 'Qwen2-Math-1.5B-Instruct', 'Qwen2-1.5B-Instruct', 1629.75),
-      build('q4f32_1', 'Qwen2-Math-1.5B-Instruct', 'Qwen2-1.5B-Instruct', 1888.97),
+      build('q4f16_1', 'Qwen2-Math-1.5B-Instruct', 'Qwen2-1.5B-Instruct', 1629.75, { low: true }),
+      build('q4f32_1', 'Qwen2-Math-1.5B-Instruct', 'Qwen2-1.5B-Instruct', 1888.97, { low: true }),
     ],
   },
   {
@@ -101,7 +131,11 @@ export const catalog: CatalogModel[] = [
     blurb: 'Mistral-based math model; needs shader-f16.',
     params: 7,
     family: 'generic',
-    builds: [build('q4f16_1', 'WizardMath-7B-V1.1', 'Mistral-7B-Instruct-v0.3', 4573.39)],
+    builds: [
+      build('q4f16_1', 'WizardMath-7B-V1.1', 'Mistral-7B-Instruct-v0.3', 4573.39, {
+        sliding: true,
+      }),
+    ],
   },
   {
     key: 'phi-3.5-mini',
@@ -132,8 +166,12 @@ export const catalog: CatalogModel[] = [
     params: 7,
     family: 'generic',
     builds: [
-      build('q4f16_1', 'Mistral-7B-Instruct-v0.3', 'Mistral-7B-Instruct-v0.3', 4573.39),
-      build('q4f32_1', 'Mistral-7B-Instruct-v0.3', 'Mistral-7B-Instruct-v0.3', 5619.27),
+      build('q4f16_1', 'Mistral-7B-Instruct-v0.3', 'Mistral-7B-Instruct-v0.3', 4573.39, {
+        sliding: true,
+      }),
+      build('q4f32_1', 'Mistral-7B-Instruct-v0.3', 'Mistral-7B-Instruct-v0.3', 5619.27, {
+        sliding: true,
+      }),
     ],
   },
   {
@@ -218,8 +256,10 @@ export function customModel(input: CustomModelInput): CatalogModel {
         model,
         model_lib: lib.href,
         vram_required_MB: 0,
+        low_resource_required: false,
         required_features: input.quantization === 'q4f16_1' ? ['shader-f16'] : [],
-        context_window_size: 4096,
+        // No sliding window whatever the folder's config says (web-llm refuses both at once).
+        overrides: { context_window_size: 4096, sliding_window_size: -1 },
       },
     ],
   };

@@ -1,6 +1,6 @@
 // Runs the model on a problem: one greedy answer, or k sampled answers with a vote that stops early.
 // Bad options reject with EngineError 'bad-input'; an engine failure rejects the whole ensemble.
-import type { Completion, Engine, Usage } from '../engine/engine';
+import { neutralPenalties, type Completion, type Engine, type Usage } from '../engine/engine';
 import { EngineError } from '../engine/errors';
 import { arithmeticWeight, checkSolution, type CheckResult } from './check';
 import { extractDetail, type AnswerSource } from './extract';
@@ -43,7 +43,10 @@ export interface SingleOptions extends SolveOptions {
   onDelta?: (delta: string) => void;
 }
 
-/** Sampling for an ensemble: Wang et al. (2022) sample at temperature 0.5 to 0.7. */
+/**
+ * Sampling for an ensemble: Wang et al. (2022) sample at temperature 0.5 to 0.7. Samples, like the
+ * greedy call, send neutral penalties (`neutralPenalties`): diversity comes from temperature alone.
+ */
 export const defaultSampling = { temperature: 0.7, top_p: 0.95 } as const;
 
 /** The largest ensemble Tally runs. */
@@ -131,6 +134,7 @@ export async function solveSingle(
   const completion = await engine.complete(promptFor(options.family, question), {
     temperature: 0,
     top_p: 1,
+    ...neutralPenalties,
     max_tokens: options.maxTokens ?? 1024,
     seed: options.seed,
     signal: options.signal,
@@ -219,6 +223,7 @@ export async function solveEnsemble(
       const completion = await engine.complete(messages, {
         temperature: options.temperature ?? defaultSampling.temperature,
         top_p: options.top_p ?? defaultSampling.top_p,
+        ...neutralPenalties,
         max_tokens: options.maxTokens ?? 1024,
         seed: options.seed === undefined ? undefined : options.seed + i,
         signal: controller.signal,
