@@ -19,6 +19,8 @@ export class EngineState {
   engine = $state.raw<Engine | undefined>();
   /** the model id Tally's store is downloading before the load, if any */
   downloading = $state<string | undefined>();
+  /** the in-browser build last asked for, which **Load again** loads after its GPU device was lost */
+  lostBuild = $state.raw<ModelBuild | undefined>();
   #abort: AbortController | undefined;
 
   /**
@@ -27,6 +29,7 @@ export class EngineState {
    */
   async loadInBrowser(build: ModelBuild): Promise<void> {
     this.#abort?.abort();
+    this.lostBuild = undefined;
     const id = build.model_id;
     this.status = 'loading';
     this.label = id;
@@ -40,7 +43,12 @@ export class EngineState {
     }
     const activity = downloads.status(id);
     if (activity.state === 'complete') {
-      await this.#load(new WebLLMEngine(build), id);
+      const engine: WebLLMEngine = new WebLLMEngine(build, {
+        onDeviceLost: (error) => {
+          this.#lose(engine, build, error);
+        },
+      });
+      await this.#load(engine, id);
     } else if (activity.state === 'error' && activity.error) {
       this.#fail(EngineError.from(activity.error));
     } else {
@@ -60,6 +68,11 @@ export class EngineState {
       return Promise.resolve();
     }
     return this.#load(engine, `${config.model} on ${config.baseUrl}`);
+  }
+
+  /** Loads again the model whose GPU device was lost. */
+  loadAgain(): Promise<void> {
+    return this.lostBuild ? this.loadInBrowser(this.lostBuild) : Promise.resolve();
   }
 
   /** Stops a load in progress; a download in progress is paused, keeping its bytes. */
@@ -95,6 +108,18 @@ export class EngineState {
         this.#fail(error);
       }
     }
+  }
+
+  /**
+   * The loaded model's GPU device went away (often out of memory): the engine is dropped rather
+   * than left "Ready", and **Load again** is offered. A solve under way rejects with the same error.
+   */
+  #lose(engine: Engine, build: ModelBuild, error: EngineError): void {
+    if (this.engine !== engine) return;
+    this.engine = undefined;
+    this.progress = undefined;
+    this.lostBuild = build;
+    this.#fail(error);
   }
 
   #fail(error: unknown): void {
