@@ -5,8 +5,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright';
 import { createServer, type Plugin } from 'vite';
-import { chromiumArgs, findChromium } from '../../../scripts/chromium.mjs';
-import { startModelServer } from '../../../tests/fixtures/model-server';
+import { chromiumArgs, findChromium } from '../../scripts/chromium.mjs';
+import { startModelServer } from '../../tests/fixtures/model-server';
 import type * as StorePage from './store-page';
 import type { BenchModel, Timing } from './store-page';
 
@@ -56,7 +56,7 @@ const benchPage: Plugin = {
       res.setHeader('Content-Type', 'text/html');
       res.end(
         '<!doctype html><title>loading</title><script type="module">' +
-          "import * as bench from '/src/lib/bench/store-page.ts';" +
+          "import * as bench from '/bench/store/store-page.ts';" +
           "window.__storeBench = bench; document.title = 'ready';</script>",
       );
     });
