@@ -20,6 +20,7 @@ describe('parseToWorker', () => {
       id: 2,
       request,
     });
+    expect(parseToWorker({ type: 'ack', id: 2 })).toEqual({ type: 'ack', id: 2 });
     expect(parseToWorker({ type: 'abort', id: 2 })).toEqual({ type: 'abort', id: 2 });
     expect(parseToWorker({ type: 'unload', id: 3 })).toEqual({ type: 'unload', id: 3 });
   });

@@ -20,11 +20,16 @@ export interface CompletionRequest {
 export type ToWorker =
   | { type: 'load'; id: number; record: ModelRecord }
   | { type: 'complete'; id: number; request: CompletionRequest }
+  /** the page has taken the last delta of completion `id`: the next may go */
+  | { type: 'ack'; id: number }
   /** stop the completion `id`: queued, it never starts; running, it ends within one token */
   | { type: 'abort'; id: number }
   | { type: 'unload'; id: number };
 
-/** Worker → page. Deltas are pushed as they are decoded, unasked. */
+/**
+ * Worker → page. Deltas are pushed as they are decoded, unasked; each carries all text decoded
+ * since the previous one, and the next waits for the page's 'ack' (decoding never does).
+ */
 export type FromWorker =
   | { type: 'progress'; id: number; progress: number; text: string }
   | { type: 'delta'; id: number; text: string }
@@ -151,6 +156,7 @@ export function parseToWorker(data: unknown): ToWorker | undefined {
       const request = parseRequest(data.request);
       return request ? { type: 'complete', id, request } : undefined;
     }
+    case 'ack':
     case 'abort':
     case 'unload':
       return { type: data.type, id };

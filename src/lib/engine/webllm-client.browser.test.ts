@@ -81,9 +81,13 @@ async function stats(engine: WebLLMEngine): Promise<Stats> {
   return JSON.parse(reply.text) as Stats;
 }
 
+/** Scripted tokens in streamed text ("1 2 3 " is three). */
+const tokens = (text: string) => text.split(' ').filter(Boolean).length;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('WebLLMEngine over web-llm’s real MLCEngine', () => {
+// Each test starts a worker and a SwiftShader GPU device: seconds each on a loaded machine.
+describe('WebLLMEngine over web-llm’s real MLCEngine', { timeout: 60_000 }, () => {
   test('load names each phase, shaders included, with one monotonic fraction ending ready', async () => {
     const engine = await engineFor();
     const seen: LoadProgress[] = [];
@@ -98,14 +102,17 @@ describe('WebLLMEngine over web-llm’s real MLCEngine', () => {
   test('streams deltas in order and reports usage and finish reasons', async () => {
     const engine = await loaded();
     const deltas: string[] = [];
-    const result = await engine.complete(ask('count 25'), {
+    const result = await engine.complete(ask('count 25 step 5'), {
       ...greedy,
       onDelta: (d) => deltas.push(d),
     });
     const expected = Array.from({ length: 25 }, (_, i) => `${i + 1} `);
-    expect(deltas).toEqual(expected);
+    expect(deltas.join('')).toBe(expected.join(''));
+    // one delta per token while the page keeps up; never more deltas than tokens
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(deltas.length).toBeLessThanOrEqual(25);
     expect(result.text).toBe(expected.join(''));
-    expect(result.usage).toMatchObject({ promptTokens: 2, completionTokens: 25 });
+    expect(result.usage).toMatchObject({ promptTokens: 4, completionTokens: 25 });
     expect(result.finishReason).toBe('stop');
     const cut = await engine.complete(ask('count 25'), { ...greedy, max_tokens: 4 });
     expect([cut.text, cut.finishReason]).toEqual(['1 2 3 4 ', 'length']);
@@ -123,13 +130,13 @@ describe('WebLLMEngine over web-llm’s real MLCEngine', () => {
     });
   });
 
-  test.each([0, 10])(
+  test.each([0, 30])(
     'stop %i ms in, before the first token, ends decoding within one token',
     async (ms) => {
       const engine = await loaded();
       const abort = new AbortController();
       const deltas: string[] = [];
-      const running = engine.complete(ask('count 200 step 40'), {
+      const running = engine.complete(ask('count 200 step 40 prefill 400'), {
         ...greedy,
         max_tokens: 60,
         signal: abort.signal,
@@ -147,22 +154,26 @@ describe('WebLLMEngine over web-llm’s real MLCEngine', () => {
   test('stop mid-stream ends decoding within one token and rejects with AbortError', async () => {
     const engine = await loaded();
     const abort = new AbortController();
-    const deltas: string[] = [];
+    let text = '';
+    let seen = 0;
     const error = await rejection(
-      engine.complete(ask('count 200 step 20'), {
+      engine.complete(ask('count 200 step 40'), {
         ...greedy,
         signal: abort.signal,
         onDelta: (d) => {
-          deltas.push(d);
-          if (deltas.length === 5) abort.abort();
+          text += d;
+          if (tokens(text) >= 5 && !abort.signal.aborted) {
+            seen = tokens(text);
+            abort.abort();
+          }
         },
       }),
     );
     expect([error.code, error.name]).toEqual(['aborted', 'AbortError']);
-    expect(deltas).toHaveLength(5);
+    expect(tokens(text)).toBe(seen);
     const { produced } = await stats(engine);
-    expect(produced).toBeGreaterThanOrEqual(5);
-    expect(produced).toBeLessThanOrEqual(6);
+    expect(produced).toBeGreaterThanOrEqual(seen);
+    expect(produced).toBeLessThanOrEqual(seen + 1);
   });
 
   test('two concurrent completions never cut each other short; the stopped one rejects', async () => {
@@ -205,7 +216,7 @@ describe('WebLLMEngine over web-llm’s real MLCEngine', () => {
         .complete(ask('count 20 step 5'), {
           ...greedy,
           onDelta: (d) => {
-            if (d === '3 ') throw new Error('listener failed');
+            if (d.includes('3 ')) throw new Error('listener failed');
           },
         })
         .then(

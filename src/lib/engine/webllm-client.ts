@@ -247,6 +247,7 @@ export class WebLLMEngine implements Engine {
           receive: (message) => {
             switch (message.type) {
               case 'delta':
+                worker.post({ type: 'ack', id });
                 text += message.text;
                 try {
                   onDelta?.(message.text);

@@ -1,6 +1,8 @@
 // The engine worker's body: web-llm's MLCEngine through its public API only (reload, chatCompletion
 // with stream: true, unload) behind Tally's protocol (protocol.ts). Requests run one at a time in
-// arrival order; deltas are pushed as web-llm decodes them; a stop ends a stream by returning its
+// arrival order; deltas are pushed as web-llm decodes them, one message in flight at a time (text
+// decoded while the page has not yet taken the last one goes out with the next, so a busy page
+// never holds decoding back nor builds a queue); a stop ends a stream by returning its
 // iterator (web-llm's generator then stops and releases its model lock); a lost GPU device is
 // reported the moment it happens. engine.worker.ts serves a real MLCEngine with it.
 import type { ChatCompletionChunk, MLCEngine, ModelRecord } from '@mlc-ai/web-llm';
@@ -61,6 +63,17 @@ export function serveEngine(
   const pending = new Set<number>();
   /** completions the page stopped */
   const stopped = new Set<number>();
+  /** per running completion: text not sent yet, and whether the page has taken the last delta */
+  const outbox = new Map<number, { text: string; unacknowledged: boolean }>();
+
+  /** Sends what `id` decoded so far unless the page has not taken the previous delta yet. */
+  const send = (id: number, force: boolean) => {
+    const box = outbox.get(id);
+    if (!box || !box.text || (box.unacknowledged && !force)) return;
+    post({ type: 'delta', id, text: box.text });
+    box.text = '';
+    box.unacknowledged = true;
+  };
   let loaded = false;
   /** the device of the loaded model; a loss of any other (an old one web-llm disposed) is expected */
   let device: GPUDevice | undefined;
@@ -117,6 +130,8 @@ export function serveEngine(
         stream_options: { include_usage: true },
       });
       iterator = stream[Symbol.asyncIterator]();
+      const box = { text: '', unacknowledged: false };
+      outbox.set(id, box);
       let finish: string | null | undefined;
       let promptTokens = 0;
       let completionTokens = 0;
@@ -130,9 +145,10 @@ export function serveEngine(
         }
         for (const choice of chunk.choices) {
           const text = choice.delta.content;
-          if (text && !stopped.has(id)) post({ type: 'delta', id, text });
+          if (text) box.text += text;
           if (choice.finish_reason) finish = choice.finish_reason;
         }
+        send(id, false);
         if (chunk.usage) {
           promptTokens = chunk.usage.prompt_tokens;
           completionTokens = chunk.usage.completion_tokens;
@@ -142,12 +158,14 @@ export function serveEngine(
       if (finish !== 'stop' && finish !== 'length') {
         throw new EngineError('bad-response', `web-llm ended a reply with “${String(finish)}”.`);
       }
+      send(id, true);
       post({ type: 'done', id, finishReason: finish, promptTokens, completionTokens });
     } catch (error) {
       fail(id, lost ?? error);
     } finally {
       pending.delete(id);
       stopped.delete(id);
+      outbox.delete(id);
       // Ends web-llm's generator where it stands: it stops the pipeline and releases the lock.
       await iterator?.return?.().catch(() => undefined);
     }
@@ -186,6 +204,12 @@ export function serveEngine(
         pending.add(message.id);
         enqueue(() => complete(message.id, message.request));
         break;
+      case 'ack': {
+        const box = outbox.get(message.id);
+        if (box) box.unacknowledged = false;
+        send(message.id, false);
+        break;
+      }
       case 'abort':
         if (pending.has(message.id)) stopped.add(message.id);
         break;
