@@ -60,8 +60,11 @@ export interface Completion {
 
 /** Load progress, one monotonic fraction across named phases. */
 export interface LoadProgress {
-  /** weights fetched, weights read onto the GPU, GPU shaders compiled, done */
-  phase: 'fetch' | 'gpu-upload' | 'shaders' | 'ready';
+  /**
+   * waiting for another tab or widget to free the GPU, weights fetched, weights read onto the GPU,
+   * GPU shaders compiled, done
+   */
+  phase: 'waiting' | 'fetch' | 'gpu-upload' | 'shaders' | 'ready';
   /** 0..1 over the whole load, never decreasing */
   fraction: number;
   /** a human-readable line from the engine */

@@ -20,6 +20,8 @@ export const engineErrorCodes = [
   /** the browser's storage failed, or holds data Tally cannot read */
   'storage',
   'worker-crashed',
+  /** another tab or widget took the GPU (one in-browser model per browser) */
+  'taken-over',
   'bad-input',
   'unknown',
 ] as const;

@@ -38,17 +38,17 @@ afterEach(async () => {
   await Promise.all(engines.splice(0).map((e) => e.unload().catch(() => undefined)));
 });
 
-async function engineFor(onDeviceLost?: (error: EngineError) => void): Promise<WebLLMEngine> {
+async function engineFor(onLost?: (error: EngineError) => void): Promise<WebLLMEngine> {
   const engine = new WebLLMEngine(await fixtureBuild(), {
     createWorker: replacedWorker,
-    ...(onDeviceLost ? { onDeviceLost } : {}),
+    ...(onLost ? { onLost } : {}),
   });
   engines.push(engine);
   return engine;
 }
 
-async function loaded(onDeviceLost?: (error: EngineError) => void): Promise<WebLLMEngine> {
-  const engine = await engineFor(onDeviceLost);
+async function loaded(onLost?: (error: EngineError) => void): Promise<WebLLMEngine> {
+  const engine = await engineFor(onLost);
   await engine.load();
   return engine;
 }
@@ -266,6 +266,41 @@ describe('WebLLMEngine over web-llm’s real MLCEngine', { timeout: 60_000 }, ()
     expect((await rejection(engine.complete(ask('count 2'), greedy))).code).toBe('worker-crashed');
     await engine.load();
     expect((await engine.complete(ask('count 2'), greedy)).text).toBe('1 2 ');
+  });
+
+  test('one model on the GPU per browser: a second load waits, says for whom, and goes once the first unloads', async () => {
+    const first = await loaded();
+    const second = await engineFor();
+    const seen: LoadProgress[] = [];
+    let done = false;
+    const loading = second
+      .load((p) => seen.push(p))
+      .then(() => {
+        done = true;
+      });
+    for (let i = 0; i < 100 && seen.length === 0; i++) await sleep(20);
+    expect(seen[0]?.phase).toBe('waiting');
+    expect(seen[0]?.text).toMatch(/^Waiting for .*engine-.* to free the GPU/);
+    await sleep(200);
+    expect(done).toBe(false);
+    await first.unload();
+    await within(20000, loading, 'the waiting load');
+    expect((await second.complete(ask('count 2'), greedy)).text).toBe('1 2 ');
+  });
+
+  test('a waiting load can take the GPU over; the page that held it is told and unloads', async () => {
+    const lost: EngineError[] = [];
+    const first = await loaded((e) => lost.push(e));
+    const second = await engineFor();
+    const seen: LoadProgress[] = [];
+    const loading = second.load((p) => seen.push(p));
+    for (let i = 0; i < 100 && seen.length === 0; i++) await sleep(20);
+    expect(seen[0]?.phase).toBe('waiting');
+    second.takeOver();
+    await within(20000, loading, 'the load that took over');
+    expect(lost.map((e) => e.code)).toEqual(['taken-over']);
+    expect((await rejection(first.complete(ask('count 2'), greedy))).code).toBe('taken-over');
+    expect((await second.complete(ask('count 2'), greedy)).text).toBe('1 2 ');
   });
 
   test('aborting a load ends it at once', async () => {

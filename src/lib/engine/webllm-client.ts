@@ -4,6 +4,7 @@
 import type { InitProgressReport } from '@mlc-ai/web-llm';
 import type { ChatMessage, CompleteOptions, Completion, Engine, LoadProgress } from './engine';
 import { abortError, EngineError } from './errors';
+import { describeThisPage, holdGpu, type GpuHold } from './gpu-lock';
 import { parseFromWorker, type FromWorker, type ToWorker } from './protocol';
 import { recordOf, type ModelBuild } from '../models/catalog';
 
@@ -152,8 +153,11 @@ export function progressTracker(onProgress: (p: LoadProgress) => void) {
 
 export interface WebLLMEngineOptions {
   createWorker?: WorkerFactory;
-  /** the GPU device went away after a load: the model is gone, load again */
-  onDeviceLost?: (error: EngineError) => void;
+  /**
+   * The loaded model is gone: its GPU device was lost ('device-lost'), or another tab or widget
+   * took the GPU over ('taken-over'). Load again to use it.
+   */
+  onLost?: (error: EngineError) => void;
 }
 
 /** A model run by web-llm in a dedicated worker on this device's GPU. */
@@ -163,28 +167,62 @@ export class WebLLMEngine implements Engine {
   readonly concurrency = 1;
   readonly #build: ModelBuild;
   readonly #createWorker: WorkerFactory;
-  readonly #onDeviceLost: ((error: EngineError) => void) | undefined;
+  readonly #onLost: ((error: EngineError) => void) | undefined;
   #worker: EngineWorker | undefined;
+  /** this page's claim on the GPU (one in-browser model per browser) */
+  #gpu: GpuHold | undefined;
   #loaded = false;
-  /** why the loaded model is gone, once its GPU device was lost */
+  /** why the loaded model is gone: its GPU device was lost, or another page took the GPU */
   #lost: EngineError | undefined;
 
   constructor(build: ModelBuild, options: WebLLMEngineOptions = {}) {
     this.#build = build;
     this.#createWorker = options.createWorker ?? createEngineWorker;
-    this.#onDeviceLost = options.onDeviceLost;
+    this.#onLost = options.onLost;
+  }
+
+  /** While a load waits for another tab or widget to free the GPU: take it from them. */
+  takeOver(): void {
+    this.#gpu?.takeOver();
   }
 
   async load(onProgress?: (p: LoadProgress) => void, signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
     this.#worker?.kill(abortError());
+    this.#worker = undefined;
+    this.#gpu?.release();
     this.#loaded = false;
     this.#lost = undefined;
+    const gpu = holdGpu(describeThisPage(this.#build.model_id), {
+      ...(signal ? { signal } : {}),
+      onWait: (holder) => {
+        onProgress?.({
+          phase: 'waiting',
+          fraction: 0,
+          text: `Waiting for ${holder} to free the GPU: one in-browser model runs at a time.`,
+        });
+      },
+      onTakenOver: () => {
+        if (this.#gpu !== gpu) return;
+        this.#worker?.kill(abortError());
+        this.#lose(
+          new EngineError(
+            'taken-over',
+            'Another Tally tab or widget took over the GPU (one in-browser model runs at a time), so this model was unloaded. Load it again to take the GPU back.',
+          ),
+        );
+      },
+    });
+    this.#gpu = gpu;
+    try {
+      await gpu.held;
+      signal?.throwIfAborted();
+    } catch {
+      gpu.release();
+      throw abortError();
+    }
     const worker = new EngineWorker(this.#createWorker(), (error) => {
-      if (this.#worker !== worker) return;
-      this.#loaded = false;
-      this.#lost = error;
-      this.#onDeviceLost?.(error);
+      if (this.#worker === worker) this.#lose(error);
     });
     this.#worker = worker;
     // web-llm cannot interrupt a load; ending the worker is the only way to stop one.
@@ -200,6 +238,7 @@ export class WebLLMEngine implements Engine {
       this.#loaded = true;
     } catch (error) {
       worker.kill(error instanceof EngineError ? error : abortError());
+      gpu.release();
       throw error;
     } finally {
       signal?.removeEventListener('abort', onAbort);
@@ -301,14 +340,29 @@ export class WebLLMEngine implements Engine {
 
   async unload(): Promise<void> {
     const worker = this.#worker;
+    const gpu = this.#gpu;
     this.#worker = undefined;
+    this.#gpu = undefined;
     this.#loaded = false;
-    if (!worker) return;
-    worker.stopAll(new EngineError('aborted', 'The model was unloaded.'));
     try {
-      await worker.call((id) => ({ type: 'unload', id }));
+      if (!worker) return;
+      worker.stopAll(new EngineError('aborted', 'The model was unloaded.'));
+      try {
+        await worker.call((id) => ({ type: 'unload', id }));
+      } finally {
+        worker.kill(new EngineError('aborted', 'The model was unloaded.'));
+      }
     } finally {
-      worker.kill(new EngineError('aborted', 'The model was unloaded.'));
+      gpu?.release();
     }
+  }
+
+  /** The model is gone (device lost, GPU taken over): say so, and free the GPU for others. */
+  #lose(error: EngineError): void {
+    this.#loaded = false;
+    this.#lost = error;
+    this.#gpu?.release();
+    this.#gpu = undefined;
+    this.#onLost?.(error);
   }
 }

@@ -19,9 +19,11 @@ export class EngineState {
   engine = $state.raw<Engine | undefined>();
   /** the model id Tally's store is downloading before the load, if any */
   downloading = $state<string | undefined>();
-  /** the in-browser build last asked for, which **Load again** loads after its GPU device was lost */
+  /** the in-browser build whose model is gone (GPU device lost, GPU taken over): **Load again** */
   lostBuild = $state.raw<ModelBuild | undefined>();
   #abort: AbortController | undefined;
+  /** the in-browser engine last created, which may be waiting for the GPU */
+  #inBrowser: WebLLMEngine | undefined;
 
   /**
    * Loads a catalog or custom build in this browser: Tally's store first brings the weights into
@@ -44,10 +46,11 @@ export class EngineState {
     const activity = downloads.status(id);
     if (activity.state === 'complete') {
       const engine: WebLLMEngine = new WebLLMEngine(build, {
-        onDeviceLost: (error) => {
+        onLost: (error) => {
           this.#lose(engine, build, error);
         },
       });
+      this.#inBrowser = engine;
       await this.#load(engine, id);
     } else if (activity.state === 'error' && activity.error) {
       this.#fail(EngineError.from(activity.error));
@@ -70,7 +73,12 @@ export class EngineState {
     return this.#load(engine, `${config.model} on ${config.baseUrl}`);
   }
 
-  /** Loads again the model whose GPU device was lost. */
+  /** While a load waits for another tab or widget to free the GPU: take the GPU from it. */
+  takeOver(): void {
+    this.#inBrowser?.takeOver();
+  }
+
+  /** Loads again the model whose GPU device was lost or taken over. */
   loadAgain(): Promise<void> {
     return this.lostBuild ? this.loadInBrowser(this.lostBuild) : Promise.resolve();
   }
@@ -111,8 +119,9 @@ export class EngineState {
   }
 
   /**
-   * The loaded model's GPU device went away (often out of memory): the engine is dropped rather
-   * than left "Ready", and **Load again** is offered. A solve under way rejects with the same error.
+   * The loaded model is gone: its GPU device went away (often out of memory), or another tab or
+   * widget took the GPU over. The engine is dropped rather than left "Ready", and **Load again** is
+   * offered. A solve under way rejects with the same error; what it finished is kept.
    */
   #lose(engine: Engine, build: ModelBuild, error: EngineError): void {
     if (this.engine !== engine) return;
