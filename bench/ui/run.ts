@@ -7,7 +7,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright';
 import { build, preview } from 'vite';
 import { chromiumArgs, findChromium } from '../../scripts/chromium.mjs';
@@ -106,19 +108,8 @@ declare global {
   }
 }
 
-/** Runs in every page before its own scripts: records long tasks and animation frames. */
-function record(): void {
-  const recorder: Recorder = { tasks: [], frames: [] };
-  window.__recorder = recorder;
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) recorder.tasks.push([entry.startTime, entry.duration]);
-  }).observe({ type: 'longtask', buffered: true });
-  const tick = (time: number) => {
-    recorder.frames.push(time);
-    requestAnimationFrame(tick);
-  };
-  requestAnimationFrame(tick);
-}
+/** bench/ui/recorder.js, given to every page before its own scripts */
+const recorder = { path: fileURLToPath(new URL('./recorder.js', import.meta.url)) };
 
 /** Figures for the span [from, to] of the page's clock, and the DOM as it is now. */
 async function measure(page: Page, from: number, to: number): Promise<Sample> {
@@ -156,7 +147,7 @@ async function runTally(browser: Browser, origin: string, mock: MockOpenAI): Pro
   const context = await browser.newContext({ serviceWorkers: 'block' });
   try {
     const page = await context.newPage();
-    await page.addInitScript(record);
+    await page.addInitScript(recorder);
     await page.goto(origin);
     await page.getByLabel('On a server').check();
     await page.getByLabel('Server URL').fill(mock.baseUrl);
@@ -185,20 +176,34 @@ async function runTally(browser: Browser, origin: string, mock: MockOpenAI): Pro
   }
 }
 
+/**
+ * Serves the baseline page from loopback (Chromium lets only a page that came from a loopback
+ * address call the loopback mock server). Resolves with its origin.
+ */
+function serveBaseline(): Promise<{ origin: string; server: Server }> {
+  const script = readFileSync(new URL('./baseline-page.js', import.meta.url), 'utf8');
+  const html = `<!doctype html><meta charset="utf-8"><title>baseline</title><main id="out"></main><script>${script}</script>`;
+  const server = createHttpServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(html);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      resolve({ origin: `http://127.0.0.1:${port}`, server });
+    });
+  });
+}
+
 /** The same requests into the page that only appends text. */
 async function runBaseline(browser: Browser, origin: string, mock: MockOpenAI): Promise<Sample> {
   const context = await browser.newContext({ serviceWorkers: 'block' });
   try {
     const page = await context.newPage();
-    await page.addInitScript(record);
-    const script = readFileSync(new URL('./baseline-page.js', import.meta.url), 'utf8');
-    await page.route(`${origin}/__bench-baseline.html`, (route) =>
-      route.fulfill({
-        contentType: 'text/html',
-        body: `<!doctype html><meta charset="utf-8"><title>baseline</title><main id="out"></main><script>${script}</script>`,
-      }),
-    );
-    await page.goto(`${origin}/__bench-baseline.html`);
+    await page.addInitScript(recorder);
+    await page.goto(origin);
     const from = await now(page);
     await page.evaluate(
       (config) => {
@@ -264,6 +269,7 @@ async function main(): Promise<void> {
   const options = parse(process.argv.slice(2));
   const outDir = mkdtempSync(join(tmpdir(), 'tally-bench-ui-'));
   const mock = await startMockOpenAI({ host: '127.0.0.1' });
+  const baseline = await serveBaseline();
   let server: Awaited<ReturnType<typeof preview>> | undefined;
   let browser: Browser | undefined;
   try {
@@ -293,7 +299,7 @@ async function main(): Promise<void> {
         mock.reset();
         mock.script({ replies: [{ match: '', outputs }], chunkDelayMs: TOKEN_MS });
         const run = which === 'tally' ? runTally : runBaseline;
-        const sample = await run(browser, origin, mock);
+        const sample = await run(browser, which === 'tally' ? origin : baseline.origin, mock);
         const { requests, maxInFlight } = mock.stats();
         if (requests.length !== K + 1 || maxInFlight !== LANES) {
           throw new Error(
@@ -329,6 +335,7 @@ async function main(): Promise<void> {
     await browser?.close();
     await server?.close();
     await mock.close();
+    baseline.server.close();
     rmSync(outDir, { recursive: true, force: true });
   }
 }
