@@ -283,8 +283,13 @@ async function main(): Promise<void> {
     const origin = server.resolvedUrls?.local[0]?.replace(/\/$/, '');
     if (!origin) throw new Error('vite preview did not start');
     const executablePath = findChromium();
+    if (!executablePath) {
+      throw new Error(
+        'No Chromium found: install one (Debian: apt-get install chromium) or set CHROME_PATH.',
+      );
+    }
     browser = await chromium.launch({
-      ...(executablePath ? { executablePath } : {}),
+      executablePath,
       args: chromiumArgs,
       headless: true,
     });
@@ -341,6 +346,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  console.error(`bench:ui failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
