@@ -126,3 +126,91 @@ test('hostile model output renders as inert text and the page keeps working', as
   await expect(page.getByTestId('final-answer')).toHaveText('9');
   expect(errors).toEqual([]);
 });
+
+test('a sample streams into an open card, then folds to its summary line until opened', async ({
+  page,
+}) => {
+  const errors = trackErrors(page);
+  const steps = Array.from({ length: 60 }, (_, i) => `step${i}`).join(' ');
+  const reply = `${steps} Half of 36 is \\(\\frac{36}{2} = 18\\). So the total is \\boxed{18}.`;
+  await admin(mockOpenAI(), 'script', {
+    replies: [{ match: 'cookies', outputs: [reply] }],
+    chunkDelayMs: 30,
+  });
+  await ensemble(page, 2, 'fixed');
+  await ask(page, 'How many cookies?');
+  const cards = page.getByTestId('ensemble-result').getByTestId('sample');
+  const first = cards.first();
+  // while it streams: open, its text arriving as plain text
+  await expect(first.getByTestId('streaming-text')).toContainText('step5', { timeout: 20_000 });
+  await expect(first).toHaveJSProperty('open', true);
+  await expect(first.locator('summary')).toContainText('running');
+  // once over: each card is its summary line, with none of its solution in the page
+  await expect(page.getByTestId('ensemble-cost')).toContainText('All 2 samples ran', {
+    timeout: 30_000,
+  });
+  await expect(cards).toHaveCount(2);
+  for (const card of await cards.all()) {
+    await expect(card).toHaveJSProperty('open', false);
+    await expect(card.locator('summary')).toContainText('18');
+    await expect(card.locator('.rendered, [data-testid="streaming-text"]')).toHaveCount(0);
+  }
+  // opened: the whole solution with its math rendered; folded again: gone from the page
+  await first.locator('summary').click();
+  await expect(first.locator('.katex')).not.toHaveCount(0);
+  await expect(first).toContainText('step0 step1');
+  await expect(first).toContainText('step59 Half of 36 is');
+  await first.locator('summary').click();
+  await expect(first.locator('.rendered')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test('streamed text reaches the page at most once a frame, and none of it is lost', async ({
+  page,
+}) => {
+  const errors = trackErrors(page);
+  const words = Array.from({ length: 200 }, (_, i) => `w${i}`).join(' ');
+  await admin(mockOpenAI(), 'script', {
+    replies: [{ match: 'pieces', outputs: [`${words} The answer is 7.`] }],
+    chunkDelayMs: 5,
+  });
+  await ensemble(page, 4, 'fixed');
+  // Frames are made slow (each holds the thread 50 ms), so several pieces of each stream arrive
+  // between two frames. Counted: frames while a card streams, and page updates that changed a
+  // streaming card's text.
+  await page.evaluate(() => {
+    const counts = { frames: 0, updates: 0 };
+    Object.assign(window, { counts });
+    const streaming = (node: Node | null) =>
+      (node instanceof Element ? node : node?.parentElement)?.closest(
+        '[data-testid="streaming-text"]',
+      ) != null;
+    const tick = () => {
+      if (streaming(document.querySelector('[data-testid="streaming-text"]'))) counts.frames += 1;
+      const until = performance.now() + 50;
+      while (performance.now() < until);
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+    new MutationObserver((records) => {
+      if (records.some((r) => streaming(r.target))) counts.updates += 1;
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  await ask(page, 'How many pieces?');
+  await expect(page.getByTestId('ensemble-cost')).toContainText('All 4 samples ran', {
+    timeout: 30_000,
+  });
+  const { frames, updates } = await page.evaluate(
+    () => (window as unknown as { counts: { frames: number; updates: number } }).counts,
+  );
+  // four streams would update the page about four times a frame; batched, it is at most once a
+  // frame, plus once as each sample finishes
+  expect(updates).toBeGreaterThan(0);
+  expect(updates).toBeLessThanOrEqual(frames + 4);
+  const cards = page.getByTestId('ensemble-result').getByTestId('sample');
+  for (const card of await cards.all()) await expect(card.locator('summary')).toContainText('7');
+  await cards.last().locator('summary').click();
+  await expect(cards.last().locator('.rendered')).toHaveText(`${words} The answer is 7.`);
+  await expect(page.getByTestId('solution')).toContainText(`${words} The answer is`);
+  expect(errors).toEqual([]);
+});

@@ -30,6 +30,39 @@ test('streams the answer into the page and shows the final answer', async ({ pag
   expect(errors).toEqual([]);
 });
 
+test('a streaming answer renders its markdown at most four times a second', async ({ page }) => {
+  const errors = trackErrors(page);
+  const steps = Array.from({ length: 100 }, (_, i) => `step${i}`).join(' ');
+  await admin(mockOpenAI(), 'script', {
+    replies: [{ match: 'ducks', outputs: [`${steps} ${solution}`] }],
+    chunkDelayMs: 20,
+  });
+  await page.goto('/');
+  await connectMock(page);
+  await page.getByLabel('Word problem').fill(question);
+  // each insert of rendered HTML into the solution, with its time
+  await page.evaluate(() => {
+    const renders: number[] = [];
+    Object.assign(window, { renders });
+    new MutationObserver((records) => {
+      const solution = document.querySelector('[data-testid="solution"]');
+      if (records.some((r) => r.type === 'childList' && solution?.contains(r.target))) {
+        renders.push(performance.now());
+      }
+    }).observe(document.body, { subtree: true, childList: true });
+  });
+  await page.getByRole('button', { name: 'Solve' }).click();
+  await expect(page.getByTestId('final-answer')).toHaveText('18', { timeout: 20_000 });
+  const renders = await page.evaluate(() => (window as unknown as { renders: number[] }).renders);
+  // about 2.4 s of tokens, each its own update; renders start at least 250 ms apart while the
+  // answer streams (inserts vary by the worker's reply time), plus the final one as it ends
+  const span = (renders.at(-1) ?? 0) - (renders[0] ?? 0);
+  expect(renders.length).toBeGreaterThan(2);
+  expect(renders.length).toBeLessThanOrEqual(span / 250 + 3);
+  await expect(page.getByTestId('solution')).toContainText(`step99 ${solution.slice(0, 20)}`);
+  expect(errors).toEqual([]);
+});
+
 test('stop halts the stream within one token', async ({ page }) => {
   await admin(mockOpenAI(), 'script', {
     fallback: Array.from({ length: 300 }, (_, i) => `step${i}`).join(' '),

@@ -3,6 +3,7 @@
 import type { Engine } from '../engine/engine';
 import { EngineError, isAbort } from '../engine/errors';
 import type { ModelFamily } from '../models/catalog';
+import { FrameBatch } from './frame-batch';
 import {
   answersEqual,
   histogram,
@@ -18,11 +19,15 @@ import type { History, HistoryEntry } from './history.svelte';
 
 export type SolveStatus = 'idle' | 'running' | 'done' | 'stopped' | 'error';
 
-/** An ensemble sample as it streams, then as it finished. */
-export interface LiveSample {
-  index: number;
-  text: string;
-  result?: SampleResult;
+/** An ensemble sample as it streams, then as it finished; each field is its own signal. */
+export class LiveSample {
+  readonly index: number;
+  text = $state('');
+  result = $state.raw<SampleResult | undefined>();
+
+  constructor(index: number) {
+    this.index = index;
+  }
 }
 
 /** What an ensemble run is asked to do. */
@@ -55,6 +60,8 @@ export class SolveState {
     return answersEqual(this.single.answer, this.ensemble.answer) ? 'agree' : 'disagree';
   });
   #abort: AbortController | undefined;
+  /** the run's streamed text, applied once a frame; 'single' is the single call */
+  #stream: FrameBatch<number | 'single'> | undefined;
   readonly #history: History;
 
   /** Finished problems are added to `history`. */
@@ -86,15 +93,25 @@ export class SolveState {
     const abort = new AbortController();
     this.#abort = abort;
     this.#reset(ensemble?.k ?? 0);
+    const stream = new FrameBatch<number | 'single'>((key, text) => {
+      if (key === 'single') this.singleText += text;
+      else {
+        const sample = this.samples[key];
+        if (sample) sample.text += text;
+      }
+    });
+    this.#stream = stream;
     this.status = 'running';
     try {
-      this.single = await solveSingle(engine, question, {
+      const single = await solveSingle(engine, question, {
         family,
         signal: abort.signal,
         onDelta: (delta) => {
-          this.singleText += delta;
+          stream.push('single', delta);
         },
       });
+      stream.flush();
+      this.single = single;
       if (ensemble) {
         this.ensemble = await solveEnsemble(engine, question, {
           family,
@@ -105,13 +122,13 @@ export class SolveState {
           weighByArithmetic: ensemble.weighByArithmetic,
           signal: abort.signal,
           onSampleStart: (i) => {
-            this.samples[i] = { index: i, text: '' };
+            this.samples[i] = new LiveSample(i);
           },
           onDelta: (i, delta) => {
-            const sample = this.samples[i];
-            if (sample) sample.text += delta;
+            stream.push(i, delta);
           },
           onSample: (i, result) => {
+            stream.flush();
             const sample = this.samples[i];
             if (sample) sample.result = result;
           },
@@ -129,6 +146,7 @@ export class SolveState {
         this.error = error instanceof EngineError ? error.message : String(error);
       }
     }
+    stream.flush();
     const entry = this.#entry(question, label);
     if (entry) await this.#history.add(entry);
   }
@@ -147,6 +165,8 @@ export class SolveState {
   }
 
   #reset(k: number): void {
+    this.#stream?.close();
+    this.#stream = undefined;
     this.error = '';
     this.singleText = '';
     this.single = undefined;
