@@ -92,6 +92,8 @@ export class SolveState {
     this.#abort?.abort();
     const abort = new AbortController();
     this.#abort = abort;
+    /** false once another solve (or a problem from history) has replaced this run on screen */
+    const current = () => this.#abort === abort;
     this.#reset(ensemble?.k ?? 0);
     const stream = new FrameBatch<number | 'single'>((key, text) => {
       if (key === 'single') this.singleText += text;
@@ -102,8 +104,10 @@ export class SolveState {
     });
     this.#stream = stream;
     this.status = 'running';
+    let single: SampleResult | undefined;
+    let result: EnsembleResult | undefined;
     try {
-      const single = await solveSingle(engine, question, {
+      single = await solveSingle(engine, question, {
         family,
         signal: abort.signal,
         onDelta: (delta) => {
@@ -111,9 +115,9 @@ export class SolveState {
         },
       });
       stream.flush();
-      this.single = single;
-      if (ensemble) {
-        this.ensemble = await solveEnsemble(engine, question, {
+      if (current()) this.single = single;
+      if (ensemble && current()) {
+        result = await solveEnsemble(engine, question, {
           family,
           k: ensemble.k,
           temperature: ensemble.temperature,
@@ -122,24 +126,27 @@ export class SolveState {
           weighByArithmetic: ensemble.weighByArithmetic,
           signal: abort.signal,
           onSampleStart: (i) => {
-            this.samples[i] = new LiveSample(i);
+            if (current()) this.samples[i] = new LiveSample(i);
           },
           onDelta: (i, delta) => {
             stream.push(i, delta);
           },
-          onSample: (i, result) => {
+          onSample: (i, sampleResult) => {
             stream.flush();
-            const sample = this.samples[i];
-            if (sample) sample.result = result;
+            const sample = current() ? this.samples[i] : undefined;
+            if (sample) sample.result = sampleResult;
           },
           onVote: (vote) => {
-            this.vote = vote;
+            if (current()) this.vote = vote;
           },
         });
+        if (current()) this.ensemble = result;
       }
-      this.status = abort.signal.aborted ? 'stopped' : 'done';
+      if (current()) this.status = abort.signal.aborted ? 'stopped' : 'done';
     } catch (error) {
-      if (isAbort(error)) {
+      if (!current()) {
+        // replaced: the screen shows another run, which owns status and error
+      } else if (isAbort(error)) {
         this.status = 'stopped';
       } else {
         this.status = 'error';
@@ -147,8 +154,8 @@ export class SolveState {
       }
     }
     stream.flush();
-    const entry = this.#entry(question, label);
-    if (entry) await this.#history.add(entry);
+    if (single)
+      await this.#history.add(this.#entry(question, label, single, result, ensemble?.k ?? 0));
   }
 
   stop(): void {
@@ -176,21 +183,27 @@ export class SolveState {
     this.k = k;
   }
 
-  #entry(question: string, engine: string): HistoryEntry | undefined {
-    if (!this.single) return undefined;
+  /** What a run finished, for the history. */
+  #entry(
+    question: string,
+    engine: string,
+    single: SampleResult,
+    ensemble: EnsembleResult | undefined,
+    k: number,
+  ): HistoryEntry {
     return {
       id: crypto.randomUUID(),
       at: Date.now(),
       question,
       engine,
-      single: { answer: this.single.answer, text: this.single.text },
-      ...(this.ensemble
+      single: { answer: single.answer, text: single.text },
+      ...(ensemble
         ? {
             ensemble: {
-              majority: this.ensemble.answer,
-              votes: histogram(this.ensemble.vote),
-              used: this.ensemble.samplesUsed,
-              k: this.k,
+              majority: ensemble.answer,
+              votes: histogram(ensemble.vote),
+              used: ensemble.samplesUsed,
+              k,
             },
           }
         : {}),
