@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMockOpenAI, type MockOpenAI } from '../../../tests/fixtures/mock-openai';
+import type { Engine } from '../engine/engine';
+import { EngineError } from '../engine/errors';
 import { OpenAIEngine } from '../engine/openai-engine';
 import { FileStore } from './file-store';
 import { runBench } from './runner';
@@ -231,6 +233,29 @@ describe('runBench', () => {
     expect(refused.status).toBe('failed');
     expect(refused.failures).toHaveLength(1);
     expect(refused.error?.code).toBe('unauthorized');
+  });
+
+  it('stops at once when another tab takes the GPU over', async () => {
+    const h = header([{ kind: 'single' }]);
+    // the in-browser engine's reply once another tab or the widget has taken the GPU
+    const takenOver: Engine = {
+      kind: 'webllm',
+      concurrency: 1,
+      load: () => Promise.resolve(),
+      unload: () => Promise.resolve(),
+      complete: () =>
+        Promise.reject(new EngineError('taken-over', 'Another tab took over the GPU.')),
+    };
+    const outcome = await runBench({
+      engine: takenOver,
+      header: h,
+      done: [],
+      store: await store(h),
+      concurrency: 1,
+    });
+    expect(outcome.status).toBe('failed');
+    expect(outcome.failures).toHaveLength(1);
+    expect(outcome.error?.code).toBe('taken-over');
   });
 
   it('stops when a result cannot be saved', async () => {

@@ -61,6 +61,8 @@ const fatal = new Set([
   'webgpu-unavailable',
   'device-lost',
   'worker-crashed',
+  // another tab or the widget took the GPU: every later problem would meet it too
+  'taken-over',
   // an abort the run did not ask for: the engine was unloaded or replaced
   'aborted',
 ]);
