@@ -179,6 +179,14 @@ export async function startSandbox(options: SandboxOptions): Promise<RunInSandbo
   };
 }
 
+/** What to tell a person when Python's runtime itself failed under a program. */
+function crashMessage(error: unknown): string {
+  if (error instanceof RangeError && /call stack/i.test(error.message)) {
+    return 'The program recursed too deeply and was stopped.';
+  }
+  return `Python stopped: ${error instanceof Error ? error.message : String(error)}`;
+}
+
 /**
  * The sandbox's side of the protocol: `post` is the host's channel, taken before startSandbox
  * removes it from the global scope. Returns the handler for the host's messages.
@@ -209,11 +217,10 @@ export function serveSandbox(
       try {
         outcome = run(message.code);
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
         outcome = {
           ok: false,
           failure: 'crashed',
-          message: `Python failed: ${reason}`,
+          message: crashMessage(error),
           stdout: '',
           ms: 0,
         };
