@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { build, defineConfig, loadEnv, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { pyodideAssets } from './src/lib/program/pyodide-assets.ts';
 import {
   contentSecurityPolicy,
   headerRules,
@@ -179,11 +180,14 @@ export default defineConfig(({ mode }) => {
       }),
       securityHeaders(policy),
       hostScript(),
+      pyodideAssets(),
     ],
     define: {
       __APP_VERSION__: JSON.stringify(process.env.TALLY_APP_VERSION ?? pkg.version),
     },
     worker: { format: 'es' },
+    // Pyodide is served as published: pre-bundling it gains nothing and reloads the dev page
+    optimizeDeps: { exclude: ['pyodide'] },
     build: {
       target: 'es2022',
       rollupOptions: { input: { app: 'index.html', embed: 'embed.html' } },
