@@ -6,9 +6,9 @@ import { expectContained } from '../../../tests/fixtures/hostile-check';
 import { runReply } from './answer';
 import { createNodeRunner } from './node-runner';
 
-// 10 s rather than 5: this machine's CPU is shared, and filling 256 MiB must end by the memory limit
+// 20 s rather than 5: this machine's CPU is shared, and filling 256 MiB must end by the memory limit
 const runner = createNodeRunner({
-  timeoutMs: 10_000,
+  timeoutMs: 20_000,
   memoryBytes: 256 * 1024 * 1024,
   outputBytes: 1024 * 1024,
 });
