@@ -148,7 +148,7 @@ export default defineConfig(({ mode }) => {
           // The app shell and the worker chunks (web-llm's is about 6 MB); never model files,
           // which web-llm and Tally's store keep in IndexedDB, nor the benchmark's data set.
           globPatterns: ['**/*.{js,css,html,svg,png,woff2,webmanifest}'],
-          globIgnores: ['embed.js', 'data/**'],
+          globIgnores: ['embed.js', 'data/**', 'pyodide/**'],
           maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
           // The bundled data set (750 KB) is cached when the benchmark page first loads it, so that
           // page works offline afterwards without every visitor downloading it. Every other
@@ -159,6 +159,13 @@ export default defineConfig(({ mode }) => {
               urlPattern: /\/data\/[^/]+\.jsonl$/,
               handler: 'StaleWhileRevalidate',
               options: { cacheName: 'tally-data' },
+            },
+            // Pyodide (about 12 MB) is cached when the program path is first used, not precached
+            // for every visitor; its folder is versioned, so a cached file never goes stale.
+            {
+              urlPattern: /\/pyodide\/[^/]+\/[^/]+$/,
+              handler: 'CacheFirst',
+              options: { cacheName: 'tally-pyodide' },
             },
           ],
           // Hashed files need no query to bust them: `/embed.html?question=…` is the cached page.

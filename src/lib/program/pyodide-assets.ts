@@ -35,6 +35,8 @@ export function pyodideAssets(): Plugin {
           return;
         }
         res.setHeader('Content-Type', type);
+        // the folder is versioned: a file never changes at its URL
+        res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
         createReadStream(join(packageDir, name)).pipe(res);
       });
     },
