@@ -124,7 +124,7 @@ export class SandboxRunner implements ProgramRunner {
         this.#stop(live, {
           ok: false,
           failure: 'timeout',
-          message: limitMessage('timeout', this.limits),
+          message: limitMessage('timeout', this.limits.timeoutMs),
           stdout: '',
           ms: performance.now() - started,
         });

@@ -52,15 +52,15 @@ export interface ProgramRunner {
   close(): void;
 }
 
-/** The message for a run stopped by a limit. */
-export function limitMessage(failure: 'timeout' | 'memory' | 'output', limits: RunLimits): string {
-  const mib = (bytes: number): string => `${Math.round(bytes / (1024 * 1024))} MiB`;
+/** The message for a run stopped by a limit; `limit` is that limit's value (ms or bytes). */
+export function limitMessage(failure: 'timeout' | 'memory' | 'output', limit: number): string {
+  const mib = `${Math.round(limit / (1024 * 1024))} MiB`;
   switch (failure) {
     case 'timeout':
-      return `The program was stopped after ${limits.timeoutMs / 1000} s (the time limit).`;
+      return `The program was stopped after ${limit / 1000} s (the time limit).`;
     case 'memory':
-      return `The program was stopped: it needed more than ${mib(limits.memoryBytes)} of memory.`;
+      return `The program was stopped: it needed more than ${mib} of memory.`;
     case 'output':
-      return `The program was stopped: it printed more than ${mib(limits.outputBytes)}.`;
+      return `The program was stopped: it printed more than ${mib}.`;
   }
 }

@@ -169,10 +169,22 @@ export async function startSandbox(options: SandboxOptions): Promise<RunInSandbo
     const stdout = state.output + decoder.decode();
     const [failure, message, returned] = reply;
     if (state.overflow) {
-      return { ok: false, failure: 'output', message: limitMessage('output', limits), stdout, ms };
+      return {
+        ok: false,
+        failure: 'output',
+        message: limitMessage('output', limits.outputBytes),
+        stdout,
+        ms,
+      };
     }
     if (failure === 'memory' || state.memoryRefused) {
-      return { ok: false, failure: 'memory', message: limitMessage('memory', limits), stdout, ms };
+      return {
+        ok: false,
+        failure: 'memory',
+        message: limitMessage('memory', limits.memoryBytes),
+        stdout,
+        ms,
+      };
     }
     if (failure !== null) return { ok: false, failure: 'exception', message, stdout, ms };
     return { ok: true, stdout, returned, ms };
