@@ -7,7 +7,7 @@ import { parseToSandbox, type FromSandbox } from './protocol';
 import type { RunLimits, RunOutcome } from './runner';
 import { limitMessage } from './runner';
 
-type PyCallable = ((code: string) => unknown) & { destroy?: () => void };
+type PyCallable = (code: string) => unknown;
 
 /**
  * Globals a program could use to reach storage, the network, other contexts or new code, in any
