@@ -27,7 +27,7 @@ bare), which runs in the same sandbox as the page's (standard library only, 5 s,
   {"id", "answer", "correct"}, plus "error" and "message" when there is no answer
 where "error" is no-program, exception, timeout, memory, output, crashed or no-number.
 Exit code: 0 when every line was graded, 1 when some lines were malformed (they are skipped
-and named on stderr), 2 when the file cannot be read.`;
+and named on stderr), 2 when the file cannot be read (or, with --programs, Python cannot start).`;
 
 /** One input line, checked. */
 type Item =
@@ -182,6 +182,15 @@ async function main(argv: string[]): Promise<number> {
   };
   const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
   const runner = programs ? createNodeRunner() : null;
+  // Python is started before the first line, so a sandbox that cannot start stops the run once
+  // instead of failing every line
+  try {
+    await runner?.warm();
+  } catch (error) {
+    runner?.close();
+    console.error(error instanceof Error ? error.message : String(error));
+    return 2;
+  }
   let number = 0;
   try {
     for await (const line of lines) {
