@@ -180,7 +180,6 @@ async function main(argv: string[]): Promise<number> {
     samplesUsed: 0,
     samplesGiven: 0,
   };
-  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
   const runner = programs ? createNodeRunner() : null;
   // Python is started before the first line, so a sandbox that cannot start stops the run once
   // instead of failing every line
@@ -191,6 +190,8 @@ async function main(argv: string[]): Promise<number> {
     console.error(error instanceof Error ? error.message : String(error));
     return 2;
   }
+  // opened after the await: lines read before the loop starts would be lost
+  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
   let number = 0;
   try {
     for await (const line of lines) {
