@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { build, defineConfig, loadEnv, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { pyodideAssets } from './src/lib/program/pyodide-assets.ts';
 import {
   contentSecurityPolicy,
   headerRules,
@@ -147,7 +148,7 @@ export default defineConfig(({ mode }) => {
           // The app shell and the worker chunks (web-llm's is about 6 MB); never model files,
           // which web-llm and Tally's store keep in IndexedDB, nor the benchmark's data set.
           globPatterns: ['**/*.{js,css,html,svg,png,woff2,webmanifest}'],
-          globIgnores: ['embed.js', 'data/**'],
+          globIgnores: ['embed.js', 'data/**', 'pyodide/**'],
           maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
           // The bundled data set (750 KB) is cached when the benchmark page first loads it, so that
           // page works offline afterwards without every visitor downloading it. Every other
@@ -158,6 +159,13 @@ export default defineConfig(({ mode }) => {
               urlPattern: /\/data\/[^/]+\.jsonl$/,
               handler: 'StaleWhileRevalidate',
               options: { cacheName: 'tally-data' },
+            },
+            // Pyodide (about 12 MB) is cached when the program path is first used, not precached
+            // for every visitor; its folder is versioned, so a cached file never goes stale.
+            {
+              urlPattern: /\/pyodide\/[^/]+\/[^/]+$/,
+              handler: 'CacheFirst',
+              options: { cacheName: 'tally-pyodide' },
             },
           ],
           // Hashed files need no query to bust them: `/embed.html?question=…` is the cached page.
@@ -179,11 +187,14 @@ export default defineConfig(({ mode }) => {
       }),
       securityHeaders(policy),
       hostScript(),
+      pyodideAssets(),
     ],
     define: {
       __APP_VERSION__: JSON.stringify(process.env.TALLY_APP_VERSION ?? pkg.version),
     },
     worker: { format: 'es' },
+    // Pyodide is served as published: pre-bundling it gains nothing and reloads the dev page
+    optimizeDeps: { exclude: ['pyodide'] },
     build: {
       target: 'es2022',
       rollupOptions: { input: { app: 'index.html', embed: 'embed.html' } },

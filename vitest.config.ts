@@ -2,10 +2,13 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { chromiumArgs, findChromium } from './scripts/chromium.mjs';
+import { pyodideAssets } from './src/lib/program/pyodide-assets.ts';
 
 export default defineConfig({
-  plugins: [svelte()],
+  plugins: [svelte(), pyodideAssets()],
   worker: { format: 'es' },
+  // Pyodide is served as published (it finds its own files); pre-bundling would reload the tests
+  optimizeDeps: { exclude: ['pyodide'] },
   test: {
     projects: [
       {

@@ -1,6 +1,6 @@
 // Build check: each page's own (main-thread) JavaScript, the app's and the widget's, stays at most
 // 100 KB gzipped; web-llm code is only in the engine worker chunk; the host script embed.js stays
-// one small classic script. Run after `vite build`; exits non-zero on a breach.
+// one small classic script; Pyodide is in no page code. Run after `vite build`; exits non-zero on a breach.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -10,6 +10,8 @@ const limit = 100 * 1024;
 const hostLimit = 8 * 1024;
 /** Strings only web-llm's code carries (class names it keeps, its runtime's names). */
 const webllmMarkers = ['WebWorkerMLCEngineHandler', 'MLCEngine', 'tvmjs', 'TVMFFI'];
+/** Strings only Pyodide's loader and runtime carry: they belong in the program worker alone. */
+const pyodideMarkers = ['loadPyodide', '_createPyodideModule'];
 const dir = process.argv[2] ?? 'dist';
 
 function* files(path) {
@@ -26,9 +28,15 @@ const worker = all.filter((f) => /engine\.worker/.test(f));
 const otherWorkers = all.filter((f) => /\.worker-/.test(f) && !worker.includes(f));
 /** The service worker and the Workbox runtime it imports run off the page. */
 const serviceWorker = all.filter((f) => /(^|\/)(sw|workbox-[\w-]+)\.js$/.test(f));
+/** Pyodide's runtime files (pyodide/<version>/), which only the program worker loads. */
+const pyodide = all.filter((f) => /(^|\/)pyodide\/[^/]+\/[^/]+$/.test(f));
 /** Page JavaScript: the app entry, the widget entry (embed.html), their chunks, and embed.js. */
 const page = all.filter(
-  (f) => !worker.includes(f) && !otherWorkers.includes(f) && !serviceWorker.includes(f),
+  (f) =>
+    !worker.includes(f) &&
+    !otherWorkers.includes(f) &&
+    !serviceWorker.includes(f) &&
+    !pyodide.includes(f),
 );
 const hostScript = page.find((f) => /(^|\/)embed\.js$/.test(f));
 
@@ -71,6 +79,8 @@ for (const file of page) {
   console.log(`  ${file}: ${(gz / 1024).toFixed(1)} KB gzipped (${role})`);
   const found = webllmMarkers.filter((m) => text.includes(m));
   if (found.length > 0) problems.push(`${file} contains web-llm code (${found.join(', ')})`);
+  const python = pyodideMarkers.filter((m) => text.includes(m));
+  if (python.length > 0) problems.push(`${file} contains Pyodide code (${python.join(', ')})`);
 }
 if (!serviceWorker.some((f) => /(^|\/)sw\.js$/.test(f))) problems.push(`no sw.js in ${dir}`);
 if (!page.some((f) => /(^|\/)embed-[\w-]+\.js$/.test(f))) problems.push('no widget entry chunk');

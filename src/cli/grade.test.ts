@@ -94,7 +94,7 @@ describe('grade CLI', { timeout: 60_000 }, () => {
     const none = grade();
     expect(none.code).toBe(2);
     expect(none.err).toMatch(/No input file given/);
-    expect(none.err).toMatch(/Usage: npm run -s grade -- FILE\.jsonl/);
+    expect(none.err).toMatch(/Usage: npm run -s grade -- \[--programs\] FILE\.jsonl/);
     const missing = grade(join(dir, 'nope.jsonl'));
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/Cannot read .*nope\.jsonl/);

@@ -1,13 +1,16 @@
-// `npm run -s grade -- FILE.jsonl`: grades model outputs against gold answers, one JSON line each.
+// `npm run -s grade -- [--programs] FILE.jsonl`: grades model outputs against gold answers, one
+// JSON line each; with --programs, each output's program is run in the Node sandbox first.
 // A malformed line is reported on stderr by number and skipped (exit 1); no file or no argument exits 2.
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { runReply } from '../lib/program/answer';
+import { createNodeRunner, type NodeRunner } from '../lib/program/node-runner';
 import { answersEqual, normalizeAnswer } from '../lib/solver/equal';
 import { extractAnswer } from '../lib/solver/extract';
 import { defaultStopRule, ruleName, voteUntilStop } from '../lib/solver/stop';
 import { histogram } from '../lib/solver/vote';
 
-const usage = `Usage: npm run -s grade -- FILE.jsonl
+const usage = `Usage: npm run -s grade -- [--programs] FILE.jsonl
 
 Each line of FILE is one of
   {"id": ..., "output": "<solution text>", "gold": "<answer>"}
@@ -18,8 +21,13 @@ and gets one line on stdout:
 where an "outputs" line is voted in order with the default stopping rule (${ruleName(defaultStopRule)}):
 samples_used is how many outputs it read before stopping, and majority, correct and votes
 (answer -> count) describe the vote at that point. A summary goes to stderr.
+With --programs, every line has one "output": a reply holding a Python program (fenced or
+bare), which runs in the same sandbox as the page's (standard library only, 5 s, 512 MiB,
+1 MiB of output), and the answer is what solution() returns, else the last number it prints:
+  {"id", "answer", "correct"}, plus "error" and "message" when there is no answer
+where "error" is no-program, exception, timeout, memory, output, crashed or no-number.
 Exit code: 0 when every line was graded, 1 when some lines were malformed (they are skipped
-and named on stderr), 2 when the file cannot be read.`;
+and named on stderr), 2 when the file cannot be read (or, with --programs, Python cannot start).`;
 
 /** One input line, checked. */
 type Item =
@@ -72,11 +80,35 @@ function parseLine(line: string): Item | string {
 
 interface Totals {
   lines: number;
+  /** --programs: lines whose program gave no answer, by error */
+  errors: Record<string, number>;
   correct: number;
   malformed: number;
   ensembles: number;
   samplesUsed: number;
   samplesGiven: number;
+}
+
+/** The output line for one program reply; adds to the totals. */
+async function gradeProgram(
+  item: Item,
+  runner: NodeRunner,
+  totals: Totals,
+): Promise<Record<string, unknown>> {
+  totals.lines += 1;
+  if (!('output' in item)) throw new Error('gradeProgram takes single outputs only');
+  const result = await runReply(item.output, runner);
+  const correct = answersEqual(result.answer, item.gold);
+  if (correct) totals.correct += 1;
+  if (result.error === null) return { id: item.id, answer: result.answer, correct };
+  totals.errors[result.error.kind] = (totals.errors[result.error.kind] ?? 0) + 1;
+  return {
+    id: item.id,
+    answer: null,
+    correct,
+    error: result.error.kind,
+    message: result.error.message,
+  };
 }
 
 /** The output line for one item; adds to the totals. */
@@ -113,11 +145,21 @@ function summary(totals: Totals): string {
         `samples used of ${mean(totals.samplesGiven)} given on average`,
     );
   }
+  const errors = Object.entries(totals.errors).map(([kind, n]) => `${n} ${kind}`);
+  if (errors.length > 0) parts.push(`no answer: ${errors.join(', ')}`);
   if (totals.malformed > 0) parts.push(`${totals.malformed} malformed lines skipped`);
   return parts.join('; ');
 }
 
-async function main(args: string[]): Promise<number> {
+const mib = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(0)} MiB`;
+
+async function main(argv: string[]): Promise<number> {
+  const programs = argv.includes('--programs');
+  const args = argv.filter((arg) => arg !== '--programs');
+  if (args.length > 1) {
+    console.error(`Expected one input file, got ${args.length}: ${args.join(' ')}\n\n${usage}`);
+    return 2;
+  }
   const [file] = args;
   if (file === undefined || file === '--help' || file === '-h') {
     console.error(file === undefined ? `No input file given.\n\n${usage}` : usage);
@@ -131,31 +173,57 @@ async function main(args: string[]): Promise<number> {
   }
   const totals: Totals = {
     lines: 0,
+    errors: {},
     correct: 0,
     malformed: 0,
     ensembles: 0,
     samplesUsed: 0,
     samplesGiven: 0,
   };
+  const runner = programs ? createNodeRunner() : null;
+  // Python is started before the first line, so a sandbox that cannot start stops the run once
+  // instead of failing every line
+  try {
+    await runner?.warm();
+  } catch (error) {
+    runner?.close();
+    console.error(error instanceof Error ? error.message : String(error));
+    return 2;
+  }
+  // opened after the await: lines read before the loop starts would be lost
   const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
   let number = 0;
   try {
     for await (const line of lines) {
       number += 1;
       if (line.trim() === '') continue;
-      const item = parseLine(line);
+      const parsed = parseLine(line);
+      const item =
+        runner !== null && typeof parsed !== 'string' && !('output' in parsed)
+          ? 'with --programs, each line needs one "output" (a reply holding a program), not "outputs"'
+          : parsed;
       if (typeof item === 'string') {
         totals.malformed += 1;
         console.error(`${file}:${number}: ${item}`);
         continue;
       }
-      console.log(JSON.stringify(grade(item, totals)));
+      const graded = runner ? await gradeProgram(item, runner, totals) : grade(item, totals);
+      console.log(JSON.stringify(graded));
     }
   } catch (error) {
     console.error(`Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
     return 2;
+  } finally {
+    runner?.close();
   }
   console.error(summary(totals));
+  if (runner) {
+    const sandbox = runner.memory();
+    console.error(
+      `peak memory: grade ${mib(process.resourceUsage().maxRSS * 1024)}` +
+        (sandbox ? `, sandbox ${mib(sandbox.peak)} (${runner.starts} started)` : ''),
+    );
+  }
   return totals.malformed > 0 ? 1 : 0;
 }
 

@@ -1,0 +1,59 @@
+// `npm run bench:program`: Python's start-up (cold, then warm from cache) and the median run time
+// of the project's own programs (bench/programs.ts), in Node (the CLI host) and in Chromium (the
+// page's worker host, served by Vite's dev server), against an empty program run in the same
+// host. Prints the figures; docs/BENCHMARKS.md records them.
+import { chromium } from 'playwright';
+import { createServer } from 'vite';
+import { chromiumArgs, findChromium } from '../scripts/chromium.mjs';
+import { createNodeRunner } from '../src/lib/program/node-runner';
+import { measureHost, type HostFigures } from './measure';
+import { benchPrograms } from './programs';
+
+const starts = 3;
+const rounds = 7;
+
+async function browserFigures(): Promise<HostFigures> {
+  const server = await createServer({
+    configFile: new URL('../vite.config.ts', import.meta.url).pathname,
+    logLevel: 'warn',
+    server: { host: '127.0.0.1', port: 0 },
+  });
+  await server.listen();
+  const browser = await chromium.launch({ executablePath: findChromium(), args: chromiumArgs });
+  try {
+    const url = server.resolvedUrls?.local[0];
+    if (url === undefined) throw new Error('the dev server has no address');
+    const page = await browser.newPage();
+    await page.goto(new URL('bench/program.html', url).href);
+    await page.waitForFunction(() => 'tallyBench' in window);
+    return await page.evaluate(([s, r]) => window.tallyBench(s, r), [starts, rounds] as const);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+const ms = (value: number): string => `${value.toFixed(1)} ms`;
+
+function print(host: string, figures: HostFigures): void {
+  console.log(`\n${host}`);
+  console.log(`  start, cold:             ${ms(figures.coldMs)}`);
+  console.log(`  start, warm (each):      ${figures.warmStartMs.map(ms).join(', ')}`);
+  console.log(`  empty program (median):  ${ms(figures.baselineMs)}`);
+  for (const program of benchPrograms) {
+    const value = figures.programMs[program.name] ?? NaN;
+    console.log(
+      `  ${program.name.padEnd(28)} ${ms(value).padStart(10)}  ${(value / figures.baselineMs).toFixed(1)}× empty`,
+    );
+  }
+  console.log(
+    `  all programs (median):   ${ms(figures.medianMs)}  ${(figures.medianMs / figures.baselineMs).toFixed(1)}× empty; ` +
+      `goal < 50 ms: ${figures.medianMs < 50 ? 'met' : 'NOT met'}`,
+  );
+}
+
+console.log(
+  `bench:program: ${starts} starts, then ${rounds} rounds of ${benchPrograms.length} programs and an empty one per host`,
+);
+print('Node (child process sandbox)', await measureHost(() => createNodeRunner(), starts, rounds));
+print('Chromium (worker sandbox)', await browserFigures());

@@ -1,0 +1,69 @@
+// From a model's reply to an answer: extract the program, run it, read the number it returns or
+// prints. Never rejects: every way a program can fail is a result with an error.
+import { normalizeAnswer } from '../solver/equal';
+import { extractAnswer } from '../solver/extract';
+import { extractProgram } from './extract';
+import type { ProgramRunner, RunFailure, RunOutcome } from './runner';
+
+/** Why a program gave no answer. */
+export type ProgramError =
+  | { kind: 'no-program'; message: string }
+  | { kind: RunFailure; message: string }
+  | { kind: 'no-number'; message: string };
+
+export interface ProgramResult {
+  /** the program Tally ran, or null when the reply held none */
+  program: string | null;
+  /** what the run did; null when there was no program */
+  outcome: RunOutcome | null;
+  /** canonical answer ("18", "0.5", "7/3"), or null with `error` */
+  answer: string | null;
+  error: ProgramError | null;
+}
+
+/**
+ * The answer in a finished run: the value `solution()` returned when there is one, else the
+ * last answer in what the program printed (read as the solver reads prose: `\boxed{}`, "The
+ * answer is", else the last line's number).
+ */
+export function readAnswer(outcome: RunOutcome): { answer: string } | { error: ProgramError } {
+  if (!outcome.ok) return { error: { kind: outcome.failure, message: outcome.message } };
+  if (outcome.returned !== null) {
+    const answer = normalizeAnswer(outcome.returned) ?? extractAnswer(outcome.returned);
+    if (answer !== null) return { answer };
+    const shown =
+      outcome.returned.length > 80 ? `${outcome.returned.slice(0, 80)}…` : outcome.returned;
+    return {
+      error: { kind: 'no-number', message: `solution() returned ${shown}, which is not a number.` },
+    };
+  }
+  const answer = extractAnswer(outcome.stdout);
+  if (answer !== null) return { answer };
+  return {
+    error: {
+      kind: 'no-number',
+      message:
+        outcome.stdout.trim() === ''
+          ? 'The program printed nothing and returned no value.'
+          : 'The program printed no number.',
+    },
+  };
+}
+
+/** Extracts the program from `reply`, runs it with `runner`, and reads its answer. */
+export async function runReply(reply: string, runner: ProgramRunner): Promise<ProgramResult> {
+  const program = extractProgram(reply);
+  if (program === null) {
+    return {
+      program,
+      outcome: null,
+      answer: null,
+      error: { kind: 'no-program', message: 'The reply holds no Python program.' },
+    };
+  }
+  const outcome = await runner.run(program);
+  const read = readAnswer(outcome);
+  return 'answer' in read
+    ? { program, outcome, answer: read.answer, error: null }
+    : { program, outcome, answer: null, error: read.error };
+}

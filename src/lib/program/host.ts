@@ -1,0 +1,141 @@
+// The host side of a sandbox, the same for the browser worker and the Node child process: starts
+// it, sends one program at a time, stops it past the time limit or when it dies, and starts a new
+// one for the next run.
+import { parseFromSandbox, type ToSandbox } from './protocol';
+import {
+  defaultLimits,
+  limitMessage,
+  type ProgramRunner,
+  type RunLimits,
+  type RunOutcome,
+} from './runner';
+
+/** A started sandbox process or worker, as a host sees it. */
+export interface SandboxChannel {
+  send(message: ToSandbox): void;
+  /** ends it at once, whatever it is doing */
+  kill(): void;
+}
+
+/** Starts a sandbox; `onMessage` gets what it posts, `onExit` is called once if it dies. */
+export type SpawnSandbox = (
+  onMessage: (data: unknown) => void,
+  onExit: (reason: string) => void,
+) => SandboxChannel;
+
+interface Live {
+  channel: SandboxChannel;
+  ready: Promise<void>;
+  /** resolves the run in flight */
+  settle: ((outcome: RunOutcome) => void) | null;
+  runId: number;
+}
+
+function crashed(message: string): RunOutcome {
+  return { ok: false, failure: 'crashed', message, stdout: '', ms: 0 };
+}
+
+export class SandboxRunner implements ProgramRunner {
+  readonly limits: RunLimits;
+  readonly #spawn: SpawnSandbox;
+  #live: Live | null = null;
+  #queue: Promise<unknown> = Promise.resolve();
+  #nextId = 0;
+
+  constructor(spawn: SpawnSandbox, limits: RunLimits = defaultLimits) {
+    this.#spawn = spawn;
+    this.limits = limits;
+  }
+
+  warm(): Promise<void> {
+    return this.#start().ready;
+  }
+
+  run(code: string): Promise<RunOutcome> {
+    const outcome = this.#queue.then(() => this.#runNow(code));
+    this.#queue = outcome;
+    return outcome;
+  }
+
+  close(): void {
+    if (this.#live) this.#stop(this.#live, crashed('The sandbox was closed.'));
+  }
+
+  #start(): Live {
+    if (this.#live) return this.#live;
+    let ready!: { resolve: () => void; reject: (error: Error) => void };
+    const live: Live = {
+      channel: undefined as unknown as SandboxChannel,
+      ready: new Promise<void>((resolve, reject) => {
+        ready = { resolve, reject };
+      }),
+      settle: null,
+      runId: -1,
+    };
+    live.ready.catch(() => undefined);
+    live.channel = this.#spawn(
+      (data) => {
+        const message = parseFromSandbox(data);
+        if (message === null) return;
+        if (message.type === 'ready') ready.resolve();
+        else if (message.type === 'failed') {
+          ready.reject(new Error(`Python could not start: ${message.message}`));
+          this.#stop(live, crashed(`Python could not start: ${message.message}`));
+        } else if (message.id === live.runId) {
+          const { outcome } = message;
+          // Past the output or memory limit, Python's buffers and heap hold what the program
+          // left; after a failure inside Python's runtime, the runtime itself is suspect. The
+          // next program gets a new sandbox.
+          if (!outcome.ok && outcome.failure !== 'exception') this.#stop(live, outcome);
+          else live.settle?.(outcome);
+        }
+      },
+      (reason) => {
+        ready.reject(new Error(`Python could not start: ${reason}`));
+        this.#stop(live, crashed(`The sandbox stopped: ${reason}`));
+      },
+    );
+    this.#live = live;
+    live.channel.send({
+      type: 'start',
+      limits: { memoryBytes: this.limits.memoryBytes, outputBytes: this.limits.outputBytes },
+    });
+    return live;
+  }
+
+  /** Ends `live` (if it is still the current sandbox) and resolves its run with `outcome`. */
+  #stop(live: Live, outcome: RunOutcome): void {
+    if (this.#live === live) this.#live = null;
+    live.channel.kill();
+    live.settle?.(outcome);
+    live.settle = null;
+  }
+
+  async #runNow(code: string): Promise<RunOutcome> {
+    const live = this.#start();
+    try {
+      await live.ready;
+    } catch (error) {
+      return crashed(error instanceof Error ? error.message : String(error));
+    }
+    return new Promise<RunOutcome>((resolve) => {
+      const started = performance.now();
+      const timer = setTimeout(() => {
+        this.#stop(live, {
+          ok: false,
+          failure: 'timeout',
+          message: limitMessage('timeout', this.limits.timeoutMs),
+          stdout: '',
+          ms: performance.now() - started,
+        });
+      }, this.limits.timeoutMs);
+      live.runId = this.#nextId++;
+      live.settle = (outcome) => {
+        clearTimeout(timer);
+        live.settle = null;
+        resolve(outcome);
+      };
+      live.channel.send({ type: 'run', id: live.runId, code });
+    });
+  }
+}

@@ -1,0 +1,66 @@
+// The one interface that runs an extracted program, whatever hosts the sandbox (a browser worker,
+// a Node child process), and the limits every host enforces. See docs/ARCHITECTURE.md, "Program sandbox".
+
+/** What a run may use before it is stopped. */
+export interface RunLimits {
+  /** wall-clock time for one program, from the moment it starts running */
+  timeoutMs: number;
+  /** the interpreter's WebAssembly memory, Python's heap included */
+  memoryBytes: number;
+  /** bytes the program may print (stdout and stderr together) */
+  outputBytes: number;
+}
+
+/** Five seconds, 512 MiB, 1 MiB of output. */
+export const defaultLimits: RunLimits = {
+  timeoutMs: 5000,
+  memoryBytes: 512 * 1024 * 1024,
+  outputBytes: 1024 * 1024,
+};
+
+/** Why a run produced no value: the program raised, or the sandbox stopped it, or the sandbox died. */
+export type RunFailure = 'exception' | 'timeout' | 'memory' | 'output' | 'crashed';
+
+/** The end of one run. `stdout` is what the program printed before it ended (stderr included). */
+export type RunOutcome =
+  | {
+      ok: true;
+      stdout: string;
+      /** `str()` of what `solution()` returned, when the program defines one and it returned a value */
+      returned: string | null;
+      /** time the program ran, in the sandbox */
+      ms: number;
+    }
+  | {
+      ok: false;
+      failure: RunFailure;
+      /** the Python error (the program's own frames only) or what stopped it, for people */
+      message: string;
+      stdout: string;
+      ms: number;
+    };
+
+/**
+ * Runs programs one at a time in a sandbox it starts on first use (or on `warm`). A program
+ * past a limit is stopped and the sandbox restarted before the next run; `run` never rejects.
+ */
+export interface ProgramRunner {
+  /** starts the sandbox now (loading Python) so the first run does not wait for it */
+  warm(): Promise<void>;
+  run(code: string): Promise<RunOutcome>;
+  /** stops the sandbox; a later run starts a new one */
+  close(): void;
+}
+
+/** The message for a run stopped by a limit; `limit` is that limit's value (ms or bytes). */
+export function limitMessage(failure: 'timeout' | 'memory' | 'output', limit: number): string {
+  const mib = `${Math.round(limit / (1024 * 1024))} MiB`;
+  switch (failure) {
+    case 'timeout':
+      return `The program was stopped after ${limit / 1000} s (the time limit).`;
+    case 'memory':
+      return `The program was stopped: it needed more than ${mib} of memory.`;
+    case 'output':
+      return `The program was stopped: it printed more than ${mib}.`;
+  }
+}
