@@ -2,7 +2,7 @@
 // the sandbox. Engine failures reject as the engine does (AbortError when stopped); everything
 // after the reply is a result, never a rejection.
 import type { Completion, Engine, Usage } from '../engine/engine';
-import type { SingleOptions } from '../solver/solve';
+import { greedyOptions, type SingleOptions } from '../solver/solve';
 import { runReply, type ProgramResult } from './answer';
 import { programPromptFor } from './prompt';
 import type { ProgramRunner } from './runner';
@@ -27,14 +27,10 @@ export async function solveProgram(
 ): Promise<ProgramSolveResult> {
   // a sandbox that cannot start is reported by the run itself, as `crashed`
   runner.warm().catch(() => undefined);
-  const completion = await engine.complete(programPromptFor(options.family, question), {
-    temperature: 0,
-    top_p: 1,
-    max_tokens: options.maxTokens ?? 1024,
-    seed: options.seed,
-    signal: options.signal,
-    onDelta: options.onDelta,
-  });
+  const completion = await engine.complete(
+    programPromptFor(options.family, question),
+    greedyOptions(options),
+  );
   const result = await runReply(completion.text, runner);
   return {
     ...result,

@@ -1,6 +1,12 @@
 // Runs the model on a problem: one greedy answer, or k sampled answers with a vote that stops early.
 // Bad options reject with EngineError 'bad-input'; an engine failure rejects the whole ensemble.
-import { neutralPenalties, type Completion, type Engine, type Usage } from '../engine/engine';
+import {
+  neutralPenalties,
+  type CompleteOptions,
+  type Completion,
+  type Engine,
+  type Usage,
+} from '../engine/engine';
 import { EngineError } from '../engine/errors';
 import { arithmeticWeight, checkSolution, type CheckResult } from './check';
 import { extractDetail, type AnswerSource } from './extract';
@@ -131,7 +137,16 @@ export async function solveSingle(
   question: string,
   options: SingleOptions,
 ): Promise<SampleResult> {
-  const completion = await engine.complete(promptFor(options.family, question), {
+  const completion = await engine.complete(
+    promptFor(options.family, question),
+    greedyOptions(options),
+  );
+  return toResult(0, completion, false);
+}
+
+/** A greedy call's settings: temperature 0, top_p 1, neutral penalties. */
+export function greedyOptions(options: SingleOptions): CompleteOptions {
+  return {
     temperature: 0,
     top_p: 1,
     ...neutralPenalties,
@@ -139,8 +154,7 @@ export async function solveSingle(
     seed: options.seed,
     signal: options.signal,
     onDelta: options.onDelta,
-  });
-  return toResult(0, completion, false);
+  };
 }
 
 function validate(options: EnsembleOptions): string | undefined {

@@ -1,6 +1,6 @@
-// The browser half of `npm run bench:program`: bench/program.ts opens this page in Chromium and
+// The browser half of `npm run bench:program`: bench/program/run.ts opens this page in Chromium and
 // reads the figures from `window.tallyBench`.
-import { createBrowserRunner } from '../src/lib/program/browser-runner';
+import { createBrowserRunner } from '../../src/lib/program/browser-runner';
 import { measureHost, type HostFigures } from './measure';
 
 declare global {

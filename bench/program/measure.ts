@@ -1,8 +1,8 @@
 // What `npm run bench:program` measures in each host, the same code for both: start-up, a
 // baseline (an empty program), and each of the project's programs, as medians.
-import { readAnswer } from '../src/lib/program/answer';
-import type { ProgramRunner } from '../src/lib/program/runner';
-import { answersEqual } from '../src/lib/solver/equal';
+import { readAnswer } from '../../src/lib/program/answer';
+import type { ProgramRunner } from '../../src/lib/program/runner';
+import { answersEqual } from '../../src/lib/solver/equal';
 import { benchPrograms } from './programs';
 
 export interface HostFigures {

@@ -1,5 +1,5 @@
 // Writes a `grade --programs` input of N replies (default 1,000) from the project's programs, to
-// measure the grade CLI's memory over many runs: `npx tsx bench/programs-file.ts OUT.jsonl [N]`.
+// measure the grade CLI's memory over many runs: `npx tsx bench/program/programs-file.ts OUT.jsonl [N]`.
 // Every 50th reply has a wrong gold answer, every 100th raises, and two loop forever and two
 // exhaust memory, so every way of ending is in the run.
 import { writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { benchPrograms } from './programs';
 const [out, count = '1000'] = process.argv.slice(2);
 const n = Number(count);
 if (out === undefined || !Number.isInteger(n) || n < 1) {
-  console.error('Usage: npx tsx bench/programs-file.ts OUT.jsonl [N]');
+  console.error('Usage: npx tsx bench/program/programs-file.ts OUT.jsonl [N]');
   process.exit(2);
 }
 
