@@ -18,34 +18,44 @@ export interface Extracted {
 interface Candidate {
   source: Exclude<AnswerSource, 'last-number'>;
   start: number;
-  span: string;
+  /** where the statement's text starts and ends (the end is capped at `maxSpan` characters) */
+  from: number;
+  to: number;
   /** the number must open the span (only symbols before it), as in "Answer: 18" */
   strict: boolean;
 }
+
+/** Characters of a statement that are read: an answer is stated in its first sentence. */
+const maxSpan = 400;
+/** Explicit statements tried, last first, before falling back to the last number. */
+const maxStatements = 64;
 
 /** GSM8K calculator annotations `<<16-3-4=9>>`, blanked to spaces so offsets stay put. */
 export function blankAnnotations(text: string): string {
   return text.replace(/<<[^<>]*>>/g, (m) => ' '.repeat(m.length));
 }
 
-/** The content of each `\boxed{...}` / `\fbox{...}`, nested braces included. */
+/**
+ * The content of each closed `\boxed{...}` / `\fbox{...}`, nested braces included: one pass
+ * with a stack of open braces, so 3,000 nested or unclosed boxes cost no more than one.
+ */
 function boxedCandidates(text: string): Candidate[] {
-  const found: Candidate[] = [];
+  const opens = new Map<number, number>();
   for (const match of text.matchAll(/\\(?:boxed|fbox)\s*\{/g)) {
-    const open = match.index + match[0].length;
-    let depth = 1;
-    let i = open;
-    for (; i < text.length && depth > 0; i += 1) {
-      if (text[i] === '{') depth += 1;
-      else if (text[i] === '}') depth -= 1;
-    }
-    if (depth === 0) {
-      found.push({
-        source: 'boxed',
-        start: match.index,
-        span: text.slice(open, i - 1),
-        strict: false,
-      });
+    opens.set(match.index + match[0].length - 1, match.index);
+  }
+  if (opens.size === 0) return [];
+  const found: Candidate[] = [];
+  const stack: number[] = [];
+  for (let i = 0; i < text.length; i += 1) {
+    if (text[i] === '{') stack.push(i);
+    else if (text[i] === '}') {
+      const open = stack.pop();
+      const start = open === undefined ? undefined : opens.get(open);
+      if (open !== undefined && start !== undefined) {
+        const to = Math.min(i, open + 1 + maxSpan);
+        found.push({ source: 'boxed', start, from: open + 1, to, strict: false });
+      }
     }
   }
   return found;
@@ -64,9 +74,10 @@ function markerCandidates(text: string): Candidate[] {
   for (const { pattern, strict } of markers) {
     for (const match of text.matchAll(pattern)) {
       const from = match.index + match[0].length;
-      const lineEnd = text.indexOf('\n', from);
-      const span = text.slice(from, lineEnd < 0 ? text.length : lineEnd);
-      found.push({ source: 'marker', start: match.index, span, strict });
+      // up to the line's end, looked for only within maxSpan (a long line costs no more)
+      const lineEnd = text.slice(from, from + maxSpan).indexOf('\n');
+      const to = lineEnd < 0 ? Math.min(text.length, from + maxSpan) : from + lineEnd;
+      found.push({ source: 'marker', start: match.index, from, to, strict });
     }
   }
   return found;
@@ -105,11 +116,11 @@ function lastNumber(text: string): NumberMatch | null {
 }
 
 function extractFrom(text: string): Extracted | null {
-  const candidates = [...boxedCandidates(text), ...markerCandidates(text)].sort(
-    (a, b) => b.start - a.start,
-  );
+  const candidates = [...boxedCandidates(text), ...markerCandidates(text)]
+    .sort((a, b) => b.start - a.start)
+    .slice(0, maxStatements);
   for (const candidate of candidates) {
-    const number = spanNumber(candidate.span, candidate.strict);
+    const number = spanNumber(text.slice(candidate.from, candidate.to), candidate.strict);
     if (number) {
       return { answer: canonical(number.value), source: candidate.source };
     }
