@@ -2,7 +2,7 @@
 // scanning, and the limits past which a solution is shown as plain text with a notice.
 import { describe, expect, test } from 'vitest';
 import { forgedPlaceholders, hostileReplies } from '../../../tests/fixtures/hostile-replies';
-import { maxFormulas, maxHtmlChars, toHtml } from './markup';
+import { maxFormulaDepth, maxFormulas, maxHtmlChars, toHtml } from './markup';
 
 describe('placeholders', () => {
   test('model text carrying them renders no highlight, no spliced formula', () => {
@@ -38,6 +38,12 @@ describe('limits', () => {
   test(`HTML over ${maxHtmlChars.toLocaleString('en-US')} characters: plain text with a notice`, () => {
     const html = toHtml('$\\sqrt{x^2+y^2}$ '.repeat(maxFormulas));
     expect(html).toMatch(/^<p class="render-notice">Shown as plain text: formatted, .* KB/);
+  });
+
+  test(`a formula nested deeper than ${maxFormulaDepth} braces is shown as its source`, () => {
+    const deep = `$${'{'.repeat(maxFormulaDepth + 1)}x${'}'.repeat(maxFormulaDepth + 1)}$`;
+    expect(toHtml(deep)).toContain(`<code>${'{'.repeat(maxFormulaDepth + 1)}x`);
+    expect(toHtml('$\\frac{1}{2}$')).toContain('class="katex"');
   });
 
   test('up to the limit, formulas render', () => {

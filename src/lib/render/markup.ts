@@ -21,6 +21,9 @@ export const maxFormulas = 400;
  */
 export const maxHtmlChars = 400_000;
 
+/** Brace nesting a formula may have to go through KaTeX; a deeper one is shown as its source. */
+export const maxFormulaDepth = 40;
+
 interface MathSegment {
   tex: string;
   display: boolean;
@@ -125,7 +128,20 @@ function renderMath({ tex, display }: MathSegment): string {
   return plain === tex ? html : `${MARK_OPEN}${html}${MARK_CLOSE}`;
 }
 
+/** Deepest brace nesting of `tex`. */
+function braceDepth(tex: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (const c of tex) {
+    if (c === '{') deepest = Math.max(deepest, ++depth);
+    else if (c === '}') depth = Math.max(0, depth - 1);
+  }
+  return deepest;
+}
+
 function renderTex(tex: string, display: boolean): string {
+  // KaTeX's time grows faster than a formula's size with its nesting; no real formula nests so deep
+  if (braceDepth(tex) > maxFormulaDepth) return `<code>${escapeHtml(tex)}</code>`;
   try {
     return katex.renderToString(tex, {
       displayMode: display,
