@@ -95,15 +95,18 @@ const closing: Record<string, string> = {
   '<<': '>>',
 };
 
-/** The faster of two timed runs (a slow input is slow both times; a pause on a busy CPU is not). */
+/**
+ * The fastest of up to three timed runs: a slow input is slow every time, while a pause of a
+ * busy CPU (the machine these tests run on is shared) is not.
+ */
 function timed(run: () => unknown, boundMs: number): number {
-  const once = (): number => {
+  let fastest = Infinity;
+  for (let i = 0; i < 3 && fastest > boundMs; i += 1) {
     const start = performance.now();
     run();
-    return performance.now() - start;
-  };
-  const first = once();
-  return first <= boundMs ? first : Math.min(first, once());
+    fastest = Math.min(fastest, performance.now() - start);
+  }
+  return fastest;
 }
 
 describe.each([
