@@ -1,0 +1,38 @@
+// A web-llm upgrade that only moves a model's library (issue 11, item 8): the store fetches the
+// library again and keeps the weights, against the fixture model server in real Chromium.
+import { hasModelInCache } from '@mlc-ai/web-llm';
+import { expect, test } from 'vitest';
+import {
+  appConfig,
+  fixtureModel,
+  requestsFor,
+  sourceShardHashes,
+  storeModel,
+  storedShardHashes,
+} from '../../../tests/fixtures/store-client';
+import { downloadModel, removeModel } from './store';
+import { allUrls } from './webllm-layout';
+
+test('a new library URL fetches the library alone; the weights stay', async () => {
+  const model = await fixtureModel('upgrade', { shards: 3, shardBytes: 300_000 });
+  await downloadModel(storeModel(model));
+  const before = (await requestsFor(model)).length;
+
+  const upgraded = { ...storeModel(model), model_lib: `${model.libUrl}?v=0.2.87` };
+  const notices: string[] = [];
+  await downloadModel(upgraded, { onNotice: (m) => notices.push(m) });
+
+  const paths = (await requestsFor(model)).slice(before).map((r) => r.path);
+  expect(paths.filter((p) => p.endsWith('.bin'))).toEqual([]);
+  expect(paths.filter((p) => p === `/libs/${model.id}.wasm`)).toHaveLength(1);
+  expect(notices.join(' ')).toMatch(/new library: it is fetched again; the weights are kept/);
+  expect(await storedShardHashes(model)).toEqual(sourceShardHashes(model));
+  const libraries = await allUrls('webllm/wasm');
+  expect(libraries).toContain(upgraded.model_lib);
+  expect(libraries).not.toContain(model.libUrl);
+  const config = appConfig(model);
+  const entry = config.model_list[0];
+  if (entry) entry.model_lib = upgraded.model_lib;
+  expect(await hasModelInCache(model.id, config)).toBe(true);
+  await removeModel(model.id);
+});
