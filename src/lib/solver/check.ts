@@ -39,10 +39,10 @@ export interface CheckResult {
 export const maxRunTokens = 120;
 
 /**
- * Characters of a solution that are checked: four times what 1,024 tokens of prose make. A longer
+ * Characters of a solution that are checked: twice what 1,024 tokens of prose make. A longer
  * reply is checked this far and reported incomplete, so the check's time stays bounded.
  */
-export const maxCheckedChars = 16_000;
+export const maxCheckedChars = 8_000;
 
 /** Parentheses opened before a step that `leftSide` looks past ("((3 + 4 = 7"). */
 const maxLeadingOpens = 8;
