@@ -1,5 +1,5 @@
-// A web-llm upgrade that only moves a model's library (issue 11, item 8): the store fetches the
-// library again and keeps the weights, against the fixture model server in real Chromium.
+// Against the fixture model server in real Chromium: a web-llm upgrade that only moves a model's
+// library (issue 11, item 8) fetches the library alone; the listing says how files were checked.
 import { hasModelInCache } from '@mlc-ai/web-llm';
 import { expect, test } from 'vitest';
 import {
@@ -10,7 +10,7 @@ import {
   storeModel,
   storedShardHashes,
 } from '../../../tests/fixtures/store-client';
-import { downloadModel, removeModel } from './store';
+import { downloadModel, listModels, removeModel } from './store';
 import { allUrls } from './webllm-layout';
 
 test('a new library URL fetches the library alone; the weights stay', async () => {
@@ -35,4 +35,16 @@ test('a new library URL fetches the library alone; the weights stay', async () =
   if (entry) entry.model_lib = upgraded.model_lib;
   expect(await hasModelInCache(model.id, config)).toBe(true);
   await removeModel(model.id);
+});
+
+test('a model with no published digest is listed as checked by size only', async () => {
+  const bare = await fixtureModel('nodigest', { shards: 2, shardBytes: 100_000 });
+  const signed = await fixtureModel('digest', { shards: 2, shardBytes: 100_000 });
+  await downloadModel(storeModel(bare, false));
+  await downloadModel(storeModel(signed));
+  const checked = new Map((await listModels()).map((m) => [m.key, m.checked]));
+  expect(checked.get(bare.id)).toBe('size');
+  expect(checked.get(signed.id)).toBe('digest');
+  await removeModel(bare.id);
+  await removeModel(signed.id);
 });

@@ -625,6 +625,7 @@ export async function listModels(): Promise<ModelOnDisk[]> {
         bytes: 0,
         status: 'damaged',
         foreign: false,
+        checked: 'none',
         problem: `${capital(parsed.problem)}. Delete it to start that download over.`,
       });
       continue;
@@ -648,6 +649,9 @@ export async function listModels(): Promise<ModelOnDisk[]> {
       status: complete ? 'complete' : 'partial',
       ...(e.hold ? { hold: e.hold } : {}),
       foreign: false,
+      checked: e.files.every((f) => f.db === 'webllm/wasm' || f.digest !== undefined)
+        ? 'digest'
+        : 'size',
     });
   }
   const suffix = `/${TENSOR_CACHE}`;
@@ -671,6 +675,7 @@ export async function listModels(): Promise<ModelOnDisk[]> {
         bytesTotal: total,
         status: present.size === urls.length ? 'complete' : 'partial',
         foreign: true,
+        checked: 'none',
       });
     } catch {
       out.push({
@@ -679,6 +684,7 @@ export async function listModels(): Promise<ModelOnDisk[]> {
         bytes: 0,
         status: 'damaged',
         foreign: true,
+        checked: 'none',
         problem: `web-llm's index of ${base} is unreadable. Delete it to free its space.`,
       });
     }
