@@ -1,5 +1,5 @@
 // Against the fixture model server in real Chromium: a web-llm upgrade that only moves a model's
-// library (issue 11, item 8) fetches the library alone; the listing says how files were checked.
+// library (issue 11, item 8), how files were checked, and a web-llm database missing its store.
 import { hasModelInCache } from '@mlc-ai/web-llm';
 import { expect, test } from 'vitest';
 import {
@@ -11,6 +11,7 @@ import {
   storedShardHashes,
 } from '../../../tests/fixtures/store-client';
 import { downloadModel, listModels, removeModel } from './store';
+import { closeDatabase } from './idb';
 import { allUrls } from './webllm-layout';
 
 test('a new library URL fetches the library alone; the weights stay', async () => {
@@ -47,4 +48,33 @@ test('a model with no published digest is listed as checked by size only', async
   expect(checked.get(signed.id)).toBe('digest');
   await removeModel(bare.id);
   await removeModel(signed.id);
+});
+
+test('a webllm/model database missing its store is made again, and the download works', async () => {
+  await closeDatabase('webllm/model');
+  await new Promise<void>((resolve, reject) => {
+    const wipe = indexedDB.deleteDatabase('webllm/model');
+    wipe.onsuccess = () => {
+      resolve();
+    };
+    wipe.onerror = () => {
+      reject(new Error('delete failed'));
+    };
+  });
+  await new Promise<void>((resolve, reject) => {
+    // version 1 with no object store: what the tampered browser held
+    const bare = indexedDB.open('webllm/model', 1);
+    bare.onsuccess = () => {
+      bare.result.close();
+      resolve();
+    };
+    bare.onerror = () => {
+      reject(new Error('open failed'));
+    };
+  });
+  const model = await fixtureModel('nostore', { shards: 2, shardBytes: 100_000 });
+  await downloadModel(storeModel(model));
+  expect(await storedShardHashes(model)).toEqual(sourceShardHashes(model));
+  expect(await hasModelInCache(model.id, appConfig(model))).toBe(true);
+  await removeModel(model.id);
 });
