@@ -2,7 +2,7 @@
 // scanning, and the limits past which a solution is shown as plain text with a notice.
 import { describe, expect, test } from 'vitest';
 import { forgedPlaceholders, hostileReplies } from '../../../tests/fixtures/hostile-replies';
-import { maxFormulaDepth, maxFormulas, maxHtmlChars, toHtml } from './markup';
+import { maxFormulaDepth, maxFormulas, maxHtmlChars, maxNesting, toHtml } from './markup';
 
 describe('placeholders', () => {
   test('model text carrying them renders no highlight, no spliced formula', () => {
@@ -44,6 +44,13 @@ describe('limits', () => {
     const deep = `$${'{'.repeat(maxFormulaDepth + 1)}x${'}'.repeat(maxFormulaDepth + 1)}$`;
     expect(toHtml(deep)).toContain(`<code>${'{'.repeat(maxFormulaDepth + 1)}x`);
     expect(toHtml('$\\frac{1}{2}$')).toContain('class="katex"');
+  });
+
+  test(`quotes or lists nested over ${maxNesting} deep: plain text with a notice`, () => {
+    for (const deep of ['>'.repeat(2000), '- '.repeat(2000), '> 1. '.repeat(40)]) {
+      expect(toHtml(`${deep}x`)).toMatch(/^<p class="render-notice">.*nests quotes or lists/);
+    }
+    expect(toHtml('> quoted\n> > twice\n\n- a\n  - b')).toContain('<blockquote>');
   });
 
   test('up to the limit, formulas render', () => {

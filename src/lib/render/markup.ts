@@ -21,6 +21,15 @@ export const maxFormulas = 400;
  */
 export const maxHtmlChars = 400_000;
 
+/** Quote or list levels a line may open; markdown's parser slows with each level. */
+export const maxNesting = 16;
+
+/** A line that opens more than `maxNesting` quotes (">>>>…") or lists ("- - - …"). */
+const tooDeep = new RegExp(
+  String.raw`^[ \t]*(?:(?:>|(?:[-*+]|\d{1,9}[.)])[ \t])[ \t]*){${maxNesting + 1}}`,
+  'm',
+);
+
 /** Brace nesting a formula may have to go through KaTeX; a deeper one is shown as its source. */
 export const maxFormulaDepth = 40;
 
@@ -171,6 +180,12 @@ const plural = (n: number, one: string): string =>
  * comes back as plain text with a notice saying why.
  */
 export function toHtml(text: string, marks: readonly Mark[] = []): string {
+  if (tooDeep.test(text)) {
+    return plainHtml(
+      text,
+      `Shown as plain text: this solution nests quotes or lists more than ${maxNesting} deep.`,
+    );
+  }
   const { text: prose, math } = extractMath(markRanges(neutralize(text), marks));
   if (math.length > maxFormulas) {
     const count = `${plural(math.length, 'formula')} (the limit is ${maxFormulas})`;
