@@ -5,7 +5,8 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** A solution shown as plain preformatted text, when rendering it failed. */
-export function plainHtml(text: string): string {
-  return `<pre>${escapeHtml(text)}</pre>`;
+/** A solution shown as plain preformatted text, when rendering it failed or was refused. */
+export function plainHtml(text: string, notice?: string): string {
+  const note = notice === undefined ? '' : `<p class="render-notice">${escapeHtml(notice)}</p>`;
+  return `${note}<pre>${escapeHtml(text)}</pre>`;
 }

@@ -1,15 +1,28 @@
-// Highlight marks travel inside solution text to the render worker, which turns them into <mark>.
-// Kept apart from markup.ts so the page can mark text without loading marked or KaTeX.
+// Highlight marks: ranges of a solution (its wrong arithmetic) that the renderer wraps in <mark>.
+// They travel beside the text, never inside it, so model text cannot forge one.
 
-/** Private-use characters: a model never writes them, and they survive markdown untouched. */
+/** A range of a solution to highlight, in UTF-16 offsets. */
+export interface Mark {
+  start: number;
+  end: number;
+}
+
+/** Private-use characters the renderer uses internally as placeholders (see markup.ts). */
+export const MATH_OPEN = '\uE000';
+export const MATH_CLOSE = '\uE001';
 export const MARK_OPEN = '\uE002';
 export const MARK_CLOSE = '\uE003';
 
-/** Wraps each range of `text` in highlight marks (UTF-16 offsets; overlapping ones skipped). */
-export function markRanges(
-  text: string,
-  ranges: readonly { start: number; end: number }[],
-): string {
+/**
+ * Model text with every placeholder character replaced by U+FFFD, one for one so offsets stay
+ * put: whatever the model writes, the renderer reads no placeholder it did not put there itself.
+ */
+export function neutralize(text: string): string {
+  return text.replace(/[\uE000-\uE003]/g, '\uFFFD');
+}
+
+/** Wraps each range of `text` in highlight marks (overlapping or out-of-range ones skipped). */
+export function markRanges(text: string, ranges: readonly Mark[]): string {
   let out = '';
   let last = 0;
   for (const { start, end } of [...ranges].sort((a, b) => a.start - b.start)) {

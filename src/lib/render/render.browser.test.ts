@@ -1,5 +1,7 @@
 // Untrusted model output through the real render worker and DOMPurify, inserted into a real page.
 import { afterEach, describe, expect, test } from 'vitest';
+import { forgedPlaceholders } from '../../../tests/fixtures/hostile-replies';
+import type { Mark } from './marks';
 import { renderer } from './render';
 
 declare global {
@@ -15,8 +17,8 @@ afterEach(() => {
   delete window.pwned;
 });
 
-async function show(text: string): Promise<HTMLElement> {
-  host.innerHTML = await renderer.render(text);
+async function show(text: string, marks: Mark[] = []): Promise<HTMLElement> {
+  host.innerHTML = await renderer.render(text, marks);
   await new Promise((resolve) => setTimeout(resolve, 50));
   return host;
 }
@@ -70,5 +72,25 @@ describe('rendering untrusted solutions', () => {
     const el = await show('**Step 1**\n\n- a\n- b');
     expect(el.querySelector('strong')?.textContent).toBe('Step 1');
     expect(el.querySelectorAll('li')).toHaveLength(2);
+  });
+
+  test("the renderer's placeholders in model text render as plain text", async () => {
+    const el = await show(forgedPlaceholders);
+    expect(el.querySelector('mark')).toBeNull();
+    expect(el.querySelectorAll('.katex')).toHaveLength(2);
+    expect(el.querySelector('a')?.title).toBe('\uFFFD0\uFFFD');
+    expect(el.textContent).toContain('Pay \uFFFD0\uFFFD now: \uFFFDfake flag\uFFFD');
+  });
+
+  test('wrong arithmetic is highlighted from the marks passed beside the text', async () => {
+    const el = await show('So 2 * 3 = 7.', [{ start: 3, end: 12 }]);
+    expect(el.querySelector('mark.flag')?.textContent).toBe('2 * 3 = 7');
+  });
+
+  test('20,000 formulas come back as plain text with a notice', async () => {
+    const el = await show('$x$ '.repeat(20_000));
+    expect(el.querySelector('.render-notice')?.textContent).toContain('20,000 formulas');
+    expect(el.querySelector('.katex')).toBeNull();
+    expect(el.querySelector('pre')?.textContent).toHaveLength(80_000);
   });
 });

@@ -2,12 +2,15 @@
 // Model output is untrusted; nothing reaches the DOM without passing `sanitize`.
 import DOMPurify from 'dompurify';
 import { plainHtml } from './escape';
+import type { Mark } from './marks';
 
 /** The render worker's one request. */
 export interface RenderRequest {
   id: number;
   /** markdown with LaTeX, as the model wrote it */
   text: string;
+  /** ranges of `text` to highlight (wrong arithmetic) */
+  marks: readonly Mark[];
 }
 
 /** Its reply: HTML that is not yet safe to insert. */
@@ -64,8 +67,8 @@ class Renderer {
     return worker;
   }
 
-  /** Safe HTML for `text`; escaped plain text if the worker fails. */
-  render(text: string): Promise<string> {
+  /** Safe HTML for `text` with `marks` highlighted; escaped plain text if the worker fails. */
+  render(text: string, marks: readonly Mark[] = []): Promise<string> {
     this.#worker ??= this.#start();
     const id = this.#next++;
     const worker = this.#worker;
@@ -73,7 +76,7 @@ class Renderer {
       this.#waiting.set(id, (html) => {
         resolve(sanitize(html || plainHtml(text)));
       });
-      const request: RenderRequest = { id, text };
+      const request: RenderRequest = { id, text, marks };
       worker.postMessage(request);
     });
   }

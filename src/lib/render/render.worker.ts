@@ -5,10 +5,10 @@ import { toHtml } from './markup';
 import type { RenderReply, RenderRequest } from './render';
 
 self.onmessage = (event: MessageEvent<RenderRequest>) => {
-  const { id, text } = event.data;
+  const { id, text, marks } = event.data;
   let html: string;
   try {
-    html = toHtml(text);
+    html = toHtml(text, marks);
   } catch {
     html = plainHtml(text);
   }

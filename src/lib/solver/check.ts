@@ -1,5 +1,8 @@
 // Re-does the arithmetic a solution shows ("3 * 4 + 2 = 14", "<<9*2=18>>") to flag wrong steps.
 // Conservative: anything it cannot parse (algebra, implicit products, units) is skipped, not flagged.
+// Bounded: it reads the first `maxCheckedChars` of a solution, and a run of arithmetic longer than
+// `maxRunTokens` is not parsed (the check is then incomplete: "could not check"), which caps both
+// the parser's recursion depth and its time.
 import { blankAnnotations } from './extract';
 
 /** One `left = right` step whose left side has an operation. */
@@ -25,7 +28,24 @@ export interface CheckResult {
   steps: Step[];
   /** the steps whose arithmetic is wrong */
   wrong: Step[];
+  /** false when part of the text was too long or too deeply nested to check ("could not check") */
+  complete: boolean;
 }
+
+/**
+ * Tokens a side of one step may have. Real steps have a few dozen at most; a longer run ("(((…",
+ * "- - - …") is left unchecked, so parsing stays linear in the reply and its recursion shallow.
+ */
+export const maxRunTokens = 120;
+
+/**
+ * Characters of a solution that are checked: twice what 1,024 tokens of prose make. A longer
+ * reply is checked this far and reported incomplete, so the check's time stays bounded.
+ */
+export const maxCheckedChars = 8_000;
+
+/** Parentheses opened before a step that `leftSide` looks past ("((3 + 4 = 7"). */
+const maxLeadingOpens = 8;
 
 type Op = '+' | '-' | '*' | '/' | '^';
 
@@ -261,7 +281,8 @@ function operates(tokens: readonly Token[], range: Range): boolean {
 
 /** The left side: the whole range, less any parentheses opened before it ("(3 + 4 = 7)"). */
 function leftSide(tokens: readonly Token[], range: Range): Range | null {
-  for (let from = range.from; from < range.to; from += 1) {
+  const last = Math.min(range.to, range.from + maxLeadingOpens + 1);
+  for (let from = range.from; from < last; from += 1) {
     const whole = parseExpression(tokens, from, range.to, 'plain');
     if (whole?.end === range.to) return { from, to: range.to };
     if (tokens[from]?.kind !== 'open') return null;
@@ -269,12 +290,18 @@ function leftSide(tokens: readonly Token[], range: Range): Range | null {
   return null;
 }
 
-/** Checks `left = right` over token ranges; null when the left side does no operation. */
+const tooLong = (range: Range): boolean => range.to - range.from > maxRunTokens;
+
+/**
+ * Checks `left = right` over token ranges; null when the left side does no operation,
+ * 'unchecked' when a side is too long to parse (see `maxRunTokens`).
+ */
 function checkPair(
   tokens: readonly Token[],
   leftRange: Range,
   rightRange: Range,
-): Omit<Step, 'text' | 'source'> | null {
+): Omit<Step, 'text' | 'source'> | 'unchecked' | null {
+  if (tooLong(leftRange) || tooLong(rightRange)) return 'unchecked';
   const left = leftSide(tokens, leftRange);
   if (!left || !operates(tokens, left)) return null;
   // "15 pages x 1/3 = 5": the left side goes on before the x, so it cannot be checked alone
@@ -306,10 +333,15 @@ function checkPair(
   return { start: first.start, end: last.end, expected, stated: stated.value, ok };
 }
 
+/** Steps found so far, and whether any part had to be left unchecked. */
+interface Found {
+  steps: Step[];
+  complete: boolean;
+}
+
 /** The inline `a op b = c` steps of `text`, read from `blanked` (annotations as spaces). */
-function inlineSteps(text: string, blanked: string): Step[] {
+function inlineSteps(text: string, blanked: string, found: Found): void {
   const tokens = tokenize(blanked);
-  const steps: Step[] = [];
   let segments: Range[] = [];
   let from = 0;
   const flush = (to: number): void => {
@@ -317,7 +349,10 @@ function inlineSteps(text: string, blanked: string): Step[] {
     for (let i = 1; i < segments.length; i += 1) {
       const [left, right] = [segments[i - 1], segments[i]];
       const step = left && right ? checkPair(tokens, left, right) : null;
-      if (step) steps.push({ ...step, text: text.slice(step.start, step.end), source: 'inline' });
+      if (step === 'unchecked') found.complete = false;
+      else if (step) {
+        found.steps.push({ ...step, text: text.slice(step.start, step.end), source: 'inline' });
+      }
     }
     segments = [];
   };
@@ -331,34 +366,39 @@ function inlineSteps(text: string, blanked: string): Step[] {
     }
   });
   flush(tokens.length);
-  return steps;
 }
 
 /** GSM8K calculator annotations `<<expr=result>>`, checked like inline steps. */
-function annotationSteps(text: string): Step[] {
-  const steps: Step[] = [];
+function annotationSteps(text: string, found: Found): void {
   for (const match of text.matchAll(/<<([^<>=]*)=([^<>=]*)>>/g)) {
     const [whole, expr = '', result = ''] = match;
     const tokens = tokenize(`${expr}=${result}`);
     const eq = tokens.findIndex((t) => t.kind === 'eq');
     if (eq < 0 || tokens.some((t) => t.kind === 'break')) continue;
     const step = checkPair(tokens, { from: 0, to: eq }, { from: eq + 1, to: tokens.length });
-    if (step) {
+    if (step === 'unchecked') found.complete = false;
+    else if (step) {
       const end = match.index + whole.length;
-      steps.push({ ...step, start: match.index, end, text: whole, source: 'annotation' });
+      found.steps.push({ ...step, start: match.index, end, text: whole, source: 'annotation' });
     }
   }
-  return steps;
 }
 
-/** Every arithmetic step in a solution, recomputed, with the wrong ones flagged by offset. */
-export function checkSolution(text: string): CheckResult {
-  const blanked = blankAnnotations(text);
-  const steps = [...inlineSteps(text, blanked), ...annotationSteps(text)].sort(
-    (a, b) => a.start - b.start,
-  );
-  return { steps, wrong: steps.filter((s) => !s.ok) };
+/**
+ * Every arithmetic step in a solution, recomputed, with the wrong ones flagged by offset.
+ * Reads at most `maxCheckedChars`; `complete` is false past that, or where a run was too long.
+ */
+export function checkSolution(solution: string): CheckResult {
+  const text = solution.slice(0, maxCheckedChars);
+  const found: Found = { steps: [], complete: text.length === solution.length };
+  inlineSteps(text, blankAnnotations(text), found);
+  annotationSteps(text, found);
+  const steps = found.steps.sort((a, b) => a.start - b.start);
+  return { steps, wrong: steps.filter((s) => !s.ok), complete: found.complete };
 }
+
+/** What a check that failed outright reports: nothing found, and not complete. */
+export const uncheckedResult: CheckResult = { steps: [], wrong: [], complete: false };
 
 /** Vote weight of a solution that shows arithmetic, all of it right. */
 export const checkedWeight = 1.5;
@@ -367,9 +407,10 @@ export const wrongWeight = 0.5;
 
 /**
  * How much a solution's answer counts in a weighted vote: `checkedWeight` when it shows
- * arithmetic and all of it is right, `wrongWeight` when any step is wrong, 1 when it shows none.
+ * arithmetic and all of it is right, `wrongWeight` when any step is wrong, 1 when it shows none
+ * or part of it could not be checked.
  */
 export function arithmeticWeight(check: CheckResult): number {
   if (check.wrong.length > 0) return wrongWeight;
-  return check.steps.length > 0 ? checkedWeight : 1;
+  return check.steps.length > 0 && check.complete ? checkedWeight : 1;
 }

@@ -2,7 +2,7 @@
 // Returns null when the text states no number; a wrong pick is possible, an exception is not.
 import { unlatex } from './latex';
 import { findNumbers, type NumberMatch } from './numbers';
-import { canonical } from './rational';
+import { canonical, sameRational, type Rational } from './rational';
 
 /** Where an extracted answer came from, strongest first. */
 export type AnswerSource = 'boxed' | 'marker' | 'last-number';
@@ -18,34 +18,57 @@ export interface Extracted {
 interface Candidate {
   source: Exclude<AnswerSource, 'last-number'>;
   start: number;
-  span: string;
+  /** where the statement's text starts and ends (the end is capped at `maxSpan` characters) */
+  from: number;
+  to: number;
   /** the number must open the span (only symbols before it), as in "Answer: 18" */
   strict: boolean;
 }
+
+/** Characters of a statement that are read: an answer is stated in its first sentence. */
+const maxSpan = 400;
+/** Explicit statements tried, last first, before falling back to the last number. */
+const maxStatements = 64;
 
 /** GSM8K calculator annotations `<<16-3-4=9>>`, blanked to spaces so offsets stay put. */
 export function blankAnnotations(text: string): string {
   return text.replace(/<<[^<>]*>>/g, (m) => ' '.repeat(m.length));
 }
 
-/** The content of each `\boxed{...}` / `\fbox{...}`, nested braces included. */
+/** What GSM8K calculator annotations `<<12*70=840>>` held before they were blanked. */
+interface Annotations {
+  /** all of them, one after another */
+  text: string;
+  /** each one's result (840), in order */
+  results: Rational[];
+}
+
+function annotations(text: string): Annotations {
+  const joined = (text.match(/<<[^<>]*>>/g) ?? []).join(' ');
+  return { text: joined, results: results(joined) };
+}
+
+/**
+ * The content of each closed `\boxed{...}` / `\fbox{...}`, nested braces included: one pass
+ * with a stack of open braces, so 3,000 nested or unclosed boxes cost no more than one.
+ */
 function boxedCandidates(text: string): Candidate[] {
-  const found: Candidate[] = [];
+  const opens = new Map<number, number>();
   for (const match of text.matchAll(/\\(?:boxed|fbox)\s*\{/g)) {
-    const open = match.index + match[0].length;
-    let depth = 1;
-    let i = open;
-    for (; i < text.length && depth > 0; i += 1) {
-      if (text[i] === '{') depth += 1;
-      else if (text[i] === '}') depth -= 1;
-    }
-    if (depth === 0) {
-      found.push({
-        source: 'boxed',
-        start: match.index,
-        span: text.slice(open, i - 1),
-        strict: false,
-      });
+    opens.set(match.index + match[0].length - 1, match.index);
+  }
+  if (opens.size === 0) return [];
+  const found: Candidate[] = [];
+  const stack: number[] = [];
+  for (let i = 0; i < text.length; i += 1) {
+    if (text[i] === '{') stack.push(i);
+    else if (text[i] === '}') {
+      const open = stack.pop();
+      const start = open === undefined ? undefined : opens.get(open);
+      if (open !== undefined && start !== undefined) {
+        const to = Math.min(i, open + 1 + maxSpan);
+        found.push({ source: 'boxed', start, from: open + 1, to, strict: false });
+      }
     }
   }
   return found;
@@ -64,9 +87,10 @@ function markerCandidates(text: string): Candidate[] {
   for (const { pattern, strict } of markers) {
     for (const match of text.matchAll(pattern)) {
       const from = match.index + match[0].length;
-      const lineEnd = text.indexOf('\n', from);
-      const span = text.slice(from, lineEnd < 0 ? text.length : lineEnd);
-      found.push({ source: 'marker', start: match.index, span, strict });
+      // up to the line's end, looked for only within maxSpan (a long line costs no more)
+      const lineEnd = text.slice(from, from + maxSpan).indexOf('\n');
+      const to = lineEnd < 0 ? Math.min(text.length, from + maxSpan) : from + lineEnd;
+      found.push({ source: 'marker', start: match.index, from, to, strict });
     }
   }
   return found;
@@ -86,12 +110,63 @@ function countable(n: NumberMatch): boolean {
   return !(n.words && n.value.num === 1n && n.value.den === 1n);
 }
 
+/** The results steps computed: the first number after each "=" or "≈", in order. */
+function results(text: string): Rational[] {
+  const numbers = findNumbers(text);
+  const found: Rational[] = [];
+  let next = 0;
+  for (const equals of text.matchAll(/[=≈]/g)) {
+    while ((numbers[next]?.start ?? Infinity) <= equals.index) next += 1;
+    const number = numbers[next];
+    if (number) found.push(number.value);
+  }
+  return found;
+}
+
+/** Whether a number is part of a clock time ("2:00 pm" holds 2 and 00). */
+function clock(line: string, n: NumberMatch): boolean {
+  return (
+    /^:\d\d/.test(line.slice(n.end)) || /\d:$/.test(line.slice(Math.max(0, n.start - 2), n.start))
+  );
+}
+
+/**
+ * In a closing restatement ("Therefore, Maya saves $840 if she keeps it up for 12 weeks."), the
+ * number of the last sentence that the last step computed, when what follows it only restates
+ * the question: a number no step computed, written once in the sentence and already in the work
+ * before it (`before`, as written: "180 / 30 = 6" has 180), or a time of day.
+ */
+function restated(
+  line: string,
+  numbers: readonly NumberMatch[],
+  before: string,
+  computed: readonly Rational[],
+): NumberMatch | null {
+  const latest = computed[computed.length - 1];
+  const counted = numbers.filter((n) => !clock(line, n));
+  const last = counted[counted.length - 1];
+  if (!last || !latest) return null;
+  const isResult = (n: NumberMatch): boolean => computed.some((r) => sameRational(r, n.value));
+  // "…works 5 hours and leaves at 2:00 pm": the result, then a time
+  if (isResult(last)) return last === numbers[numbers.length - 1] ? null : last;
+  let from = -1;
+  for (const end of line.slice(0, last.start).matchAll(/[.!?]\s/g)) from = end.index;
+  const sentence = counted.filter((n) => n !== last && n.start > from);
+  if (sentence.some((n) => sameRational(n.value, last.value))) return null;
+  const result = sentence.findLast((n) => sameRational(n.value, latest));
+  const digits = /\d[\d,.]*/.exec(line.slice(last.start, last.end))?.[0];
+  if (!result || !digits) return null;
+  const written = new RegExp(String.raw`(?<![\d.,])${digits.replaceAll('.', '\\.')}(?!\d)`);
+  return written.test(before) ? result : null;
+}
+
 /**
  * With no explicit statement: the last line that has a number; in it, the result of its last
- * "=" ("So she is 5+3=8 in 3 years" gives 8), else its last number. A lone "one" is not counted
- * (usually a pronoun: "each one").
+ * "=" ("So she is 5+3=8 in 3 years" gives 8), else the number a closing restatement names as
+ * computed (see `restated`), else its last number. A lone "one" is not counted (usually a
+ * pronoun: "each one"). The text has its annotations blanked: `annotated` says what they held.
  */
-function lastNumber(text: string): NumberMatch | null {
+function lastNumber(text: string, annotated: Annotations): NumberMatch | null {
   const lines = unlatex(text).split('\n');
   for (let i = lines.length - 1; i >= 0; i -= 1) {
     const line = lines[i] ?? '';
@@ -99,22 +174,25 @@ function lastNumber(text: string): NumberMatch | null {
     const last = numbers[numbers.length - 1];
     if (!last) continue;
     const equals = Math.max(line.lastIndexOf('='), line.lastIndexOf('≈'));
-    return numbers.find((n) => n.start > equals && equals >= 0) ?? last;
+    if (equals >= 0) return numbers.find((n) => n.start > equals) ?? last;
+    const work = lines.slice(0, i).join('\n');
+    const computed = [...annotated.results, ...results(work)];
+    return restated(line, numbers, `${work}\n${annotated.text}`, computed) ?? last;
   }
   return null;
 }
 
-function extractFrom(text: string): Extracted | null {
-  const candidates = [...boxedCandidates(text), ...markerCandidates(text)].sort(
-    (a, b) => b.start - a.start,
-  );
+function extractFrom(text: string, annotated: Annotations): Extracted | null {
+  const candidates = [...boxedCandidates(text), ...markerCandidates(text)]
+    .sort((a, b) => b.start - a.start)
+    .slice(0, maxStatements);
   for (const candidate of candidates) {
-    const number = spanNumber(candidate.span, candidate.strict);
+    const number = spanNumber(text.slice(candidate.from, candidate.to), candidate.strict);
     if (number) {
       return { answer: canonical(number.value), source: candidate.source };
     }
   }
-  const last = lastNumber(text);
+  const last = lastNumber(text, annotated);
   return last ? { answer: canonical(last.value), source: 'last-number' } : null;
 }
 
@@ -131,10 +209,12 @@ function tidy(text: string): string {
  * it is read when it has a number.
  */
 export function extractDetail(text: string): Extracted | null {
-  const clean = blankAnnotations(tidy(text));
+  const tidied = tidy(text);
+  const annotated = annotations(tidied);
+  const clean = blankAnnotations(tidied);
   const think = clean.lastIndexOf('</think>');
-  const after = think < 0 ? null : extractFrom(clean.slice(think + '</think>'.length));
-  return after ?? extractFrom(clean);
+  const after = think < 0 ? null : extractFrom(clean.slice(think + '</think>'.length), annotated);
+  return after ?? extractFrom(clean, annotated);
 }
 
 /** The canonical final answer of a free-form solution ("18", "0.5", "1/3"), or null. */

@@ -8,8 +8,8 @@ import {
   type Usage,
 } from '../engine/engine';
 import { EngineError } from '../engine/errors';
-import { arithmeticWeight, checkSolution, type CheckResult } from './check';
-import { extractDetail, type AnswerSource } from './extract';
+import { arithmeticWeight, checkSolution, uncheckedResult, type CheckResult } from './check';
+import { extractDetail, type AnswerSource, type Extracted } from './extract';
 import { promptFor, type PromptFamily } from './prompt';
 import { defaultStopRule, shouldStop, stopRuleProblem, type StopRule } from './stop';
 import { tally, type Vote } from './vote';
@@ -111,11 +111,23 @@ function badInput(message: string): EngineError {
   return new EngineError('bad-input', message);
 }
 
+/**
+ * `read(text)`, or `fallback` if it throws. Model text is untrusted: extraction and the check are
+ * bounded, and this keeps any failure they still meet inside the one sample ("could not check").
+ */
+function contained<T>(read: (text: string) => T, text: string, fallback: T): T {
+  try {
+    return read(text);
+  } catch {
+    return fallback;
+  }
+}
+
 function toResult(index: number, completion: Completion, weigh: boolean): SampleResult {
-  const found = extractDetail(completion.text);
+  const found = contained<Extracted | null>(extractDetail, completion.text, null);
   // a cut-off solution's last number is a mid-computation value, not an answer
   const usable = found && !(completion.finishReason === 'length' && found.source === 'last-number');
-  const check = checkSolution(completion.text);
+  const check = contained(checkSolution, completion.text, uncheckedResult);
   return {
     index,
     text: completion.text,

@@ -42,11 +42,20 @@ function isEntry(value: unknown): value is HistoryEntry {
   );
 }
 
-/** The entries in `raw` that are well formed, and how many were not. */
+/**
+ * The entries in `raw` that are well formed, each id once (the first: the list is newest
+ * first), and how many were not: a repeated id would blank the whole keyed list.
+ */
 export function readHistory(raw: unknown): { entries: HistoryEntry[]; dropped: number } {
   if (raw === undefined) return { entries: [], dropped: 0 };
   if (!Array.isArray(raw)) return { entries: [], dropped: 1 };
-  const entries = raw.filter(isEntry);
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- local to this read, never reactive
+  const ids = new Set<string>();
+  const entries = raw.filter((e): e is HistoryEntry => {
+    if (!isEntry(e) || ids.has(e.id)) return false;
+    ids.add(e.id);
+    return true;
+  });
   return { entries, dropped: raw.length - entries.length };
 }
 

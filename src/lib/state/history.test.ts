@@ -25,3 +25,10 @@ test('nothing saved is an empty history; a non-list is one unreadable item', () 
   expect(readHistory(undefined)).toEqual({ entries: [], dropped: 0 });
   expect(readHistory({ not: 'a list' })).toEqual({ entries: [], dropped: 1 });
 });
+
+test('entries sharing an id: the first is kept, the rest counted as unreadable', () => {
+  const newer = { ...good, id: 'd', question: 'newer' };
+  const { entries, dropped } = readHistory([newer, good, { ...newer, question: 'older' }, good]);
+  expect(entries).toEqual([newer, good]);
+  expect(dropped).toBe(2);
+});

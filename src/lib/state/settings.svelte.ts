@@ -80,7 +80,7 @@ export function validateSettings(raw: unknown): { settings: SavedSettings; probl
   const settings = { ...defaults };
   const problems: string[] = [];
   if (raw === undefined) return { settings, problems };
-  if (typeof raw !== 'object' || raw === null) {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { settings, problems: ['saved settings were unreadable'] };
   }
   const r = raw as Record<string, unknown>;

@@ -21,6 +21,9 @@ describe('validateSettings', () => {
 
   test('garbage is reported, not thrown', () => {
     expect(validateSettings('{{{').problems).toEqual(['saved settings were unreadable']);
+    expect(validateSettings([{ engine: 'openai' }]).problems).toEqual([
+      'saved settings were unreadable',
+    ]);
   });
 });
 

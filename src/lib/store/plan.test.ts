@@ -138,3 +138,54 @@ describe('parsing what servers send', () => {
     expect(checkModel(model)).toBe(`${model.model}/resolve/main/`);
   });
 });
+
+describe('files a model folder names stay inside it', () => {
+  const config = json({ tokenizer_files: ['tokenizer.json'] });
+  const withShard = (dataPath: string) => ({
+    records: [
+      { dataPath: 'params_shard_0.bin', nbytes: 100 },
+      { dataPath, nbytes: 50 },
+    ],
+  });
+  const refusal = (dataPath: string): string => {
+    try {
+      planFiles(model, config, withShard(dataPath), new Map());
+    } catch (error) {
+      if (error instanceof EngineError && error.code === 'bad-response') return error.message;
+      throw error;
+    }
+    return 'accepted';
+  };
+
+  test.each([
+    '../../../other-model/resolve/main/params_shard_0.bin',
+    'sub/../../x.bin',
+    '%2e%2e/%2e%2e/other/params_shard_0.bin',
+    '.%2E/x.bin',
+    'https://evil.example/params_shard_0.bin',
+    '//evil.example/params_shard_0.bin',
+    '/mlc-ai/other-model/resolve/main/params_shard_0.bin',
+    'data:application/octet-stream,AAAA',
+    '..\\x.bin',
+    'x.bin?v=1',
+  ])('%s is refused, naming the entry', (dataPath) => {
+    const message = refusal(dataPath);
+    expect(message).toContain(`“${dataPath}”`);
+    expect(message).toContain('tensor-cache.json');
+    expect(message).toContain("inside the model's folder");
+  });
+
+  test('plain names and sub-folders inside it are fine', () => {
+    const files = planFiles(model, config, withShard('sub/params_shard_1.bin'), new Map());
+    expect(files.find((f) => f.name === 'sub/params_shard_1.bin')?.url).toBe(
+      `${modelBase(model.model)}sub/params_shard_1.bin`,
+    );
+  });
+
+  test('an index with no shards, or shards of 0 bytes in all, is refused', () => {
+    expect(() => parseTensorCache({ records: [] }, 'u')).toThrow(/lists no weight shards/);
+    expect(() => parseTensorCache({ records: [{ dataPath: 'a.bin', nbytes: 0 }] }, 'u')).toThrow(
+      /add up to 0 bytes/,
+    );
+  });
+});

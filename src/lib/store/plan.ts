@@ -12,6 +12,9 @@ import { CHAT_CONFIG, TENSOR_CACHE, modelBase, webllmCachesLibrary } from './web
  */
 export const TALLY_MANIFEST = 'tally-manifest.json';
 
+/** The weight index's name before mlc-llm renamed it to tensor-cache.json (web-llm reads only that). */
+export const OLD_TENSOR_CACHE = 'ndarray-cache.json';
+
 /** What a manifest says of one file. */
 export interface ManifestEntry {
   /** bytes */
@@ -44,8 +47,9 @@ export function parseTensorCache(value: unknown, url: string): ShardRecord[] {
   const bad = (why: string) =>
     new EngineError('bad-response', `${url} is not an MLC weight index: ${why}.`);
   if (!isObject(value) || !Array.isArray(value.records)) throw bad('it has no records list');
+  if (value.records.length === 0) throw bad('it lists no weight shards');
   const seen = new Set<string>();
-  return value.records.map((record: unknown, i) => {
+  const records = value.records.map((record: unknown, i) => {
     if (!isObject(record) || typeof record.dataPath !== 'string' || record.dataPath === '') {
       throw bad(`record ${i} has no dataPath`);
     }
@@ -54,6 +58,41 @@ export function parseTensorCache(value: unknown, url: string): ShardRecord[] {
     seen.add(record.dataPath);
     return { dataPath: record.dataPath, nbytes: record.nbytes };
   });
+  if (records.every((r) => r.nbytes === 0)) throw bad('its shards add up to 0 bytes');
+  return records;
+}
+
+/**
+ * The URL of `name` inside the model folder `base`, the one check every file the store fetches
+ * or writes goes through. A name from a model's files (a tensor-cache.json `dataPath`, a
+ * manifest entry) is untrusted: an absolute URL, a rooted path, a `..` segment (also written
+ * `%2e%2e`) or a backslash could name another model's keys or another origin, so each is refused
+ * with an error naming the entry, before anything is requested.
+ */
+export function fileInside(base: string, name: string, listedIn: string): string {
+  const refuse = (why: string) =>
+    new EngineError(
+      'bad-response',
+      `${listedIn} lists “${name}”, ${why}: Tally fetches only files inside the model's folder (${base}).`,
+    );
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(name);
+  } catch {
+    throw refuse('which is not a valid file name');
+  }
+  if (/^[a-z][a-z0-9+.-]*:/i.test(decoded) || decoded.startsWith('/')) {
+    throw refuse('which is an absolute address');
+  }
+  if (decoded.includes('\\')) throw refuse('which has a backslash');
+  if (decoded.split('/').includes('..')) {
+    throw refuse('which leaves the folder (“..”)');
+  }
+  const url = new URL(name, base);
+  if (!url.href.startsWith(base) || url.search !== '' || url.hash !== '') {
+    throw refuse('which resolves outside the folder');
+  }
+  return url.href;
 }
 
 export function parseTensorCacheBytes(data: ArrayBuffer, url: string): unknown {
@@ -123,6 +162,20 @@ export function checkModel(model: StoreModel): string {
   return modelBase(model.model);
 }
 
+/** The model library as web-llm caches it (keyed by its URL), or undefined when it does not. */
+export function libraryFile(model: StoreModel): PlannedFile | undefined {
+  if (!webllmCachesLibrary(model.model_lib)) return undefined;
+  const digest = model.digests?.lib;
+  return {
+    name: 'lib',
+    url: model.model_lib,
+    db: 'webllm/wasm',
+    kind: 'arraybuffer',
+    shard: false,
+    ...(digest === undefined ? {} : { digest }),
+  };
+}
+
 /** The files to fetch, in order: config, manifest, tokenizer, library, shards, tensor-cache last. */
 export function planFiles(
   model: StoreModel,
@@ -131,7 +184,8 @@ export function planFiles(
   manifest: Map<string, ManifestEntry>,
 ): PlannedFile[] {
   const base = modelBase(model.model);
-  const at = (name: string) => new URL(name, base).href;
+  const configName = `${CHAT_CONFIG} of ${model.id}`;
+  const at = (name: string, listedIn = configName) => fileInside(base, name, listedIn);
   const digestOf = (name: string) => model.digests?.[name] ?? manifest.get(name)?.sha256;
   const file = (
     name: string,
@@ -162,17 +216,8 @@ export function planFiles(
   }
   const tokenizer = tokenizerFile(config, configUrl);
   files.push(file(tokenizer, at(tokenizer), 'webllm/model'));
-  if (webllmCachesLibrary(model.model_lib)) {
-    const lib = model.digests?.lib;
-    files.push({
-      name: 'lib',
-      url: model.model_lib,
-      db: 'webllm/wasm',
-      kind: 'arraybuffer',
-      shard: false,
-      ...(lib === undefined ? {} : { digest: lib }),
-    });
-  }
+  const lib = libraryFile(model);
+  if (lib) files.push(lib);
   for (const shard of parseTensorCache(tensorCache, tensorUrl)) {
     const listed = manifest.get(shard.dataPath)?.size;
     if (listed !== undefined && listed !== shard.nbytes) {
@@ -182,7 +227,7 @@ export function planFiles(
       );
     }
     files.push(
-      file(shard.dataPath, new URL(shard.dataPath, base).href, 'webllm/model', {
+      file(shard.dataPath, at(shard.dataPath, tensorUrl), 'webllm/model', {
         size: shard.nbytes,
         shard: true,
       }),

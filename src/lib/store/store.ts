@@ -4,8 +4,10 @@ import { EngineError, abortError, isAbort } from '../engine/errors';
 import { MissingFile, defaultPolicy, fetchFile, type FetchPolicy } from './fetch-file';
 import { checkFile } from './integrity';
 import {
+  OLD_TENSOR_CACHE,
   TALLY_MANIFEST,
   checkModel,
+  libraryFile,
   parseManifest,
   parseTensorCache,
   planFiles,
@@ -35,6 +37,7 @@ import type {
 import {
   CHAT_CONFIG,
   TENSOR_CACHE,
+  WEBLLM_VERSION,
   allUrls,
   deleteUrls,
   getFile,
@@ -167,10 +170,19 @@ async function loadEntry(
     return undefined;
   }
   const entry = found.entry;
-  if (entry.base !== base || entry.model.model_lib !== model.model_lib) {
+  if (entry.base !== base) {
     notice(`${model.id} now comes from another URL: the earlier copy was removed.`);
     await removeEntryData(entry);
     return undefined;
+  }
+  if (entry.model.model_lib !== model.model_lib) {
+    // a web-llm upgrade moves libraries, not weights: fetch the library alone
+    notice(`${model.id} has a new library: it is fetched again; the weights are kept.`);
+    await removeLibrary(entry);
+    const lib = libraryFile(model);
+    entry.files = entry.files.filter((f) => f.db !== 'webllm/wasm');
+    if (lib) entry.files.push({ ...lib, done: false });
+    entry.status = 'partial';
   }
   entry.model = model;
   for (const f of entry.files) {
@@ -211,6 +223,26 @@ async function plan(
     return data;
   };
 
+  /**
+   * tensor-cache.json is missing: a folder built by an older mlc-llm has ndarray-cache.json,
+   * which web-llm 0.2.86 never reads. Say so, rather than a 404 that reads like a wrong URL.
+   */
+  const olderIndex = async (error: unknown): Promise<never> => {
+    if (!(error instanceof MissingFile)) throw error;
+    const older = meta(OLD_TENSOR_CACHE, 'webllm/model');
+    const found = await get(older).then(
+      () => true,
+      () => false,
+    );
+    if (!found) throw error;
+    throw new EngineError(
+      'bad-response',
+      `${base} was built by an older mlc-llm: it has ${OLD_TENSOR_CACHE} and no ${TENSOR_CACHE}, ` +
+        `the weight index web-llm ${WEBLLM_VERSION} reads. Rebuild the folder with a current ` +
+        `mlc-llm (mlc_llm convert_weight writes ${TENSOR_CACHE}).`,
+    );
+  };
+
   // The three small files are independent: fetch them at once (one round trip, not three).
   const manifestFile = meta(TALLY_MANIFEST, 'webllm/model');
   const configFile = meta(CHAT_CONFIG, 'webllm/config');
@@ -241,7 +273,7 @@ async function plan(
     } catch {
       // web-llm's copy is unreadable: fetch a fresh one
     }
-    const bytes = await verified(tensorFile, await get(tensorFile));
+    const bytes = await verified(tensorFile, await get(tensorFile).catch(olderIndex));
     try {
       return { value: JSON.parse(new TextDecoder().decode(bytes)) as unknown, bytes };
     } catch {
@@ -517,17 +549,32 @@ async function keysUnder(db: PlannedFile['db'], base: string): Promise<string[]>
   return (await allUrls(db)).filter((url) => url.startsWith(base));
 }
 
-/** Deletes a model's files from web-llm's databases (index first) and its partial data. */
-async function removeEntryData(entry: Entry): Promise<void> {
+/** Deletes an entry's library from web-llm's cache, unless another model uses it too. */
+async function removeLibrary(entry: Entry): Promise<void> {
   const others = (await readEntries()).flatMap(({ parsed }) =>
     parsed.ok && parsed.entry.id !== entry.id ? [parsed.entry] : [],
   );
-  await removeFolder(entry.base);
   for (const f of entry.files) {
     if (f.db !== 'webllm/wasm') continue;
-    if (others.some((o) => o.model.model_lib === f.url)) continue; // another model's library too
+    if (others.some((o) => o.model.model_lib === f.url)) continue;
     await deleteUrls('webllm/wasm', [f.url]);
   }
+}
+
+/**
+ * Deletes a model's files from web-llm's databases (index first): every file its download wrote,
+ * whatever key it has, then anything else web-llm keeps under its folder; and its partial data.
+ */
+async function removeEntryData(entry: Entry): Promise<void> {
+  await deleteUrls('webllm/model', [new URL(TENSOR_CACHE, entry.base).href]);
+  for (const db of ['webllm/model', 'webllm/config'] as const) {
+    await deleteUrls(
+      db,
+      entry.files.filter((f) => f.db === db).map((f) => f.url),
+    );
+  }
+  await removeFolder(entry.base);
+  await removeLibrary(entry);
   await deleteChunks(entry.files.map((f) => f.url));
   await deleteEntry(entry.id);
 }
@@ -578,6 +625,7 @@ export async function listModels(): Promise<ModelOnDisk[]> {
         bytes: 0,
         status: 'damaged',
         foreign: false,
+        checked: 'none',
         problem: `${capital(parsed.problem)}. Delete it to start that download over.`,
       });
       continue;
@@ -601,6 +649,9 @@ export async function listModels(): Promise<ModelOnDisk[]> {
       status: complete ? 'complete' : 'partial',
       ...(e.hold ? { hold: e.hold } : {}),
       foreign: false,
+      checked: e.files.every((f) => f.db === 'webllm/wasm' || f.digest !== undefined)
+        ? 'digest'
+        : 'size',
     });
   }
   const suffix = `/${TENSOR_CACHE}`;
@@ -624,6 +675,7 @@ export async function listModels(): Promise<ModelOnDisk[]> {
         bytesTotal: total,
         status: present.size === urls.length ? 'complete' : 'partial',
         foreign: true,
+        checked: 'none',
       });
     } catch {
       out.push({
@@ -632,6 +684,7 @@ export async function listModels(): Promise<ModelOnDisk[]> {
         bytes: 0,
         status: 'damaged',
         foreign: true,
+        checked: 'none',
         problem: `web-llm's index of ${base} is unreadable. Delete it to free its space.`,
       });
     }

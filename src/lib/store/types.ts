@@ -72,6 +72,12 @@ export interface ModelOnDisk {
   hold?: { reason: 'paused' | 'error'; error?: SerializedError };
   /** found in web-llm's cache but not downloaded by Tally (web-llm fetched it itself) */
   foreign: boolean;
+  /**
+   * How its files were checked: 'digest' when each file of the folder had a published sha256
+   * (catalog digests or the folder's tally-manifest.json), 'size' when some had only a size (a
+   * shifted body of the right length would pass), 'none' for what web-llm fetched itself.
+   */
+  checked: 'digest' | 'size' | 'none';
   /** why the entry is damaged, in words a person can act on */
   problem?: string;
 }

@@ -1,7 +1,7 @@
 // web-llm 0.2.86's IndexedDB cache layout (cacheBackend "indexeddb"), read from its lib/index.js:
 // a change there breaks web-llm's hasModelInCache in webllm-layout.browser.test.ts, loudly.
 import type { PlannedFile, WebLLMDatabase } from './types';
-import { inTransaction, openDatabase, requestResult } from './idb';
+import { closeDatabase, inTransaction, openDatabase, requestResult } from './idb';
 
 /** The web-llm version whose layout this module writes (package.json pins it exactly). */
 export const WEBLLM_VERSION = '0.2.86';
@@ -43,7 +43,24 @@ function upgrade(db: IDBDatabase): void {
   if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: 'url' });
 }
 
-function open(name: WebLLMDatabase): Promise<IDBDatabase> {
+/**
+ * Opens one of web-llm's databases. One that exists without its store (damaged, or made by
+ * something else) holds nothing web-llm can read, and every transaction on it would fail: it is
+ * deleted and made again as web-llm makes it, at the version web-llm opens.
+ */
+async function open(name: WebLLMDatabase): Promise<IDBDatabase> {
+  const db = await openDatabase(name, DB_VERSION, upgrade);
+  if (db.objectStoreNames.contains(STORE)) return db;
+  await closeDatabase(name);
+  await new Promise<void>((resolve, reject) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = () => {
+      resolve();
+    };
+    request.onerror = () => {
+      reject(request.error ?? new DOMException(`Could not delete ${name}`, 'UnknownError'));
+    };
+  });
   return openDatabase(name, DB_VERSION, upgrade);
 }
 

@@ -1,0 +1,95 @@
+// Replies built to crash or freeze the page (issue 15), served by the mock OpenAI server: each
+// ends in an answer (or "could not check"), never an error, and freezes the page no longer than
+// 200 ms, or than ordinary prose of the same size and pieces does in the same run: streaming
+// itself costs the page time, and on a loaded machine more than 200 ms (see the figures each
+// test attaches).
+import { expect, test, type Page } from '@playwright/test';
+import { forgedPlaceholders, hostileReplies } from '../fixtures/hostile-replies';
+import { toPieces } from '../fixtures/mock-openai';
+import { admin, connectMock, mockOpenAI, trackErrors } from './helpers';
+
+declare global {
+  interface Window {
+    longTasks: number[];
+  }
+}
+
+/** The app's default max_tokens: the mock cuts longer replies there ('length'). */
+const maxTokens = 1024;
+
+/** Records every long task's duration on the page's thread from the first script on. */
+async function watchLongTasks(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    window.longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.longTasks.push(entry.duration);
+    }).observe({ type: 'longtask' });
+  });
+}
+
+async function solve(page: Page, reply: string): Promise<void> {
+  await admin(mockOpenAI(), 'script', { fallback: reply });
+  await page.getByLabel('Word problem').fill('How many?');
+  await page.evaluate(() => (window.longTasks = []));
+  await page.getByRole('button', { name: 'Solve' }).click();
+}
+
+/**
+ * The longest task while the page streams and shows `reply`, once `answer` is shown. It waits
+ * without polling the page (Playwright's own polling runs on the page's thread), then checks.
+ */
+async function longestTask(page: Page, reply: string, answer: string): Promise<number> {
+  await solve(page, reply);
+  await page.waitForTimeout(4000);
+  await expect(page.getByTestId('final-answer')).toHaveText(answer, { timeout: 30_000 });
+  await expect(page.getByTestId('solve-error')).toHaveCount(0);
+  return page.evaluate(() => Math.max(0, ...window.longTasks));
+}
+
+/** Ordinary prose with as many streamed pieces and characters as `text`, answering 7. */
+function ordinary(text: string): string {
+  const pieces = Math.min(toPieces(text).length, maxTokens);
+  const word = 'a'.repeat(Math.max(1, Math.round(text.length / pieces) - 1));
+  return `${Array.from({ length: pieces - 1 }, () => `${word} `).join('')}7`;
+}
+
+test.beforeEach(async ({ page }) => {
+  await admin(mockOpenAI(), 'reset', {});
+  await watchLongTasks(page);
+  await page.goto('/');
+  await connectMock(page);
+});
+
+for (const { name, text, answer } of hostileReplies) {
+  test(`${name}: an answer, no error, no freeze`, async ({ page }) => {
+    const errors = trackErrors(page);
+    // a reply the mock cuts at max_tokens has no answer: its last number is mid-computation
+    const shown = toPieces(text).length > maxTokens ? '—' : (answer ?? '—');
+    const hostile = await longestTask(page, text, shown);
+    const baseline = await longestTask(page, ordinary(text), '7');
+    test.info().annotations.push({
+      type: 'longest task, ms',
+      description: `hostile ${Math.round(hostile)}, ordinary prose ${Math.round(baseline)}`,
+    });
+    expect(hostile).toBeLessThanOrEqual(Math.max(200, 2 * baseline));
+    expect(errors).toEqual([]);
+  });
+}
+
+test('the renderer’s placeholders in a reply render as plain text', async ({ page }) => {
+  await solve(page, forgedPlaceholders);
+  await expect(page.getByTestId('final-answer')).toHaveText('5');
+  const solution = page.getByTestId('solution');
+  await expect(solution.locator('.katex')).toHaveCount(2);
+  await expect(solution.locator('mark')).toHaveCount(0);
+  await expect(solution).toContainText('Pay \uFFFD0\uFFFD now: \uFFFDfake flag\uFFFD');
+  await expect(solution.locator('a')).toHaveAttribute('title', '\uFFFD0\uFFFD');
+});
+
+test('a reply whose check gives up says "could not check" and keeps its answer', async ({
+  page,
+}) => {
+  await solve(page, hostileReplies[0]?.text ?? '');
+  await expect(page.getByTestId('final-answer')).toHaveText('2');
+  await expect(page.getByTestId('could-not-check')).toBeVisible();
+});
