@@ -1,16 +1,8 @@
 // A browser without WebGPU: the page says so, says what to do, and offers the server engine.
 import { expect, test } from '@playwright/test';
-import { chromiumArgs, findChromium } from '../../scripts/chromium.mjs';
+import { withoutWebGpu } from './helpers';
 
-test.use({
-  launchOptions: {
-    executablePath: findChromium(),
-    args: [
-      ...chromiumArgs.filter((a) => a !== '--enable-unsafe-webgpu'),
-      '--disable-features=WebGPU',
-    ],
-  },
-});
+test.use({ launchOptions: withoutWebGpu });
 
 test('explains that WebGPU is missing and offers a server', async ({ page }) => {
   await page.goto('/');
