@@ -126,3 +126,15 @@ test('hostile model output renders as inert text and the page keeps working', as
   await expect(page.getByTestId('final-answer')).toHaveText('9');
   expect(errors).toEqual([]);
 });
+
+test('History sums up a problem in words: the answer, the vote and its samples', async ({
+  page,
+}) => {
+  await admin(mockOpenAI(), 'script', { replies: [{ match: 'pens', outputs: [says(18)] }] });
+  await ensemble(page, 3, 'fixed');
+  await ask(page, 'How many pens?');
+  await expect(page.getByTestId('majority-answer')).toHaveText('18', { timeout: 20_000 });
+  await expect(page.getByTestId('history').locator('li')).toContainText(
+    'How many pens? 18 · vote 18, 3 of 3 samples',
+  );
+});
