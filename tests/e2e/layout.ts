@@ -1,5 +1,6 @@
 // Every page at a 390 px phone and a 1280 px desktop: nothing wider than the viewport (no sideways
-// scroll), and a full-page screenshot of each in the test output for a person to look at.
+// scroll), nothing that jumps while it loads (layout shift under 0.05, as Lighthouse counts it),
+// and a full-page screenshot of each in the test output for a person to look at.
 // layout.spec.ts runs these with WebGPU, layout-no-webgpu.spec.ts without.
 import { expect, test, type Page } from '@playwright/test';
 
@@ -22,7 +23,11 @@ async function settled(page: Page, name: string): Promise<void> {
       'checking',
     );
   } else if (name === 'embed') {
-    await expect(page.getByTestId('embed-page')).toBeVisible();
+    // the preview takes the height its widget reports once the widget knows what it shows
+    await expect(
+      page.frameLocator('[data-testid="embed-preview"]').getByTestId('widget-source'),
+    ).not.toHaveAttribute('data-availability', 'checking');
+    await expect(page.getByTestId('embed-preview')).toHaveAttribute('style', /height/);
   } else {
     await expect(page.getByTestId('device-panel').getByText('Checking WebGPU…')).toHaveCount(0);
   }
@@ -45,6 +50,18 @@ export function layoutTests(variant: string): void {
     for (const target of pages) {
       test(`${target.name} at ${size.width}×${size.height} fits`, async ({ page }, testInfo) => {
         await page.setViewportSize({ width: size.width, height: size.height });
+        await page.addInitScript(() => {
+          const shifts = { total: 0 };
+          Object.assign(window, { layoutShift: shifts });
+          new PerformanceObserver((list) => {
+            for (const entry of list.getEntries() as (PerformanceEntry & {
+              value: number;
+              hadRecentInput: boolean;
+            })[]) {
+              if (!entry.hadRecentInput) shifts.total += entry.value;
+            }
+          }).observe({ type: 'layout-shift', buffered: true });
+        });
         await page.goto(target.path);
         await settled(page, target.name);
         const shot = testInfo.outputPath(`${target.name}-${size.name}-${variant}.png`);
@@ -54,6 +71,10 @@ export function layoutTests(variant: string): void {
         expect(width, `too wide: ${(await overflowing(page)).join(', ')}`).toBeLessThanOrEqual(
           size.width,
         );
+        const shift = await page.evaluate(
+          () => (window as unknown as { layoutShift: { total: number } }).layoutShift.total,
+        );
+        expect(shift, 'layout shift while loading').toBeLessThan(0.05);
       });
     }
   }
