@@ -5,7 +5,17 @@ import globals from 'globals';
 import svelteConfig from './svelte.config.js';
 
 export default ts.config(
-  { ignores: ['dist', 'dist-test', 'node_modules', 'test-results', 'playwright-report', '.tally'] },
+  {
+    ignores: [
+      'dist',
+      'dist-test',
+      'dist-bench',
+      'node_modules',
+      'test-results',
+      'playwright-report',
+      '.tally',
+    ],
+  },
   js.configs.recommended,
   ...ts.configs.strictTypeChecked,
   ...svelte.configs.recommended,

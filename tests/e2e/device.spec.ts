@@ -57,10 +57,10 @@ test('bad input gets a clear message', async ({ page }) => {
   await page.getByLabel('Model folder URL').fill('not a url');
   await page.getByLabel('Library URL (.wasm)').fill('https://example.com/lib.wasm');
   await page.getByRole('button', { name: 'Load model' }).click();
-  await expect(page.getByTestId('engine-problem')).toHaveText(/“not a url” is not a URL/);
+  await expect(page.getByTestId('engine-error')).toHaveText(/“not a url” is not a URL/);
 
   await page.getByLabel('On a server').check();
   await page.getByLabel('Server URL').fill('ftp://example.com/v1');
   await page.getByRole('button', { name: 'Connect' }).click();
-  await expect(page.getByTestId('engine-problem')).toContainText(/http/);
+  await expect(page.getByTestId('engine-error')).toContainText(/http/);
 });

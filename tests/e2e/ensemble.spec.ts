@@ -214,3 +214,15 @@ test('streamed text reaches the page at most once a frame, and none of it is los
   await expect(page.getByTestId('solution')).toContainText(`${words} The answer is`);
   expect(errors).toEqual([]);
 });
+
+test('History sums up a problem in words: the answer, the vote and its samples', async ({
+  page,
+}) => {
+  await admin(mockOpenAI(), 'script', { replies: [{ match: 'pens', outputs: [says(18)] }] });
+  await ensemble(page, 3, 'fixed');
+  await ask(page, 'How many pens?');
+  await expect(page.getByTestId('majority-answer')).toHaveText('18', { timeout: 20_000 });
+  await expect(page.getByTestId('history').locator('li')).toContainText(
+    'How many pens? 18 · vote 18, 3 of 3 samples',
+  );
+});

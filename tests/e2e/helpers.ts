@@ -1,5 +1,15 @@
 // Shared steps for end-to-end specs: fixture server origins, errors the page must not raise.
-import { expect, type Page } from '@playwright/test';
+import { expect, type LaunchOptions, type Page } from '@playwright/test';
+import { chromiumArgs, findChromium } from '../../scripts/chromium.mjs';
+
+/** Launch options for a Chromium with WebGPU turned off: `test.use({ launchOptions: withoutWebGpu })`. */
+export const withoutWebGpu: LaunchOptions = {
+  executablePath: findChromium(),
+  args: [
+    ...chromiumArgs.filter((a) => a !== '--enable-unsafe-webgpu'),
+    '--disable-features=WebGPU',
+  ],
+};
 
 export function modelServer(): string {
   const origin = process.env.TALLY_MODEL_SERVER;

@@ -32,7 +32,7 @@ test('download through the storage panel, then delete gives the space back', asy
   );
   const row = page.locator(`[data-testid="storage-row"][data-status="complete"]`);
   await expect(row).toContainText(model.id);
-  await expect(page.getByTestId('storage-usage')).toContainText(/Using .* of .*/);
+  await expect(page.getByTestId('storage-usage')).toContainText(/counts .* in use of .*/);
   expect((await cacheState(page, model)).shards).toEqual(sourceShards(model));
   const full = await usage(page);
   expect(full - before).toBeGreaterThan(0.9 * 16_000_000);

@@ -64,7 +64,7 @@ export async function probeGpu(nav: Navigator = navigator): Promise<GpuReport> {
       ...noGpu,
       available: false,
       reason:
-        'This browser has no WebGPU. Use a recent Chrome or Edge (113+), or Safari 26+, with hardware acceleration on — or use a server engine.',
+        'It has no WebGPU: that takes a recent Chrome or Edge (113+), or Safari 26+, with hardware acceleration on.',
     };
   }
   let adapter: GPUAdapter | null;
@@ -78,7 +78,7 @@ export async function probeGpu(nav: Navigator = navigator): Promise<GpuReport> {
       ...noGpu,
       available: false,
       reason:
-        'WebGPU is present but no GPU adapter was granted: hardware acceleration may be off or the GPU blocklisted. In Chrome or Edge, turn on “Use graphics acceleration” and check chrome://gpu, or use a server engine.',
+        'It has WebGPU, but the browser gave Tally no GPU: hardware acceleration may be off or the GPU blocklisted. In Chrome or Edge, turn on “Use graphics acceleration” and check chrome://gpu.',
     };
   }
   const info = adapter.info;
@@ -118,8 +118,9 @@ export function assessFit(report: GpuReport, models: readonly CatalogModel[]): M
         note: `Needs about ${need} GB of GPU memory; this device has an estimated ${have} GB.`,
       };
     }
+    // on a software GPU the device panel says once that every model is too slow
     const note = report.fallback
-      ? 'Software GPU: it will load, but far too slowly to answer.'
+      ? ''
       : build.quantization === 'q4f32_1' && model.builds.length > 1
         ? 'Using the q4f32_1 build: this GPU lacks shader-f16.'
         : '';

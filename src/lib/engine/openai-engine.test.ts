@@ -116,6 +116,8 @@ describe('parseServerUrl', () => {
     ['mailto:me@example.com', /not mailto:/],
     ['http://', /is not a URL/],
     ['http://exa mple.com/v1', /is not a URL/],
+    ['not a url', /^"not a url" is not a URL/],
+    ['http://a%20b/v1', /is not a URL/],
     ['http://user:secret@localhost:11434/v1', /API key in its field/],
     ['http://localhost:11434/v1?key=1', /without "\?…" or "#…"/],
     ['http://localhost:11434/v1#x', /without/],

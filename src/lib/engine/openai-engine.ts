@@ -77,17 +77,21 @@ export function parseServerUrl(input: string): URL {
     }
     candidate = `http://${text}`;
   }
+  const notUrl = badInput(`"${clip(text, 80)}" is not a URL. Use one like ${example}.`);
+  // Chromium takes spaces in a host and escapes them (http://not%20a%20url); no server has one.
+  if (/\s/.test(text)) throw notUrl;
   let url: URL;
   try {
     url = new URL(candidate);
   } catch {
-    throw badInput(`"${clip(text, 80)}" is not a URL. Use one like ${example}.`);
+    throw notUrl;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw badInput(
       `Tally talks to servers over http:// or https://, not ${url.protocol}//. Use a URL like ${example}.`,
     );
   }
+  if (url.hostname === '' || url.hostname.includes('%')) throw notUrl;
   if (url.username !== '' || url.password !== '') {
     throw badInput('Leave the user name and password out of the URL; put an API key in its field.');
   }
@@ -136,6 +140,9 @@ function pageOrigin(): { origin: string; protocol: string } | undefined {
   const { origin, protocol } = globalThis.location;
   return { origin, protocol };
 }
+
+/** Chromium's Local Network Access option: this request is for the person's own network. */
+const localNetwork = { targetAddressSpace: 'local' } as RequestInit;
 
 function isLoopback(url: URL): boolean {
   return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i.test(url.hostname);
@@ -303,6 +310,11 @@ export class OpenAIEngine implements Engine {
   /** The normalized base URL requests go to, e.g. http://localhost:11434/v1. */
   get baseUrl(): string {
     return this.#base.href;
+  }
+
+  /** The model id the server is asked for. */
+  get model(): string {
+    return this.#model;
   }
 
   /** Checks the server answers and lists the model; resolves once a completion can start. */
@@ -560,6 +572,7 @@ export class OpenAIEngine implements Engine {
         method: body === undefined ? 'GET' : 'POST',
         headers,
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(this.#localNetwork() ? localNetwork : {}),
         signal: exchange.controller.signal,
         credentials: 'omit',
         referrerPolicy: 'no-referrer',
@@ -571,6 +584,19 @@ export class OpenAIEngine implements Engine {
     exchange.kick();
     if (!response.ok) throw await this.#refused(response, path, exchange);
     return response;
+  }
+
+  /**
+   * An https page calling a plain-http server that is not loopback: only a server on the person's
+   * own network can answer, and Chromium lets the request through mixed-content blocking when it
+   * says so (`targetAddressSpace`), once the person allows local network access.
+   */
+  #localNetwork(): boolean {
+    return (
+      pageOrigin()?.protocol === 'https:' &&
+      this.#base.protocol === 'http:' &&
+      !isLoopback(this.#base)
+    );
   }
 
   #endpoint(path: string): string {
@@ -648,13 +674,9 @@ export class OpenAIEngine implements Engine {
       parts.push(
         `The server must also allow requests from this page's origin, ${page.origin} (CORS): for Ollama, start it with OLLAMA_ORIGINS=${page.origin}.`,
       );
-      if (
-        page.protocol === 'https:' &&
-        this.#base.protocol === 'http:' &&
-        !isLoopback(this.#base)
-      ) {
+      if (this.#localNetwork()) {
         parts.push(
-          'This page is served over https, and browsers block its requests to a plain http:// server other than localhost: serve the API over https.',
+          'This page is served over https and the server over plain http, which a browser allows only for a server on your own network, and only once you allow local network access when it asks (Chrome and Edge 142+). Otherwise serve the API over https, or forward it to this computer (ssh -L 11434:HOST:11434) and use http://localhost:11434/v1.',
         );
       }
     }

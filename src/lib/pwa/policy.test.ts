@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   contentSecurityPolicy,
+  directiveSources,
   headerRules,
   headersFile,
   headersFor,
   originAllowed,
   parseOrigins,
   parseSources,
+  sourcesAllow,
   type PolicyConfig,
 } from './policy';
 
@@ -83,12 +85,11 @@ describe('contentSecurityPolicy', () => {
     expect(d.get('frame-ancestors')).toEqual(["'self'"]);
   });
 
-  it('lets the open default reach any https host and loopback http, and a list lock it down', () => {
+  it('lets the open default reach any http(s) host, and a list lock it down', () => {
     expect(directives(contentSecurityPolicy('app', open)).get('connect-src')).toEqual([
       "'self'",
       'https:',
-      'http://localhost:*',
-      'http://127.0.0.1:*',
+      'http:',
     ]);
     const locked = directives(
       contentSecurityPolicy('app', { embedOrigins: [], connectSrc: ['https://llm.example.edu'] }),
@@ -138,5 +139,55 @@ describe('headers', () => {
     expect(text).toContain('/embed.html\n  Content-Security-Policy: ');
     expect(text).toContain('/sw.js\n  Content-Security-Policy: ');
     expect(text.split('\n').filter((l) => l.startsWith('/'))).toHaveLength(rules.length);
+  });
+});
+
+describe('sourcesAllow', () => {
+  const self = new URL('https://tally.example.org/');
+  const allows = (sources: string[], url: string) => sourcesAllow(sources, new URL(url), self);
+  const locked = directiveSources(
+    contentSecurityPolicy('app', { embedOrigins: [], connectSrc: ['http://localhost:*'] }),
+    'connect-src',
+  );
+
+  it('reads one directive of a policy', () => {
+    expect(
+      directiveSources("default-src 'self'; connect-src 'self' https:", 'connect-src'),
+    ).toEqual(["'self'", 'https:']);
+    expect(directiveSources("default-src 'self'", 'connect-src')).toBeUndefined();
+  });
+
+  it('lets the open default reach servers anywhere, loopback and local network included', () => {
+    const open = directiveSources(
+      contentSecurityPolicy('app', { embedOrigins: [] }),
+      'connect-src',
+    );
+    for (const url of [
+      'http://localhost:11434/v1',
+      'http://192.168.1.20:11434/v1',
+      'https://llm.example.edu/v1',
+    ]) {
+      expect(allows(open ?? [], url)).toBe(true);
+    }
+  });
+
+  it('holds a locked policy to its list', () => {
+    expect(allows(locked ?? [], 'http://localhost:11434/v1')).toBe(true);
+    expect(allows(locked ?? [], 'https://huggingface.co/x')).toBe(true);
+    expect(allows(locked ?? [], 'https://cdn-lfs.hf.co/x')).toBe(true);
+    expect(allows(locked ?? [], 'https://tally.example.org/data')).toBe(true);
+    expect(allows(locked ?? [], 'http://192.168.1.20:11434/v1')).toBe(false);
+    expect(allows(locked ?? [], 'https://llm.example.edu/v1')).toBe(false);
+    expect(allows(locked ?? [], 'https://hf.co.evil.example/x')).toBe(false);
+  });
+
+  it('matches ports, default ports and the http-to-https upgrade as CSP does', () => {
+    expect(allows(['http://llm.lan:8000'], 'http://llm.lan:8000/v1')).toBe(true);
+    expect(allows(['http://llm.lan:8000'], 'http://llm.lan:8001/v1')).toBe(false);
+    expect(allows(['http://llm.lan'], 'http://llm.lan/v1')).toBe(true);
+    expect(allows(['http://llm.lan'], 'https://llm.lan/v1')).toBe(true);
+    expect(allows(['https://llm.lan'], 'http://llm.lan/v1')).toBe(false);
+    expect(allows(["'none'"], 'https://llm.lan/v1')).toBe(false);
+    expect(allows(['*'], 'http://llm.lan/v1')).toBe(true);
   });
 });

@@ -6,9 +6,9 @@ export interface PolicyConfig {
   /** origins allowed to frame the widget (`embed.html`); empty means any site may */
   embedOrigins: readonly string[];
   /**
-   * Extra `connect-src` sources. Undefined (the default) allows any https: host and loopback http,
-   * because a person may type any model host or server URL; a list locks Tally to Hugging Face,
-   * GitHub's raw host, 'self' and exactly these sources.
+   * Extra `connect-src` sources. Undefined (the default) allows any http(s) host, because a person
+   * may type any model host or server URL, including a plain-http server on their own network; a
+   * list locks Tally to Hugging Face, GitHub's raw host, 'self' and exactly these sources.
    */
   connectSrc?: readonly string[] | undefined;
 }
@@ -20,12 +20,6 @@ export const modelHosts = [
   'https://*.hf.co',
   'https://raw.githubusercontent.com',
 ] as const;
-
-/**
- * Local servers (Ollama, vLLM, llama.cpp) speak plain http on loopback. CSP has no syntax for an
- * IPv6 address, so `http://[::1]` cannot be listed: use `localhost`.
- */
-export const loopbackHosts = ['http://localhost:*', 'http://127.0.0.1:*'] as const;
 
 /** Which document or worker a policy is for. */
 export type PolicyTarget = 'app' | 'widget' | 'worker' | 'service-worker';
@@ -83,9 +77,54 @@ export function originAllowed(origin: string, allowed: readonly string[]): boole
   });
 }
 
+/**
+ * Local servers (Ollama, vLLM, llama.cpp) speak plain http, on loopback or elsewhere on the
+ * person's network. `http:` allows both, and costs little beside `https:`: an https page still
+ * cannot reach a public plain-http host (mixed content), only a local-network one, and only after
+ * the person allows local network access (docs/ARCHITECTURE.md, "Servers on your own network").
+ */
 function connectSources(config: PolicyConfig): string[] {
-  if (config.connectSrc === undefined) return ["'self'", 'https:', ...loopbackHosts];
+  if (config.connectSrc === undefined) return ["'self'", 'https:', 'http:'];
   return ["'self'", ...modelHosts, ...config.connectSrc];
+}
+
+/** One directive's sources in a policy; undefined when the policy does not have it. */
+export function directiveSources(policy: string, name: string): string[] | undefined {
+  for (const directive of policy.split(';')) {
+    const [directiveName, ...sources] = directive.trim().split(/\s+/);
+    if (directiveName?.toLowerCase() === name) return sources;
+  }
+  return undefined;
+}
+
+const defaultPorts: Record<string, string> = { 'http:': '80', 'https:': '443' };
+const portOf = (url: URL) => url.port || defaultPorts[url.protocol] || '';
+const hostSource =
+  /^(?:([a-z][a-z\d+.-]*):\/\/)?(\*\.)?([^/:]+|\[[^\]]+\])(?::(\d+|\*))?(?:\/.*)?$/i;
+
+/**
+ * Whether one directive's `sources` let a page at `self` reach `url` (an http or https URL), by
+ * CSP Level 3 matching of 'self', '*', scheme and host sources. An http source also matches https
+ * on the same host (CSP's upgrade rule); paths are not compared.
+ */
+export function sourcesAllow(sources: readonly string[], url: URL, self: URL): boolean {
+  const schemeMatches = (scheme: string) =>
+    url.protocol === scheme || (scheme === 'http:' && url.protocol === 'https:');
+  return sources.some((raw) => {
+    const source = raw.toLowerCase();
+    if (source === "'self'") return url.origin === self.origin;
+    if (source === '*') return true;
+    if (/^[a-z][a-z\d+.-]*:$/.test(source)) return schemeMatches(source);
+    const match = hostSource.exec(source);
+    if (!match || source.startsWith("'")) return false;
+    const [, scheme, wildcard, host = '', port] = match;
+    if (!schemeMatches(scheme ? `${scheme}:` : self.protocol)) return false;
+    const hostname = url.hostname.toLowerCase();
+    if (wildcard ? !hostname.endsWith(`.${host}`) : hostname !== host) return false;
+    if (port === '*') return true;
+    const wanted = port ?? defaultPorts[scheme ? `${scheme}:` : url.protocol];
+    return portOf(url) === wanted || (wanted === '80' && portOf(url) === '443');
+  });
 }
 
 /**

@@ -1,10 +1,11 @@
-// Which page of the app is showing: the solver, or the embed page (`#embed`). A hash route, so the
-// service worker's one cached index.html serves both, online or not. Unknown hashes show the solver.
+// Which page of the app is showing: the solver, the benchmark (`#bench`) or the embed page
+// (`#embed`). A hash route, so the service worker's one cached index.html serves all three, online
+// or not. Unknown hashes show the solver.
 
-export type Page = 'solve' | 'embed';
+export type Page = 'solve' | 'bench' | 'embed';
 
 function pageOf(hash: string): Page {
-  return hash === '#embed' ? 'embed' : 'solve';
+  return hash === '#embed' ? 'embed' : hash === '#bench' ? 'bench' : 'solve';
 }
 
 export class HashRoute {

@@ -1,6 +1,5 @@
 // The benchmark page's state: the data, the options, a run in progress or saved, and its results.
 // Failures land in `error` (a run that could not go on) or `failures` (problems a resume retries).
-import { createSubscriber } from 'svelte/reactivity';
 import type { Engine } from '../engine/engine';
 import { fingerprint, parseDataset, type SkippedLine } from '../bench/data';
 import { toCsv, toJson } from '../bench/export';
@@ -22,21 +21,6 @@ export const bundledName = 'GSM8K test (bundled)';
 export const maxDataBytes = 50 * 1024 * 1024;
 
 export type BenchStatus = 'idle' | 'running' | 'stopping';
-
-/** Whether the app shows the benchmark page: the location hash is #bench. */
-export class BenchRoute {
-  #subscribe = createSubscriber((update) => {
-    window.addEventListener('hashchange', update);
-    return () => {
-      window.removeEventListener('hashchange', update);
-    };
-  });
-
-  get active(): boolean {
-    this.#subscribe();
-    return window.location.hash === '#bench';
-  }
-}
 
 export class BenchState {
   form = $state<BenchForm>({ ...defaultForm });

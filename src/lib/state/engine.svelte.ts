@@ -3,6 +3,7 @@
 import type { Engine, LoadProgress } from '../engine/engine';
 import { EngineError, isAbort } from '../engine/errors';
 import { OpenAIEngine, type OpenAIConfig } from '../engine/openai-engine';
+import { connectBlocked } from '../pwa/connect';
 import { WebLLMEngine } from '../engine/webllm-client';
 import type { ModelBuild } from '../models/catalog';
 import { downloads, storeModelOf } from './downloads.svelte';
@@ -61,16 +62,28 @@ export class EngineState {
     }
   }
 
-  /** Connects to an OpenAI-compatible server and checks the model is there. */
+  /**
+   * Connects to an OpenAI-compatible server and checks the model is there. A URL or model name that
+   * will not do, or a server this page's content security policy blocks, fails here, replacing
+   * any earlier message.
+   */
   connectServer(config: OpenAIConfig): Promise<void> {
     let engine: OpenAIEngine;
     try {
       engine = new OpenAIEngine(config);
+      const blocked = connectBlocked(engine.baseUrl);
+      if (blocked) throw new EngineError('network', blocked);
     } catch (error) {
-      this.#fail(error);
+      this.refuse(error);
       return Promise.resolve();
     }
-    return this.#load(engine, `${config.model} on ${config.baseUrl}`);
+    return this.#load(engine, `${engine.model} on ${engine.baseUrl}`);
+  }
+
+  /** An attempt refused before it started (bad input): shown in place of the last message. */
+  refuse(error: unknown): void {
+    this.#abort?.abort();
+    this.#fail(error);
   }
 
   /** While a load waits for another tab or widget to free the GPU: take the GPU from it. */
@@ -105,7 +118,7 @@ export class EngineState {
         if (this.#abort === abort) this.progress = p;
       }, abort.signal);
       if (this.#abort !== abort) return;
-      this.engine = engine;
+      this.engine = engine.kind === 'openai' ? this.#watched(engine) : engine;
       this.status = 'ready';
     } catch (error) {
       if (this.#abort !== abort) return;
@@ -129,6 +142,37 @@ export class EngineState {
     this.progress = undefined;
     this.lostBuild = build;
     this.#fail(error);
+  }
+
+  /**
+   * The server engine as the solver and the benchmark get it: a request that cannot reach the
+   * server marks it unreachable here, so the Model panel stops saying Ready.
+   */
+  #watched(engine: Engine): Engine {
+    const watched: Engine = {
+      kind: engine.kind,
+      concurrency: engine.concurrency,
+      load: (onProgress, signal) => engine.load(onProgress, signal),
+      unload: () => engine.unload(),
+      complete: async (messages, options) => {
+        try {
+          return await engine.complete(messages, options);
+        } catch (error) {
+          const lost =
+            error instanceof EngineError && (error.code === 'network' || error.code === 'timeout');
+          if (lost && this.engine === watched) {
+            this.#fail(
+              new EngineError(
+                error.code,
+                `The server stopped answering: ${error.message} Connect again once it is back.`,
+              ),
+            );
+          }
+          throw error;
+        }
+      },
+    };
+    return watched;
   }
 
   #fail(error: unknown): void {

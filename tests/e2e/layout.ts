@@ -1,0 +1,81 @@
+// Every page at a 390 px phone and a 1280 px desktop: nothing wider than the viewport (no sideways
+// scroll), nothing that jumps while it loads (layout shift under 0.05, as Lighthouse counts it),
+// and a full-page screenshot of each in the test output for a person to look at.
+// layout.spec.ts runs these with WebGPU, layout-no-webgpu.spec.ts without.
+import { expect, test, type Page } from '@playwright/test';
+
+const pages = [
+  { name: 'solve', path: '/' },
+  { name: 'bench', path: '/#bench' },
+  { name: 'embed', path: '/#embed' },
+  { name: 'widget', path: '/embed.html' },
+];
+const sizes = [
+  { name: 'phone', width: 390, height: 844 },
+  { name: 'desktop', width: 1280, height: 900 },
+];
+
+/** The page once what loads late is in: the device probe on the app, the widget's first status. */
+async function settled(page: Page, name: string): Promise<void> {
+  if (name === 'widget') {
+    await expect(page.getByTestId('widget-source')).not.toHaveAttribute(
+      'data-availability',
+      'checking',
+    );
+  } else if (name === 'embed') {
+    // the preview takes the height its widget reports once the widget knows what it shows
+    await expect(
+      page.frameLocator('[data-testid="embed-preview"]').getByTestId('widget-source'),
+    ).not.toHaveAttribute('data-availability', 'checking');
+    await expect(page.getByTestId('embed-preview')).toHaveAttribute('style', /height/);
+  } else {
+    await expect(page.getByTestId('device-panel').getByText('Checking WebGPU…')).toHaveCount(0);
+  }
+}
+
+/** Elements whose right edge passes the viewport's, for the failure message. */
+function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    return [...document.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > width + 0.5)
+      .slice(0, 8)
+      .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`);
+  });
+}
+
+/** Declares one test per page and size; `variant` names the screenshots. */
+export function layoutTests(variant: string): void {
+  for (const size of sizes) {
+    for (const target of pages) {
+      test(`${target.name} at ${size.width}×${size.height} fits`, async ({ page }, testInfo) => {
+        await page.setViewportSize({ width: size.width, height: size.height });
+        await page.addInitScript(() => {
+          const shifts = { total: 0 };
+          Object.assign(window, { layoutShift: shifts });
+          new PerformanceObserver((list) => {
+            for (const entry of list.getEntries() as (PerformanceEntry & {
+              value: number;
+              hadRecentInput: boolean;
+            })[]) {
+              if (!entry.hadRecentInput) shifts.total += entry.value;
+            }
+          }).observe({ type: 'layout-shift', buffered: true });
+        });
+        await page.goto(target.path);
+        await settled(page, target.name);
+        const shot = testInfo.outputPath(`${target.name}-${size.name}-${variant}.png`);
+        await page.screenshot({ path: shot, fullPage: true });
+        await testInfo.attach(target.name, { path: shot, contentType: 'image/png' });
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        expect(width, `too wide: ${(await overflowing(page)).join(', ')}`).toBeLessThanOrEqual(
+          size.width,
+        );
+        const shift = await page.evaluate(
+          () => (window as unknown as { layoutShift: { total: number } }).layoutShift.total,
+        );
+        expect(shift, 'layout shift while loading').toBeLessThan(0.05);
+      });
+    }
+  }
+}
