@@ -5,6 +5,7 @@ import { DEFAULT_CONCURRENCY } from '../engine/openai-engine';
 import { defaultSampling } from '../solver/solve';
 import { defaultStopRule, ruleName } from '../solver/stop';
 import { kProblem, maxK, parseStopRule } from './modes';
+import { dataSource, DataError, gsm8kLicenceUrl, gsm8kTest, type DataSource } from './published';
 import type { BenchSampling, ModeSpec, RunConfig, Selection } from './types';
 
 export class UsageError extends Error {
@@ -17,7 +18,12 @@ export interface CliOptions {
   model: string;
   /** from --api-key or the TALLY_API_KEY environment variable */
   apiKey: string | undefined;
+  /** a file, or `gsm8k` for the published GSM8K test split */
   data: string;
+  /** where `--data gsm8k` downloads from (TALLY_GSM8K_URL, else the published home) */
+  source: DataSource | undefined;
+  /** where downloaded data sets are kept (TALLY_CACHE_DIR, default .tally) */
+  cacheDir: string;
   selection: Selection;
   modes: ModeSpec[];
   sampling: BenchSampling;
@@ -57,7 +63,10 @@ usage: npm run bench -- --engine openai --base-url URL --model NAME --data FILE 
                            http://localhost:8000/v1 (vLLM)
   --model NAME             the model id the server knows, e.g. qwen2-math:7b
   --api-key KEY            if the server needs one (or set TALLY_API_KEY)
-  --data FILE              JSON Lines: {"question", "answer": "... #### N"} (GSM8K) or {"question", "gold"}
+  --data FILE|gsm8k        JSON Lines: {"question", "answer": "... #### N"} (GSM8K) or {"question", "gold"};
+                           gsm8k downloads GSM8K's test split once from openai/grade-school-math
+                           (MIT, © 2021 OpenAI: ${gsm8kLicenceUrl}), checks its
+                           ${gsm8kTest.lines} lines and sha256, and keeps it in .tally/data/ for offline use
   --limit N                problems to run (default: all)
   --sample first|random    the first N, or a seeded random sample of N (default first)
   --seed S                 seed of the random sample, 0..4294967295 (default 1)
@@ -75,6 +84,9 @@ usage: npm run bench -- --engine openai --base-url URL --model NAME --data FILE 
   --resume                 continue the saved run in the .progress.jsonl file, skipping finished problems
   --force                  start over, discarding saved progress
   -h, --help               this text
+
+environment: TALLY_API_KEY (--api-key), TALLY_GSM8K_URL (where --data gsm8k downloads from: a
+             mirror, or another file as URL#sha256=HEX&lines=N), TALLY_CACHE_DIR (default .tally)
 
 exit codes: 0 all done; 1 the run failed (server, model, key, disk); 2 bad usage or data;
             3 some problems failed (--resume retries them); 130 interrupted (--resume continues)`;
@@ -157,7 +169,14 @@ export function parseCliOptions(
   };
   const baseUrl = required('base-url', 'http://localhost:11434/v1');
   const model = required('model', 'qwen2-math:7b');
-  const data = required('data', 'gsm8k-test.jsonl');
+  const data = required('data', 'gsm8k');
+  let source: DataSource | undefined;
+  try {
+    source = data === 'gsm8k' ? dataSource(env.TALLY_GSM8K_URL, gsm8kTest) : undefined;
+  } catch (error) {
+    if (error instanceof DataError) throw new UsageError(`TALLY_GSM8K_URL: ${error.message}`);
+    throw error;
+  }
   if (v.sample !== 'first' && v.sample !== 'random') {
     throw new UsageError(`--sample must be first or random, not "${v.sample}".`);
   }
@@ -205,6 +224,8 @@ export function parseCliOptions(
     baseUrl,
     model,
     data,
+    source,
+    cacheDir: env.TALLY_CACHE_DIR?.trim() || '.tally',
     selection,
     modes,
     sampling: {
