@@ -48,7 +48,7 @@ export const defaultForm: BenchForm = {
 
 /** Data the page has loaded. */
 export interface LoadedData {
-  /** "GSM8K test (bundled)" or the file's name */
+  /** "GSM8K test" or the file's name */
   name: string;
   problems: Problem[];
   fingerprint: string;
