@@ -188,7 +188,9 @@ describe('npm run bench against the mock server', () => {
         '--k',
         '5',
         '--stop',
-        'esc:2',
+        'esc',
+        '--esc-window',
+        '2',
         '--concurrency',
         '1',
         '--out',
@@ -289,7 +291,14 @@ describe('npm run bench against the mock server', () => {
 
     const rule = await cli(connect('--data', file, '--k', '3', '--stop', 'vote'));
     expect(rule.code).toBe(2);
-    expect(rule.stderr).toMatch(/not a stopping rule/);
+    expect(rule.stderr).toMatch(/--stop must be beta, esc or fixed, not "vote"\./);
+    // out of range is refused, never clamped
+    const k = await cli(connect('--data', file, '--k', '500'));
+    expect(k.code).toBe(2);
+    expect(k.stderr).toContain('--k must be a whole number from 1 to 40, not "500".');
+    const temperature = await cli(connect('--data', file, '--k', '3', '--temperature=-3'));
+    expect(temperature.code).toBe(2);
+    expect(temperature.stderr).toContain('--temperature must be a number from 0 to 2, not "-3".');
 
     const webllm = await cli(['--engine', 'webllm', '--data', file]);
     expect(webllm.code).toBe(2);

@@ -37,7 +37,7 @@ async function asked(): Promise<number[]> {
 async function setOptions(page: Page) {
   await page.getByLabel('How many problems').fill('20');
   await page.getByLabel('Samples at most (k)').fill('3');
-  await page.getByLabel('Stop rule').fill('fixed');
+  await page.getByLabel('Stop rule').selectOption('fixed');
   await page.getByLabel('Concurrency').fill('2');
 }
 

@@ -4,6 +4,7 @@ import type { Completion, Engine, Usage } from '../engine/engine';
 import { EngineError } from '../engine/errors';
 import { arithmeticWeight, checkSolution, type CheckResult } from './check';
 import { extractDetail, type AnswerSource } from './extract';
+import { fields, maxSamples } from './fields';
 import { promptFor, type PromptFamily } from './prompt';
 import { defaultStopRule, shouldStop, stopRuleProblem, type StopRule } from './stop';
 import { tally, type Vote } from './vote';
@@ -43,11 +44,13 @@ export interface SingleOptions extends SolveOptions {
   onDelta?: (delta: string) => void;
 }
 
-/** Sampling for an ensemble: Wang et al. (2022) sample at temperature 0.5 to 0.7. */
-export const defaultSampling = { temperature: 0.7, top_p: 0.95 } as const;
+/** Sampling for an ensemble (fields.ts). */
+export const defaultSampling = {
+  temperature: fields.temperature.default,
+  top_p: fields.topP.default,
+} as const;
 
-/** The largest ensemble Tally runs. */
-export const maxSamples = 40;
+export { maxSamples };
 
 export interface EnsembleOptions extends SolveOptions {
   /** samples at most, 1..40 */
