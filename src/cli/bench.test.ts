@@ -413,7 +413,7 @@ describe('npm run bench -- --data gsm8k: the published set, downloaded once and 
     expect(first.stderr).toContain(
       `GSM8K test: downloaded and checked (36 lines, sha256 ${sha256.slice(0, 12)}…), kept in`,
     );
-    expect(first.stdout).toMatch(/GSM8K test · 2\/2 finished/);
+    expect(first.stdout).toMatch(/GSM8K test · 2 of 2 problems finished\n/);
     const files = await kept(cache);
     expect(files).toHaveLength(1);
     expect(await readFile(join(cache, 'data', files[0] ?? ''), 'utf8')).toBe(problemsText);
@@ -429,7 +429,7 @@ describe('npm run bench -- --data gsm8k: the published set, downloaded once and 
     expect(offline.stderr).toMatch(
       /GSM8K test: the copy in .*gsm8k-test-[0-9a-f]{16}\.jsonl \(checked/,
     );
-    expect(offline.stdout).toMatch(/2\/2 finished/);
+    expect(offline.stdout).toMatch(/2 of 2 problems finished/);
   });
 
   it('refuses a truncated file, an altered one and a broken-off download, keeping none', async () => {

@@ -17,7 +17,7 @@ import { loadPublished } from './published-cache';
 import { modeId } from '../lib/bench/modes';
 import { toCsv, toJson } from '../lib/bench/export';
 import { FileStore } from '../lib/bench/file-store';
-import { duration, progressLine, summaryTable } from '../lib/bench/report';
+import { duration, finishedText, progressLine, summaryTable } from '../lib/bench/report';
 import { runBench, type RunOutcome } from '../lib/bench/runner';
 import { resumeProblem } from '../lib/bench/schema';
 import { selectProblems } from '../lib/bench/select';
@@ -266,10 +266,10 @@ async function main(argv: string[]): Promise<ExitCode> {
   const seconds = outcome.elapsedMs / 1000;
   const tokens = run.results.reduce((sum, r) => sum + r.tokens, 0);
   process.stdout.write(
-    `\n${config.model} · ${config.dataset} · ${run.results.length}/${total} finished\n\n` +
+    `\n${config.model} · ${config.dataset} · ${finishedText(header.problems.length, header.config.modes.length, run.results)}\n\n` +
       `${summaryTable(summaries)}\n\n` +
       `this session: ${outcome.finished} result(s) in ${duration(seconds)}` +
-      (seconds > 0 ? `, ${(outcome.finished / seconds).toFixed(2)} problems/s` : '') +
+      (seconds > 0 ? `, ${(outcome.finished / seconds).toFixed(2)} answers/s` : '') +
       ` · all tokens: ${tokens}\n` +
       `results: ${options.out} (progress: ${options.progress})\n`,
   );

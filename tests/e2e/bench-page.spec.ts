@@ -90,6 +90,9 @@ test('runs 20 downloaded problems, survives a reload mid-run, and exports JSON a
   await page.getByRole('button', { name: 'Resume' }).click();
   await expect(done(page)).toHaveAttribute('data-done', '40', { timeout: 60_000 });
   await expect(page.getByTestId('bench-status')).toHaveText('Finished.');
+  await expect(page.getByTestId('bench-finished')).toHaveText(
+    '20 of 20 problems finished · 40 of 40 answers (2 modes each)',
+  );
 
   // finished problems were not asked again: exactly one single call and three samples each
   const counts = await asked();
