@@ -137,9 +137,10 @@ test('after one visit Tally opens offline, lists the downloaded model, and solve
     await page.getByLabel('Word problem').fill(question);
     await page.getByRole('button', { name: 'Solve' }).click();
     await expect(page.getByTestId('final-answer')).toHaveText('18');
+    // The benchmark page opens too (its data set's kept copy: bench-data.spec.ts).
     await page.goto(`${app.origin}/#bench`);
     await page.reload();
-    await expect(page.getByTestId('bench-data')).toContainText('1,319 problems');
+    await expect(page.getByRole('heading', { name: 'Benchmark' })).toBeVisible();
     expect(errors).toEqual([]);
   } finally {
     if (!appDown) await app.close();
