@@ -146,20 +146,13 @@ export default defineConfig(({ mode }) => {
         },
         workbox: {
           // The app shell and the worker chunks (web-llm's is about 6 MB); never model files,
-          // which web-llm and Tally's store keep in IndexedDB, nor the benchmark's data set.
+          // which web-llm and Tally's store keep in IndexedDB. No runtime route: every other
+          // request (model hosts, servers, data sets) goes to the network. The benchmark page
+          // keeps a downloaded data set in the cache `tally-data` itself, once it checks out.
           globPatterns: ['**/*.{js,css,html,svg,png,woff2,webmanifest}'],
-          globIgnores: ['embed.js', 'data/**', 'pyodide/**'],
+          globIgnores: ['embed.js', 'pyodide/**'],
           maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
-          // The bundled data set (750 KB) is cached when the benchmark page first loads it, so that
-          // page works offline afterwards without every visitor downloading it. Every other
-          // request (model hosts, servers) goes to the network. A RegExp route matches only this
-          // origin's URLs.
           runtimeCaching: [
-            {
-              urlPattern: /\/data\/[^/]+\.jsonl$/,
-              handler: 'StaleWhileRevalidate',
-              options: { cacheName: 'tally-data' },
-            },
             // Pyodide (about 12 MB) is cached when the program path is first used, not precached
             // for every visitor; its folder is versioned, so a cached file never goes stale.
             {

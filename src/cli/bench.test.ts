@@ -1,9 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { problemsText } from '../../tests/data/problems';
 import { startMockOpenAI, type MockOpenAI } from '../../tests/fixtures/mock-openai';
+import { startModelServer, type ModelServer } from '../../tests/fixtures/model-server';
 import { parseCsv } from '../lib/bench/csv';
 import { csvColumns, type BenchExport } from '../lib/bench/export';
 import { wilson } from '../lib/bench/stats';
@@ -26,11 +29,11 @@ interface Problem {
  * itself, which would hide the CLI's own exit code. Its own process group, as a shell gives it,
  * so a Ctrl-C (SIGINT to the group) reaches tsx and the script alike.
  */
-function start(args: string[]) {
+function start(args: string[], env: Record<string, string> = {}) {
   const child = spawn(join(root, 'node_modules/.bin/tsx'), ['src/cli/bench.ts', ...args], {
     cwd: root,
     detached: true,
-    env: { ...process.env, TALLY_API_KEY: '', FORCE_COLOR: '0' },
+    env: { ...process.env, TALLY_API_KEY: '', FORCE_COLOR: '0', ...env },
   });
   let stdout = '';
   let stderr = '';
@@ -44,8 +47,8 @@ function start(args: string[]) {
   return { child, exit, stderr: () => stderr };
 }
 
-function cli(args: string[]): Promise<Exit> {
-  return start(args).exit;
+function cli(args: string[], env: Record<string, string> = {}): Promise<Exit> {
+  return start(args, env).exit;
 }
 
 let mock: MockOpenAI;
@@ -185,7 +188,9 @@ describe('npm run bench against the mock server', () => {
         '--k',
         '5',
         '--stop',
-        'esc:2',
+        'esc',
+        '--esc-window',
+        '2',
         '--concurrency',
         '1',
         '--out',
@@ -286,7 +291,14 @@ describe('npm run bench against the mock server', () => {
 
     const rule = await cli(connect('--data', file, '--k', '3', '--stop', 'vote'));
     expect(rule.code).toBe(2);
-    expect(rule.stderr).toMatch(/not a stopping rule/);
+    expect(rule.stderr).toMatch(/--stop must be beta, esc or fixed, not "vote"\./);
+    // out of range is refused, never clamped
+    const k = await cli(connect('--data', file, '--k', '500'));
+    expect(k.code).toBe(2);
+    expect(k.stderr).toContain('--k must be a whole number from 1 to 40, not "500".');
+    const temperature = await cli(connect('--data', file, '--k', '3', '--temperature=-3'));
+    expect(temperature.code).toBe(2);
+    expect(temperature.stderr).toContain('--temperature must be a number from 0 to 2, not "-3".');
 
     const webllm = await cli(['--engine', 'webllm', '--data', file]);
     expect(webllm.code).toBe(2);
@@ -366,5 +378,94 @@ describe('npm run bench against the mock server', () => {
     const idle = await cli(connect('--data', file, '--out', out, '--resume'));
     expect(idle.code).toBe(0);
     expect(mock.stats().requests).toHaveLength(0);
+  });
+}, 120_000);
+
+describe('npm run bench -- --data gsm8k: the published set, downloaded once and checked', () => {
+  let server: ModelServer;
+  beforeAll(async () => {
+    server = await startModelServer();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  // The fixture server stands in for GitHub, serving Tally's problem set; the URL states that
+  // file's digest and lines, as TALLY_GSM8K_URL lets a mirror of another file do.
+  const sha256 = createHash('sha256').update(problemsText).digest('hex');
+  const source = (query = '') =>
+    `${server.origin}/data/problems.jsonl${query}#sha256=${sha256}&lines=36`;
+  const run = (name: string, cache: string, url: string) =>
+    cli(connect('--data', 'gsm8k', '--limit', '2', '--out', join(dir, `${name}.json`)), {
+      TALLY_CACHE_DIR: cache,
+      TALLY_GSM8K_URL: url,
+    });
+  const kept = (cache: string) => readdir(join(cache, 'data')).catch(() => []);
+
+  it('shows the download, keeps it, and runs from the kept copy with the host gone', async () => {
+    const cache = join(dir, 'cache-ok');
+    const first = await run('dl', cache, source('?throttle=4000'));
+    expect(first.code, first.stderr).toBe(0);
+    // a line at each tenth of the way when stderr is not a terminal
+    const steps = first.stderr.match(/Downloading GSM8K test from 127\.0\.0\.1:\d+: .*\(\d+%\)/g);
+    expect(steps?.length).toBeGreaterThanOrEqual(4);
+    expect(steps?.at(-1)).toMatch(/8 KB of 8 KB \(100%\)/);
+    expect(first.stderr).toContain(
+      `GSM8K test: downloaded and checked (36 lines, sha256 ${sha256.slice(0, 12)}…), kept in`,
+    );
+    expect(first.stdout).toMatch(/GSM8K test · 2 of 2 problems finished\n/);
+    const files = await kept(cache);
+    expect(files).toHaveLength(1);
+    expect(await readFile(join(cache, 'data', files[0] ?? ''), 'utf8')).toBe(problemsText);
+
+    // nothing listens on port 9 of loopback: only the kept copy can serve this run
+    const offline = await run(
+      'offline',
+      cache,
+      `http://127.0.0.1:9/test.jsonl#sha256=${sha256}&lines=36`,
+    );
+    expect(offline.code, offline.stderr).toBe(0);
+    expect(offline.stderr).not.toMatch(/Downloading/);
+    expect(offline.stderr).toMatch(
+      /GSM8K test: the copy in .*gsm8k-test-[0-9a-f]{16}\.jsonl \(checked/,
+    );
+    expect(offline.stdout).toMatch(/2 of 2 problems finished/);
+  });
+
+  it('refuses a truncated file, an altered one and a broken-off download, keeping none', async () => {
+    const cache = join(dir, 'cache-bad');
+    const truncated = await run('cut', cache, source('?cut=3000'));
+    expect(truncated.code).toBe(2);
+    expect(truncated.stderr).toMatch(
+      /GSM8K test from .* is cut short: 15 of 36 problems\. Nothing of it was kept/,
+    );
+
+    const altered = await run('altered', cache, source('?corrupt=100'));
+    expect(altered.code).toBe(2);
+    expect(altered.stderr).toMatch(
+      /is not the published file: its sha256 is [0-9a-f]{12}…, not [0-9a-f]{12}…/,
+    );
+
+    const dropped = await run('dropped', cache, source('?drop=5000'));
+    expect(dropped.code).toBe(2);
+    expect(dropped.stderr).toMatch(
+      /The download of GSM8K test from .* broke off after 5 KB of 8 KB \(62%\): try again/,
+    );
+
+    const down = await run(
+      'down',
+      cache,
+      `http://127.0.0.1:9/test.jsonl#sha256=${sha256}&lines=36`,
+    );
+    expect(down.code).toBe(2);
+    expect(down.stderr).toMatch(/Could not reach 127\.0\.0\.1:9 to download GSM8K test/);
+
+    // the published digest is the default: this file is not GSM8K's test split
+    const mirror = await run('mirror', cache, `${server.origin}/data/problems.jsonl`);
+    expect(mirror.code).toBe(2);
+    expect(mirror.stderr).toMatch(/is cut short: 36 of 1,319 problems/);
+    expect(await kept(cache)).toEqual([]);
+    // the model was never asked
+    expect(mock.stats().requests).toEqual([]);
   });
 }, 120_000);

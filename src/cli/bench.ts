@@ -12,10 +12,12 @@ import {
   type CliOptions,
 } from '../lib/bench/cli-options';
 import { fingerprint, parseDataset } from '../lib/bench/data';
+import { DataError, progressText } from '../lib/bench/published';
+import { loadPublished } from './published-cache';
 import { modeId } from '../lib/bench/modes';
 import { toCsv, toJson } from '../lib/bench/export';
 import { FileStore } from '../lib/bench/file-store';
-import { duration, progressLine, summaryTable } from '../lib/bench/report';
+import { duration, finishedText, progressLine, summaryTable } from '../lib/bench/report';
 import { runBench, type RunOutcome } from '../lib/bench/runner';
 import { resumeProblem } from '../lib/bench/schema';
 import { selectProblems } from '../lib/bench/select';
@@ -58,13 +60,42 @@ class ProgressBar {
   }
 }
 
-async function readProblems(options: CliOptions) {
-  let text: string;
-  try {
-    text = await readFile(options.data, 'utf8');
-  } catch (error) {
-    throw new UsageError(`Cannot read --data ${options.data}: ${message(error)}`);
+/** The text of --data: the file, or the published data set from the cache or a download. */
+async function readData(options: CliOptions, signal: AbortSignal): Promise<string> {
+  const source = options.source;
+  if (source === undefined) {
+    try {
+      return await readFile(options.data, 'utf8');
+    } catch (error) {
+      throw new UsageError(`Cannot read --data ${options.data}: ${message(error)}`);
+    }
   }
+  const bar = new ProgressBar();
+  const what = `Downloading ${source.name} from ${new URL(source.url).host}`;
+  try {
+    const loaded = await loadPublished(
+      source,
+      options.cacheDir,
+      (progress) => {
+        const fraction = progress.total ? progress.received / progress.total : 0;
+        bar.show(`${what}: ${progressText(progress)}`, fraction, progress.received === 0);
+      },
+      signal,
+    );
+    err(
+      loaded.cached
+        ? `${source.name}: the copy in ${loaded.path} (checked: ${source.lines} lines, sha256 ${source.sha256.slice(0, 12)}…)`
+        : `${source.name}: downloaded and checked (${source.lines} lines, sha256 ${source.sha256.slice(0, 12)}…), kept in ${loaded.path} for offline use`,
+    );
+    if (loaded.notKept) err(loaded.notKept);
+    return loaded.text;
+  } finally {
+    bar.end();
+  }
+}
+
+async function readProblems(options: CliOptions, signal: AbortSignal) {
+  const text = await readData(options, signal);
   const dataset = parseDataset(text);
   if (dataset.skipped.length > 0) {
     const shown = dataset.skipped
@@ -101,13 +132,14 @@ async function main(argv: string[]): Promise<ExitCode> {
   }
   // Thrown as bad-input with a message saying what to type instead.
   const baseUrl = parseServerUrl(options.baseUrl).href;
-  const dataset = await readProblems(options);
+  const stop = new AbortController();
+  const dataset = await readProblems(options, stop.signal);
   const selection = {
     ...options.selection,
     limit: Math.min(options.selection.limit, dataset.problems.length),
   };
   const config: RunConfig = {
-    dataset: basename(options.data),
+    dataset: options.source?.name ?? basename(options.data),
     fingerprint: fingerprint(dataset.problems),
     selection,
     modes: options.modes,
@@ -148,7 +180,6 @@ async function main(argv: string[]): Promise<ExitCode> {
   }
   const total = header.problems.length * header.config.modes.length;
 
-  const stop = new AbortController();
   // One Ctrl-C reaches this process twice (the terminal signals the whole process group, and
   // tsx relays it too): only a press more than a second after the first quits at once.
   let firstInterrupt = 0;
@@ -235,10 +266,10 @@ async function main(argv: string[]): Promise<ExitCode> {
   const seconds = outcome.elapsedMs / 1000;
   const tokens = run.results.reduce((sum, r) => sum + r.tokens, 0);
   process.stdout.write(
-    `\n${config.model} · ${config.dataset} · ${run.results.length}/${total} finished\n\n` +
+    `\n${config.model} · ${config.dataset} · ${finishedText(header.problems.length, header.config.modes.length, run.results)}\n\n` +
       `${summaryTable(summaries)}\n\n` +
       `this session: ${outcome.finished} result(s) in ${duration(seconds)}` +
-      (seconds > 0 ? `, ${(outcome.finished / seconds).toFixed(2)} problems/s` : '') +
+      (seconds > 0 ? `, ${(outcome.finished / seconds).toFixed(2)} answers/s` : '') +
       ` · all tokens: ${tokens}\n` +
       `results: ${options.out} (progress: ${options.progress})\n`,
   );
@@ -259,6 +290,11 @@ main(process.argv.slice(2)).then(
       (error instanceof EngineError && error.code === 'bad-input')
     ) {
       err(`bench: ${error.message}\nRun npm run bench -- --help for the flags.`);
+      process.exitCode = exitCodes.usage;
+      return;
+    }
+    if (error instanceof DataError) {
+      err(`bench: ${error.message}`);
       process.exitCode = exitCodes.usage;
       return;
     }

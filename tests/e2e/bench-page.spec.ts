@@ -1,28 +1,18 @@
-// The benchmark page against the mock server: 20 bundled problems, table and chart, a reload
+// The benchmark page against the mock server: 20 downloaded problems, table and chart, a reload
 // mid-run that resumes without redoing finished problems, and exports that parse back.
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import { gsm8kLicenceUrl } from '../../src/lib/bench/published';
 import { parseCsv } from '../../src/lib/bench/csv';
 import { csvColumns, type BenchExport } from '../../src/lib/bench/export';
-import { admin, connectMock, mockOpenAI, trackErrors } from './helpers';
+import { gold, problems as problemSet } from '../data/problems';
+import { admin, connectMock, downloadFixtureGsm8k, mockOpenAI, trackErrors } from './helpers';
 
-interface Line {
-  question: string;
-  answer: string;
-}
-
-/** The first 20 bundled problems, as the page will read them. */
-const problems = readFileSync(
-  new URL('../../public/data/gsm8k-test.jsonl', import.meta.url),
-  'utf8',
-)
-  .split('\n')
-  .slice(0, 20)
-  .map((text) => {
-    const line = JSON.parse(text) as Line;
-    const gold = Number((line.answer.split('####').at(-1) ?? '').trim().replaceAll(',', ''));
-    return { question: line.question.trim(), gold };
-  });
+/** The first 20 problems of the set the fixture serves as GSM8K, as the page will read them. */
+const problems = problemSet.slice(0, 20).map((line) => ({
+  question: line.question.trim(),
+  gold: Number(gold(line.answer)),
+}));
 /** Every fourth problem is answered wrong: 15 of 20 right in both modes. */
 const isRight = (i: number) => i % 4 !== 3;
 const reply = (gold: number, right: boolean) =>
@@ -47,7 +37,7 @@ async function asked(): Promise<number[]> {
 async function setOptions(page: Page) {
   await page.getByLabel('How many problems').fill('20');
   await page.getByLabel('Samples at most (k)').fill('3');
-  await page.getByLabel('Stop rule').fill('fixed');
+  await page.getByLabel('Stop rule').selectOption('fixed');
   await page.getByLabel('Concurrency').fill('2');
 }
 
@@ -64,7 +54,7 @@ test.beforeEach(async () => {
   });
 });
 
-test('runs 20 bundled problems, survives a reload mid-run, and exports JSON and CSV', async ({
+test('runs 20 downloaded problems, survives a reload mid-run, and exports JSON and CSV', async ({
   page,
 }) => {
   test.setTimeout(120_000);
@@ -73,12 +63,9 @@ test('runs 20 bundled problems, survives a reload mid-run, and exports JSON and 
   const errors = trackErrors(page);
   await page.goto('/#bench');
   await connectMock(page);
-  await expect(page.getByTestId('bench-data')).toContainText('1,319 problems');
-  const licence = page.getByTestId('gsm8k-licence');
-  const licenceText = await (
-    await page.request.get((await licence.getAttribute('href')) ?? '')
-  ).text();
-  expect(licenceText).toContain('MIT License');
+  await expect(page.getByTestId('gsm8k-licence')).toHaveAttribute('href', gsm8kLicenceUrl);
+  await downloadFixtureGsm8k(page);
+  await expect(page.getByTestId('bench-data')).toContainText('GSM8K test: 36 problems');
 
   await setOptions(page);
   await page.getByRole('button', { name: 'Start benchmark' }).click();
@@ -103,6 +90,9 @@ test('runs 20 bundled problems, survives a reload mid-run, and exports JSON and 
   await page.getByRole('button', { name: 'Resume' }).click();
   await expect(done(page)).toHaveAttribute('data-done', '40', { timeout: 60_000 });
   await expect(page.getByTestId('bench-status')).toHaveText('Finished.');
+  await expect(page.getByTestId('bench-finished')).toHaveText(
+    '20 of 20 problems finished · 40 of 40 answers (2 modes each)',
+  );
 
   // finished problems were not asked again: exactly one single call and three samples each
   const counts = await asked();
@@ -160,19 +150,13 @@ test('runs 20 bundled problems, survives a reload mid-run, and exports JSON and 
   expect(errors).toEqual([]);
 });
 
-test('an uploaded file wins over the bundled set still loading, and its malformed lines are listed', async ({
+test('an uploaded file wins over a download still under way, and its malformed lines are listed', async ({
   page,
 }) => {
-  // hold the bundled file back until the upload has been read
-  let release = () => {};
-  const held = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  await page.route('**/data/gsm8k-test.jsonl', async (route) => {
-    await held;
-    await route.continue();
-  });
   await page.goto('/#bench');
+  // about 4 s for the set's 8 KB
+  await downloadFixtureGsm8k(page, '?throttle=2000');
+  await expect(page.getByTestId('bench-download')).toBeVisible();
   const text = [
     JSON.stringify({ question: 'What is 2 + 2?', gold: 4 }),
     '{broken',
@@ -185,9 +169,8 @@ test('an uploaded file wins over the bundled set still loading, and its malforme
     buffer: Buffer.from(text),
   });
   await expect(page.getByTestId('bench-data')).toContainText('mine.jsonl: 2 problems');
-  release();
-  await page.waitForResponse('**/data/gsm8k-test.jsonl');
-  await page.waitForTimeout(300);
+  await expect(page.getByTestId('bench-download')).toBeVisible();
+  await expect(page.getByTestId('bench-download')).toBeHidden({ timeout: 15_000 });
   await expect(page.getByTestId('bench-data')).toContainText('mine.jsonl: 2 problems');
   const skipped = page.getByTestId('bench-skipped');
   await expect(skipped).toContainText('2 malformed line(s) skipped');

@@ -7,9 +7,8 @@ const says = (n: number) => `We add and multiply: 9 * 2 = 18. So the total is \\
 async function ensemble(page: Page, k: number, stop: 'beta' | 'esc' | 'fixed') {
   const toggle = page.getByLabel('Also sample an ensemble and vote');
   if (!(await toggle.isChecked())) await toggle.check();
-  await page.getByLabel('Samples (k)').fill(String(k));
-  await page.getByLabel('Samples (k)').blur();
-  await page.getByLabel('Stop early').selectOption(stop);
+  await page.getByLabel('Samples at most (k)').fill(String(k));
+  await page.getByLabel('Stop rule').selectOption(stop);
 }
 
 async function ask(page: Page, question: string) {

@@ -40,7 +40,9 @@ describe('parseCliOptions', () => {
       '--k',
       '8',
       '--stop',
-      'esc:3',
+      'esc',
+      '--esc-window',
+      '3',
       '--limit',
       '50',
       '--sample',
@@ -53,8 +55,8 @@ describe('parseCliOptions', () => {
       { kind: 'ensemble', k: 8, rule: { kind: 'esc', window: 3 } },
     ]);
     expect(o.selection).toEqual({ sample: 'random', limit: 50, seed: 9 });
-    expect(parse('--modes', 'ensemble').modes).toEqual([
-      { kind: 'ensemble', k: 5, rule: { kind: 'beta', threshold: 0.95 } },
+    expect(parse('--modes', 'ensemble', '--beta-threshold', '0.9').modes).toEqual([
+      { kind: 'ensemble', k: 16, rule: { kind: 'beta', threshold: 0.9 } },
     ]);
   });
 
@@ -63,7 +65,20 @@ describe('parseCliOptions', () => {
       (...more: string[]) =>
       () =>
         parseCliOptions([...base, ...more]);
-    expect(bad('--k', '0')).toThrow(/--k must be a whole number from 1 to 40/);
+    expect(bad('--k', '500')).toThrow('--k must be a whole number from 1 to 40, not "500".');
+    expect(bad('--temperature=-3')).toThrow(
+      '--temperature must be a number from 0 to 2, not "-3".',
+    );
+    expect(bad('--stop', 'beta:0.95')).toThrow(
+      '--stop must be beta, esc or fixed, not "beta:0.95".',
+    );
+    expect(bad('--beta-threshold', '1')).toThrow(
+      /--beta-threshold must be a number above 0.5 and below 1/,
+    );
+    expect(bad('--stop', 'esc', '--esc-window', '0')).toThrow(
+      /--esc-window must be a whole number from 1 to 40/,
+    );
+    expect(bad('--k', '')).toThrow('--k must be a whole number from 1 to 40, not "".');
     expect(bad('--limit', 'ten')).toThrow(/--limit/);
     expect(bad('--concurrency', '0')).toThrow(/--concurrency/);
     expect(bad('--temperature', '3')).toThrow(/--temperature/);

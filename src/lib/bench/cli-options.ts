@@ -1,10 +1,10 @@
 // The `npm run bench` command line, read into checked options: flags, defaults and the help text.
 // A bad flag throws UsageError with a message naming it; the CLI prints it and exits 2.
 import { parseArgs } from 'node:util';
-import { DEFAULT_CONCURRENCY } from '../engine/openai-engine';
-import { defaultSampling } from '../solver/solve';
-import { defaultStopRule, ruleName } from '../solver/stop';
-import { kProblem, maxK, parseStopRule } from './modes';
+import { fieldProblem, fields, stopRuleNames, type NumberField } from '../solver/fields';
+import { defaultStopRule, stopRuleOf } from '../solver/stop';
+import { benchFields } from './form';
+import { dataSource, DataError, gsm8kLicenceUrl, gsm8kTest, type DataSource } from './published';
 import type { BenchSampling, ModeSpec, RunConfig, Selection } from './types';
 
 export class UsageError extends Error {
@@ -17,7 +17,12 @@ export interface CliOptions {
   model: string;
   /** from --api-key or the TALLY_API_KEY environment variable */
   apiKey: string | undefined;
+  /** a file, or `gsm8k` for the published GSM8K test split */
   data: string;
+  /** where `--data gsm8k` downloads from (TALLY_GSM8K_URL, else the published home) */
+  source: DataSource | undefined;
+  /** where downloaded data sets are kept (TALLY_CACHE_DIR, default .tally) */
+  cacheDir: string;
   selection: Selection;
   modes: ModeSpec[];
   sampling: BenchSampling;
@@ -57,18 +62,26 @@ usage: npm run bench -- --engine openai --base-url URL --model NAME --data FILE 
                            http://localhost:8000/v1 (vLLM)
   --model NAME             the model id the server knows, e.g. qwen2-math:7b
   --api-key KEY            if the server needs one (or set TALLY_API_KEY)
-  --data FILE              JSON Lines: {"question", "answer": "... #### N"} (GSM8K) or {"question", "gold"}
-  --limit N                problems to run (default: all)
+  --data FILE|gsm8k        JSON Lines: {"question", "answer": "... #### N"} (GSM8K) or {"question", "gold"};
+                           gsm8k downloads GSM8K's test split once from openai/grade-school-math
+                           (MIT, © 2021 OpenAI: ${gsm8kLicenceUrl}), checks its
+                           ${gsm8kTest.lines} lines and sha256, and keeps it in .tally/data/ for offline use
+  --limit N                problems to run, ${range(benchFields.limit)} (default: all)
   --sample first|random    the first N, or a seeded random sample of N (default first)
-  --seed S                 seed of the random sample, 0..4294967295 (default 1)
+  --seed S                 seed of the random sample, ${range(benchFields.seed)} (default ${benchFields.seed.default})
   --modes LIST             single, ensemble or single,ensemble (default single; single,ensemble with --k)
-  --k K                    ensemble samples at most, 1..${maxK} (default 5)
-  --stop RULE              ensemble stopping rule: fixed, esc:W or beta:T (default ${ruleName(defaultStopRule)})
-  --temperature T          ensemble sampling temperature (default ${defaultSampling.temperature}); single calls are greedy
-  --top-p P                ensemble nucleus mass (default ${defaultSampling.top_p})
-  --max-tokens N           tokens per call at most (default 1024)
+  --k K                    ensemble samples at most, ${range(fields.k)} (default ${fields.k.default})
+  --stop RULE              the ensemble's stop rule (default ${defaultStopRule.kind}):
+                             ${stopRuleNames.beta}
+                             ${stopRuleNames.esc}
+                             ${stopRuleNames.fixed}
+  --beta-threshold T       ${range(fields.betaThreshold)} (default ${fields.betaThreshold.default})
+  --esc-window W           ${range(fields.escWindow)} (default ${fields.escWindow.default})
+  --temperature T          ensemble sampling temperature, ${range(fields.temperature)} (default ${fields.temperature.default}); single calls are greedy
+  --top-p P                ensemble nucleus mass, ${range(fields.topP)} (default ${fields.topP.default})
+  --max-tokens N           tokens per call at most, ${range(fields.maxTokens)} (default ${fields.maxTokens.default})
   --family F               prompt family: qwen-math, deepseek-r1 or generic (default qwen-math)
-  --concurrency C          problems in flight at once (default ${DEFAULT_CONCURRENCY})
+  --concurrency C          problems in flight at once, ${range(fields.concurrency)} (default ${fields.concurrency.default})
   --timeout-ms MS          server silence before a call fails (default 60000)
   --out FILE               results export, .json or .csv (default bench-results.json); finished
                            results are also appended to FILE's name with .progress.jsonl
@@ -76,22 +89,31 @@ usage: npm run bench -- --engine openai --base-url URL --model NAME --data FILE 
   --force                  start over, discarding saved progress
   -h, --help               this text
 
+environment: TALLY_API_KEY (--api-key), TALLY_GSM8K_URL (where --data gsm8k downloads from: a
+             mirror, or another file as URL#sha256=HEX&lines=N), TALLY_CACHE_DIR (default .tally)
+
 exit codes: 0 all done; 1 the run failed (server, model, key, disk); 2 bad usage or data;
             3 some problems failed (--resume retries them); 130 interrupted (--resume continues)`;
 
-function integer(name: string, text: string, min: number, max: number): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
-    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, not "${text}".`);
-  }
-  return value;
+/** ms of server silence before a call fails */
+const timeout: NumberField = {
+  label: 'Timeout',
+  min: 1,
+  max: 3_600_000,
+  whole: true,
+  default: 60_000,
+  step: 1,
+};
+
+function range(field: NumberField): string {
+  return field.exclusive ? `${field.min} < x < ${field.max}` : `${field.min}..${field.max}`;
 }
 
-function decimal(name: string, text: string, min: number, max: number): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
-    throw new UsageError(`--${name} must be a number from ${min} to ${max}, not "${text}".`);
-  }
+/** The number a flag gives, checked against its field (the same ranges as the app's). */
+function numberFlag(name: string, text: string, field: NumberField): number {
+  const value = text.trim() === '' ? Number.NaN : Number(text);
+  const problem = fieldProblem(field, value, `--${name}`);
+  if (problem) throw new UsageError(problem.replace(/, (not .*|empty)\.$/, `, not "${text}".`));
   return value;
 }
 
@@ -123,12 +145,14 @@ export function parseCliOptions(
         seed: { type: 'string', default: '1' },
         modes: { type: 'string' },
         k: { type: 'string' },
-        stop: { type: 'string' },
-        temperature: { type: 'string', default: String(defaultSampling.temperature) },
-        'top-p': { type: 'string', default: String(defaultSampling.top_p) },
-        'max-tokens': { type: 'string', default: '1024' },
+        stop: { type: 'string', default: defaultStopRule.kind },
+        'beta-threshold': { type: 'string', default: String(fields.betaThreshold.default) },
+        'esc-window': { type: 'string', default: String(fields.escWindow.default) },
+        temperature: { type: 'string', default: String(fields.temperature.default) },
+        'top-p': { type: 'string', default: String(fields.topP.default) },
+        'max-tokens': { type: 'string', default: String(fields.maxTokens.default) },
         family: { type: 'string', default: 'qwen-math' },
-        concurrency: { type: 'string', default: String(DEFAULT_CONCURRENCY) },
+        concurrency: { type: 'string', default: String(fields.concurrency.default) },
         'timeout-ms': { type: 'string' },
         out: { type: 'string', default: 'bench-results.json' },
         resume: { type: 'boolean', default: false },
@@ -157,7 +181,14 @@ export function parseCliOptions(
   };
   const baseUrl = required('base-url', 'http://localhost:11434/v1');
   const model = required('model', 'qwen2-math:7b');
-  const data = required('data', 'gsm8k-test.jsonl');
+  const data = required('data', 'gsm8k');
+  let source: DataSource | undefined;
+  try {
+    source = data === 'gsm8k' ? dataSource(env.TALLY_GSM8K_URL, gsm8kTest) : undefined;
+  } catch (error) {
+    if (error instanceof DataError) throw new UsageError(`TALLY_GSM8K_URL: ${error.message}`);
+    throw error;
+  }
   if (v.sample !== 'first' && v.sample !== 'random') {
     throw new UsageError(`--sample must be first or random, not "${v.sample}".`);
   }
@@ -165,8 +196,10 @@ export function parseCliOptions(
     sample: v.sample,
     // all of them; the CLI lowers it to the number of valid problems once the data is read
     limit:
-      v.limit === undefined ? Number.MAX_SAFE_INTEGER : integer('limit', v.limit, 1, 1_000_000),
-    seed: integer('seed', v.seed, 0, 0xffffffff),
+      v.limit === undefined
+        ? Number.MAX_SAFE_INTEGER
+        : numberFlag('limit', v.limit, benchFields.limit),
+    seed: numberFlag('seed', v.seed, benchFields.seed),
   };
   const names = (v.modes ?? (v.k === undefined ? 'single' : 'single,ensemble'))
     .split(',')
@@ -174,15 +207,16 @@ export function parseCliOptions(
   if (names.some((n) => n !== 'single' && n !== 'ensemble') || names.length === 0) {
     throw new UsageError(`--modes must list single and/or ensemble, not "${v.modes ?? ''}".`);
   }
-  const k = v.k === undefined ? 5 : integer('k', v.k, 1, maxK);
-  const kIssue = kProblem(k);
-  if (kIssue) throw new UsageError(kIssue);
-  let rule = defaultStopRule;
-  if (v.stop !== undefined) {
-    const read = parseStopRule(v.stop);
-    if (typeof read === 'string') throw new UsageError(`--stop: ${read}`);
-    rule = read;
+  const k = numberFlag('k', v.k ?? String(fields.k.default), fields.k);
+  const kind = v.stop;
+  if (kind !== 'beta' && kind !== 'esc' && kind !== 'fixed') {
+    throw new UsageError(`--stop must be beta, esc or fixed, not "${kind}".`);
   }
+  const rule = stopRuleOf(
+    kind,
+    kind === 'beta' ? numberFlag('beta-threshold', v['beta-threshold'], fields.betaThreshold) : 0,
+    kind === 'esc' ? numberFlag('esc-window', v['esc-window'], fields.escWindow) : 0,
+  );
   const modes: ModeSpec[] = [...new Set(names)].map((name) =>
     name === 'single' ? { kind: 'single' } : { kind: 'ensemble', k, rule },
   );
@@ -205,18 +239,20 @@ export function parseCliOptions(
     baseUrl,
     model,
     data,
+    source,
+    cacheDir: env.TALLY_CACHE_DIR?.trim() || '.tally',
     selection,
     modes,
     sampling: {
-      temperature: decimal('temperature', v.temperature, 0, 2),
-      top_p: decimal('top-p', v['top-p'], 0.01, 1),
-      max_tokens: integer('max-tokens', v['max-tokens'], 1, 1_000_000),
+      temperature: numberFlag('temperature', v.temperature, fields.temperature),
+      top_p: numberFlag('top-p', v['top-p'], fields.topP),
+      max_tokens: numberFlag('max-tokens', v['max-tokens'], fields.maxTokens),
     },
     family,
-    concurrency: integer('concurrency', v.concurrency, 1, 256),
+    concurrency: numberFlag('concurrency', v.concurrency, fields.concurrency),
     timeoutMs:
       v['timeout-ms'] === undefined
         ? undefined
-        : integer('timeout-ms', v['timeout-ms'], 1, 3_600_000),
+        : numberFlag('timeout-ms', v['timeout-ms'], timeout),
   };
 }

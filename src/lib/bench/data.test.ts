@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { gold, problems as sets, problemsText } from '../../../tests/data/problems';
 import { cleanGold, fingerprint, goldFromSolution, parseDataset } from './data';
 
 describe('parseDataset', () => {
@@ -42,17 +42,14 @@ describe('parseDataset', () => {
     expect(skipped[6]?.reason).toMatch(/Type a word problem/);
   });
 
-  it('reads the whole GSM8K test split: 1319 problems, integer golds, commas removed', () => {
-    const text = readFileSync(
-      new URL('../../../public/data/gsm8k-test.jsonl', import.meta.url),
-      'utf8',
-    );
-    const { problems, skipped } = parseDataset(text);
+  it("reads Tally's problem set: 36 problems, commas removed, decimals and negatives kept", () => {
+    const { problems, skipped } = parseDataset(problemsText);
     expect(skipped).toEqual([]);
-    expect(problems).toHaveLength(1319);
-    expect(problems.every((p) => /^-?\d+$/.test(p.gold))).toBe(true);
-    expect(problems[0]?.gold).toBe('18');
-    expect(problems.filter((p) => p.gold.startsWith('-'))).toHaveLength(2);
+    expect(problems).toHaveLength(36);
+    expect(problems.map((p) => p.gold)).toEqual(sets.map((p) => gold(p.answer)));
+    expect(problems[1]?.gold).toBe('15000');
+    expect(problems.filter((p) => p.gold.startsWith('-'))).toHaveLength(4);
+    expect(problems.filter((p) => p.gold.includes('.'))).toHaveLength(2);
   });
 });
 

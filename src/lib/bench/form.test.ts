@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultForm, planRun, type LoadedData } from './form';
+import { defaultForm, formProblems, planRun, type LoadedData } from './form';
 
 const data: LoadedData = {
   name: 'test',
@@ -20,7 +20,7 @@ describe('planRun', () => {
     expect(header.problems.map((p) => p.id)).toEqual(data.problems.slice(0, 20).map((p) => p.id));
     expect(header.config.modes).toEqual([
       { kind: 'single' },
-      { kind: 'ensemble', k: 5, rule: { kind: 'beta', threshold: 0.95 } },
+      { kind: 'ensemble', k: 16, rule: { kind: 'beta', threshold: 0.95 } },
     ]);
     expect(header.config).toMatchObject({ family: 'qwen-math', model: 'm on s', dataset: 'test' });
   });
@@ -51,15 +51,32 @@ describe('planRun', () => {
   it('names the field to fix', () => {
     const plan = (patch: Partial<typeof defaultForm>) =>
       planRun({ ...defaultForm, ...patch }, data, 'generic', 'm');
-    expect(plan({ limit: 0 })).toMatch(/Problems/);
-    expect(plan({ seed: -1 })).toMatch(/seed/);
+    expect(plan({ limit: 0 })).toBe(
+      'How many problems must be a whole number from 1 to 1000000, not 0.',
+    );
+    expect(plan({ sample: 'random', seed: -1 })).toMatch(/^Seed must be a whole number from 0/);
+    expect(plan({ seed: -1 })).not.toBeTypeOf('string');
     expect(plan({ single: false, ensemble: false })).toMatch(/at least one mode/);
-    expect(plan({ k: 41 })).toMatch(/1 to 40/);
-    expect(plan({ stop: 'sometimes' })).toMatch(/not a stopping rule/);
-    expect(plan({ temperature: 3 })).toMatch(/temperature/);
-    expect(plan({ top_p: 0 })).toMatch(/top_p/);
-    expect(plan({ max_tokens: 0.5 })).toMatch(/Max tokens/);
-    expect(plan({ concurrency: 0 })).toMatch(/Concurrency/);
+    expect(plan({ k: 500 })).toBe(
+      'Samples at most (k) must be a whole number from 1 to 40, not 500.',
+    );
+    expect(plan({ k: Number.NaN })).toBe(
+      'Samples at most (k) must be a whole number from 1 to 40, empty.',
+    );
+    expect(plan({ betaThreshold: 1 })).toMatch(
+      /^Beta threshold must be a number above 0.5 and below 1/,
+    );
+    expect(plan({ stopKind: 'esc', escWindow: 0 })).toMatch(/^ESC window must be a whole number/);
+    expect(plan({ stopKind: 'esc', betaThreshold: 7 })).not.toBeTypeOf('string');
+    expect(plan({ temperature: -3 })).toBe('Temperature must be a number from 0 to 2, not -3.');
+    expect(plan({ top_p: 0 })).toMatch(/^top_p must be a number from 0.01 to 1/);
+    expect(plan({ ensemble: false, k: 500 })).not.toBeTypeOf('string');
+    expect(plan({ max_tokens: 0.5 })).toMatch(/^Max tokens per call/);
+    expect(plan({ concurrency: 0 })).toMatch(/^Concurrency/);
+    expect(formProblems({ ...defaultForm, k: 500, temperature: -3 })).toEqual({
+      k: 'Samples at most (k) must be a whole number from 1 to 40, not 500.',
+      temperature: 'Temperature must be a number from 0 to 2, not -3.',
+    });
     expect(planRun(defaultForm, { ...data, problems: [] }, 'generic', 'm')).toMatch(
       /no valid problems/,
     );

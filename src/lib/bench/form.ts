@@ -1,9 +1,8 @@
 // The benchmark page's options as a person edits them, checked and turned into a run to start.
 // Bad input gives a message naming the field; nothing here throws or touches the DOM.
+import { fieldProblem, fields, type NumberField, type StopRuleName } from '../solver/fields';
 import type { PromptFamily } from '../solver/prompt';
-import { defaultSampling } from '../solver/solve';
-import { defaultStopRule, ruleName } from '../solver/stop';
-import { kProblem, parseStopRule } from './modes';
+import { defaultStopRule, stopRuleOf } from '../solver/stop';
 import { selectProblems } from './select';
 import type { ModeSpec, Problem, RunConfig, RunHeader } from './types';
 
@@ -20,8 +19,11 @@ export interface BenchForm {
   ensemble: boolean;
   /** ensemble samples at most */
   k: number;
-  /** the stopping rule as text: fixed, esc:W, beta:T */
-  stop: string;
+  stopKind: StopRuleName;
+  /** the beta rule's threshold */
+  betaThreshold: number;
+  /** the esc rule's window */
+  escWindow: number;
   /** ensemble sampling temperature, 0..2 */
   temperature: number;
   /** ensemble nucleus mass, (0, 1] */
@@ -32,29 +34,66 @@ export interface BenchForm {
   concurrency: number;
 }
 
+/** The benchmark's own numbers, beside the ensemble's (fields.ts); the CLI uses them too. */
+export const benchFields = {
+  limit: {
+    label: 'How many problems',
+    min: 1,
+    max: 1_000_000,
+    whole: true,
+    default: 20,
+    step: 1,
+  },
+  seed: { label: 'Seed', min: 0, max: 0xffffffff, whole: true, default: 1, step: 1 },
+} satisfies Record<string, NumberField>;
+
 export const defaultForm: BenchForm = {
-  limit: 20,
+  limit: benchFields.limit.default,
   sample: 'first',
-  seed: 1,
+  seed: benchFields.seed.default,
   single: true,
   ensemble: true,
-  k: 5,
-  stop: ruleName(defaultStopRule),
-  temperature: defaultSampling.temperature,
-  top_p: defaultSampling.top_p,
-  max_tokens: 1024,
-  concurrency: 4,
+  k: fields.k.default,
+  stopKind: defaultStopRule.kind,
+  betaThreshold: fields.betaThreshold.default,
+  escWindow: fields.escWindow.default,
+  temperature: fields.temperature.default,
+  top_p: fields.topP.default,
+  max_tokens: fields.maxTokens.default,
+  concurrency: fields.concurrency.default,
 };
+
+/** Each field of the form that is out of range, with the message shown beside it. */
+export type FormProblems = Partial<Record<keyof BenchForm, string>>;
+
+/** The fields to fix; fields that do not apply (the seed of a "first N" run) are not checked. */
+export function formProblems(form: BenchForm): FormProblems {
+  const problems: FormProblems = {};
+  const check = (key: keyof BenchForm, field: NumberField, value: number) => {
+    const problem = fieldProblem(field, value);
+    if (problem) problems[key] = problem;
+  };
+  check('limit', benchFields.limit, form.limit);
+  if (form.sample === 'random') check('seed', benchFields.seed, form.seed);
+  if (form.ensemble) {
+    check('k', fields.k, form.k);
+    if (form.stopKind === 'beta') check('betaThreshold', fields.betaThreshold, form.betaThreshold);
+    if (form.stopKind === 'esc') check('escWindow', fields.escWindow, form.escWindow);
+    check('temperature', fields.temperature, form.temperature);
+    check('top_p', fields.topP, form.top_p);
+  }
+  check('max_tokens', fields.maxTokens, form.max_tokens);
+  check('concurrency', fields.concurrency, form.concurrency);
+  return problems;
+}
 
 /** Data the page has loaded. */
 export interface LoadedData {
-  /** "GSM8K test (bundled)" or the file's name */
+  /** "GSM8K test" or the file's name */
   name: string;
   problems: Problem[];
   fingerprint: string;
 }
-
-const whole = (v: number, min: number, max: number) => Number.isInteger(v) && v >= min && v <= max;
 
 /**
  * The header of a new run from the form, or a message saying what to fix. `model` names what
@@ -67,24 +106,15 @@ export function planRun(
   model: string,
   now = Date.now(),
 ): RunHeader | string {
-  if (!whole(form.limit, 1, 1_000_000)) return 'Problems must be a whole number from 1.';
-  if (!whole(form.seed, 0, 0xffffffff))
-    return 'The seed must be a whole number from 0 to 4294967295.';
+  const [problem] = Object.values(formProblems(form));
+  if (problem) return problem;
   if (!form.single && !form.ensemble) return 'Pick at least one mode: single call or ensemble.';
   const modes: ModeSpec[] = [];
   if (form.single) modes.push({ kind: 'single' });
   if (form.ensemble) {
-    const k = kProblem(form.k);
-    if (k) return k;
-    const rule = parseStopRule(form.stop);
-    if (typeof rule === 'string') return rule;
+    const rule = stopRuleOf(form.stopKind, form.betaThreshold, form.escWindow);
     modes.push({ kind: 'ensemble', k: form.k, rule });
   }
-  if (!(form.temperature >= 0 && form.temperature <= 2))
-    return 'The temperature must be from 0 to 2.';
-  if (!(form.top_p > 0 && form.top_p <= 1)) return 'top_p must be above 0 and at most 1.';
-  if (!whole(form.max_tokens, 1, 1_000_000)) return 'Max tokens must be a whole number from 1.';
-  if (!whole(form.concurrency, 1, 64)) return 'Concurrency must be a whole number from 1 to 64.';
   if (data.problems.length === 0) return 'The data has no valid problems.';
   const selection = {
     sample: form.sample,

@@ -1,6 +1,6 @@
-// Text the CLI prints: the live progress line and the summary table at the end.
-// Pure formatting of numbers it is given; widths adapt to the content, nothing is cut.
-import type { ModeSummary } from './types';
+// Text the CLI prints (the live progress line and the summary table at the end) and the count of
+// finished problems the page shows too. Pure formatting; widths adapt to the content.
+import type { ModeSummary, ProblemResult } from './types';
 
 /** 0.8123 -> "81.2%" */
 export function percent(fraction: number): string {
@@ -50,6 +50,26 @@ export function summaryTable(summaries: readonly ModeSummary[]): string {
       duration(s.seconds),
     ]),
   ]);
+}
+
+/**
+ * How far a run is, counting each problem once however many modes answer it:
+ * "3 of 5 problems finished · 8 of 10 answers (2 modes each)".
+ */
+export function finishedText(
+  problems: number,
+  modes: number,
+  results: readonly Pick<ProblemResult, 'problemId' | 'mode'>[],
+): string {
+  const answered = new Map<string, Set<string>>();
+  for (const r of results)
+    answered.set(r.problemId, (answered.get(r.problemId) ?? new Set()).add(r.mode));
+  const sets = [...answered.values()];
+  const whole = sets.filter((set) => set.size >= modes).length;
+  const text = `${whole} of ${problems} problems finished`;
+  if (modes <= 1) return text;
+  const answers = sets.reduce((sum, set) => sum + set.size, 0);
+  return `${text} · ${answers} of ${problems * modes} answers (${modes} modes each)`;
 }
 
 export interface ProgressView {

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import {
   arithmeticWeight,
@@ -10,6 +8,7 @@ import {
   tokenize,
   wrongWeight,
 } from './check';
+import { problems } from '../../../tests/data/problems';
 
 function evaluate(text: string): number | null {
   const tokens = tokenize(text);
@@ -117,21 +116,15 @@ describe('checkSolution', () => {
     expect(annotation && text.slice(annotation.start, annotation.end)).toBe('<<9*60=550>>');
   });
 
-  test('the GSM8K test split: no calculator annotation is wrong, two human slips are', () => {
-    const path = fileURLToPath(new URL('../../../../shared/data/test.jsonl', import.meta.url));
-    const solutions = readFileSync(path, 'utf8')
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => (JSON.parse(line) as { answer: string }).answer);
-    const results = solutions.map(checkSolution);
+  test("Tally's problem set: no calculator annotation is wrong, the two human slips are", () => {
+    const results = problems.map((p) => checkSolution(p.answer));
     const annotations = results.flatMap((r) => r.steps.filter((s) => s.source === 'annotation'));
-    expect(annotations.length).toBeGreaterThan(4000);
+    expect(annotations).toHaveLength(65);
     expect(annotations.filter((s) => !s.ok)).toEqual([]);
     const inline = results.flatMap((r) => r.steps.filter((s) => s.source === 'inline'));
-    expect(inline.length).toBeGreaterThan(3500);
-    // "3/4 of a skein * 364 yards = 364 / 4 = 273" and "Suzzane has $32 - $20 = $300 left"
+    expect(inline).toHaveLength(66);
     const slips = results.flatMap((r) => r.wrong).map((s) => s.text);
-    expect(slips).toEqual(['364 / 4 = <<3/4*364=273>>273', '32 - $20 = $300']);
+    expect(slips).toEqual(['120 + 3 = <<120*3=360>>360', '4 * 3 = $21']);
   });
 });
 

@@ -8,6 +8,7 @@ export {
   shouldStop,
   voteUntilStop,
   stopRuleProblem,
+  stopRuleOf,
   ruleName,
   defaultStopRule,
   type StopRule,
@@ -34,3 +35,11 @@ export {
   type StopReason,
 } from './solve';
 export { questionProblem, maxQuestionLength } from './question';
+export {
+  fields,
+  fieldProblem,
+  stopRuleNames,
+  type FieldName,
+  type NumberField,
+  type StopRuleName,
+} from './fields';

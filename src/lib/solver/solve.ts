@@ -10,6 +10,7 @@ import {
 import { EngineError } from '../engine/errors';
 import { arithmeticWeight, checkSolution, uncheckedResult, type CheckResult } from './check';
 import { extractDetail, type AnswerSource, type Extracted } from './extract';
+import { fields, maxSamples } from './fields';
 import { promptFor, type PromptFamily } from './prompt';
 import { defaultStopRule, shouldStop, stopRuleProblem, type StopRule } from './stop';
 import { tally, type Vote } from './vote';
@@ -50,13 +51,15 @@ export interface SingleOptions extends SolveOptions {
 }
 
 /**
- * Sampling for an ensemble: Wang et al. (2022) sample at temperature 0.5 to 0.7. Samples, like the
- * greedy call, send neutral penalties (`neutralPenalties`): diversity comes from temperature alone.
+ * Sampling for an ensemble (fields.ts). Samples, like the greedy call, send neutral penalties
+ * (`neutralPenalties`): diversity comes from temperature alone.
  */
-export const defaultSampling = { temperature: 0.7, top_p: 0.95 } as const;
+export const defaultSampling = {
+  temperature: fields.temperature.default,
+  top_p: fields.topP.default,
+} as const;
 
-/** The largest ensemble Tally runs. */
-export const maxSamples = 40;
+export { maxSamples };
 
 export interface EnsembleOptions extends SolveOptions {
   /** samples at most, 1..40 */

@@ -88,10 +88,12 @@ describe('shouldStop', () => {
   });
 
   test('bad rules are explained; good ones, including the default, are not', () => {
-    expect(stopRuleProblem({ kind: 'esc', window: 0 })).toMatch(/whole number from 1 to 40/);
+    expect(stopRuleProblem({ kind: 'esc', window: 0 })).toMatch(
+      /ESC window must be a whole number from 1 to 40, not 0/,
+    );
     expect(stopRuleProblem({ kind: 'esc', window: 2.5 })).toMatch(/whole number/);
-    expect(stopRuleProblem({ kind: 'beta', threshold: 1 })).toMatch(/between 0.5 and 1/);
-    expect(stopRuleProblem({ kind: 'beta', threshold: 0.5 })).toMatch(/between 0.5 and 1/);
+    expect(stopRuleProblem({ kind: 'beta', threshold: 1 })).toMatch(/above 0.5 and below 1/);
+    expect(stopRuleProblem({ kind: 'beta', threshold: 0.5 })).toMatch(/above 0.5 and below 1/);
     expect(stopRuleProblem({ kind: 'esc', window: 5 })).toBeUndefined();
     expect(stopRuleProblem(defaultStopRule)).toBeUndefined();
     expect(ruleName({ kind: 'beta', threshold: 0.95 })).toBe('beta(0.95)');

@@ -1,6 +1,7 @@
 // When an ensemble may stop sampling because more samples would not change the vote (much).
 // Pure: a rule and the vote so far in, yes or no out; a malformed rule is reported by stopRuleProblem.
 import { leadProbability } from './beta';
+import { fieldProblem, fields } from './fields';
 import { tally, type Vote } from './vote';
 
 /** A stopping rule for sampling; every rule also stops at k, which the caller enforces. */
@@ -23,7 +24,19 @@ export type StopRule =
  * the largest saving whose vote matches the full-k vote in at least 99% of trials at every
  * simulated accuracy and k.
  */
-export const defaultStopRule: StopRule = { kind: 'beta', threshold: 0.95 };
+export const defaultStopRule: StopRule = { kind: 'beta', threshold: fields.betaThreshold.default };
+
+/** The rule of that name, with the parameter it takes. */
+export function stopRuleOf(kind: StopRule['kind'], threshold: number, window: number): StopRule {
+  switch (kind) {
+    case 'fixed':
+      return { kind: 'fixed' };
+    case 'esc':
+      return { kind: 'esc', window };
+    case 'beta':
+      return { kind: 'beta', threshold };
+  }
+}
 
 /** A human-readable reason the rule is unusable, or undefined when it is fine. */
 export function stopRuleProblem(rule: StopRule): string | undefined {
@@ -31,13 +44,9 @@ export function stopRuleProblem(rule: StopRule): string | undefined {
     case 'fixed':
       return undefined;
     case 'esc':
-      return Number.isInteger(rule.window) && rule.window >= 1 && rule.window <= 40
-        ? undefined
-        : `The ESC window must be a whole number from 1 to 40, not ${rule.window}.`;
+      return fieldProblem(fields.escWindow, rule.window);
     case 'beta':
-      return rule.threshold > 0.5 && rule.threshold < 1
-        ? undefined
-        : `The Beta threshold must be between 0.5 and 1, not ${rule.threshold}.`;
+      return fieldProblem(fields.betaThreshold, rule.threshold);
   }
 }
 

@@ -2,6 +2,15 @@
 // Failures land in `error` (a run that could not go on) or `failures` (problems a resume retries).
 import type { Engine } from '../engine/engine';
 import { fingerprint, parseDataset, type SkippedLine } from '../bench/data';
+import {
+  checkData,
+  DataError,
+  dataSource,
+  downloadData,
+  gsm8kTest,
+  type DataProgress,
+  type DataSource,
+} from '../bench/published';
 import { toCsv, toJson } from '../bench/export';
 import { defaultForm, planRun, type BenchForm, type LoadedData } from '../bench/form';
 import { IdbStore } from '../bench/idb-store';
@@ -12,11 +21,12 @@ import type { ResultStore } from '../bench/store';
 import type { ProblemResult, RunHeader, SavedRun } from '../bench/types';
 import type { PromptFamily } from '../solver/prompt';
 
-/** Where the bundled GSM8K test split is served from (public/data). */
-export const bundledDataUrl = `${import.meta.env.BASE_URL}data/gsm8k-test.jsonl`;
-/** Its licence, served next to it. */
-export const bundledLicenceUrl = `${import.meta.env.BASE_URL}data/LICENSE-gsm8k`;
-export const bundledName = 'GSM8K test (bundled)';
+/**
+ * The Cache Storage cache that keeps downloaded data sets, each under its URL, for offline use.
+ * The page puts a file there only once it checks out, so a truncated or altered download is never
+ * kept (a service-worker route would cache whatever arrived).
+ */
+export const dataCacheName = 'tally-data';
 /** largest data file the page reads, bytes */
 export const maxDataBytes = 50 * 1024 * 1024;
 
@@ -36,6 +46,10 @@ export class BenchState {
   status = $state<BenchStatus>('idle');
   /** data is being read */
   loadingData = $state(false);
+  /** where GSM8K is downloaded from: empty for its published home, else a URL (see dataSource) */
+  gsm8kUrl = $state('');
+  /** the download under way, if any */
+  download = $state.raw<DataProgress | undefined>();
   /** how the last session ended */
   outcome = $state<RunOutcome['status'] | undefined>();
   /** a message for the person: bad options, unreadable data, a run that could not go on */
@@ -78,12 +92,31 @@ export class BenchState {
     this.form = { ...this.form, ...patch };
   }
 
-  /** Loads the bundled GSM8K test split. */
-  async useBundled(): Promise<void> {
-    await this.#load(bundledName, async () => {
-      const response = await fetch(bundledDataUrl);
-      if (!response.ok) throw new Error(`the server answered ${response.status}`);
-      return response.text();
+  /**
+   * Loads GSM8K's test split: the copy kept in this browser, else a download (its progress in
+   * `download`), checked against the published lines and digest and kept for offline use. With
+   * `keptOnly`, only a kept copy is read: opening the page contacts no other host.
+   */
+  async useGsm8k(keptOnly = false): Promise<void> {
+    let source: DataSource;
+    try {
+      source = dataSource(this.gsm8kUrl, gsm8kTest);
+    } catch (error) {
+      this.error = error instanceof Error ? error.message : String(error);
+      return;
+    }
+    await this.#load(source.name, async () => {
+      const kept = await readKept(source);
+      if (kept !== undefined || keptOnly) return kept;
+      try {
+        const bytes = await downloadData(source, (progress) => {
+          this.download = progress;
+        });
+        await keep(source, bytes);
+        return new TextDecoder().decode(bytes);
+      } finally {
+        this.download = undefined;
+      }
     });
   }
 
@@ -185,21 +218,25 @@ export class BenchState {
     }
   }
 
-  async #load(name: string, read: () => Promise<string>): Promise<void> {
+  /** Reads data with `read` (undefined: nothing to load) and shows it, or why it failed. */
+  async #load(name: string, read: () => Promise<string | undefined>): Promise<void> {
     if (this.status !== 'idle') return;
     this.#dataLoads += 1;
     const load = this.#dataLoads;
     this.loadingData = true;
     try {
       const text = await read();
-      if (load !== this.#dataLoads) return;
+      if (load !== this.#dataLoads || text === undefined) return;
       const { problems, skipped } = parseDataset(text);
       this.data = { name, problems, fingerprint: fingerprint(problems) };
       this.skipped = skipped;
       this.error = problems.length === 0 ? `${name} has no valid problems.` : '';
     } catch (error) {
       if (load !== this.#dataLoads) return;
-      this.error = `${name} could not be read: ${error instanceof Error ? error.message : String(error)}.`;
+      this.error =
+        error instanceof DataError
+          ? error.message
+          : `${name} could not be read: ${error instanceof Error ? error.message : String(error)}.`;
     } finally {
       if (load === this.#dataLoads) this.loadingData = false;
     }
@@ -235,5 +272,33 @@ export class BenchState {
     this.outcome = outcome.status;
     if (outcome.error) this.error = outcome.error.message;
     this.status = 'idle';
+  }
+}
+
+/** The kept copy of `source`, if there is one that still checks out (one that does not is dropped). */
+async function readKept(source: DataSource): Promise<string | undefined> {
+  try {
+    const cache = await caches.open(dataCacheName);
+    const response = await cache.match(source.url);
+    if (!response) return undefined;
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if ((await checkData(bytes, source)) === undefined) return new TextDecoder().decode(bytes);
+    await cache.delete(source.url);
+  } catch {
+    // no Cache Storage here (an insecure origin, or storage blocked): download instead
+  }
+  return undefined;
+}
+
+/** Keeps checked bytes for offline use; where storage is blocked, the next visit downloads again. */
+async function keep(source: DataSource, bytes: Uint8Array<ArrayBuffer>): Promise<void> {
+  try {
+    const cache = await caches.open(dataCacheName);
+    await cache.put(
+      source.url,
+      new Response(bytes, { headers: { 'Content-Type': 'application/jsonl; charset=utf-8' } }),
+    );
+  } catch {
+    // the data is loaded all the same
   }
 }

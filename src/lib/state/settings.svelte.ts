@@ -9,7 +9,14 @@ import {
   type CatalogModel,
   type Quantization,
 } from '../models/catalog';
-import { defaultSampling, defaultStopRule, maxSamples, type StopRule } from '../solver';
+import {
+  defaultSampling,
+  defaultStopRule,
+  fieldProblem,
+  fields,
+  stopRuleOf,
+  type StopRule,
+} from '../solver';
 
 export type EngineChoice = 'webllm' | 'openai';
 
@@ -54,25 +61,18 @@ export const defaults: SavedSettings = {
   serverModel: 'qwen2-math:7b',
   apiKey: '',
   ensemble: false,
-  k: 16,
+  k: fields.k.default,
   temperature: defaultSampling.temperature,
   topP: defaultSampling.top_p,
   stopKind: defaultStopRule.kind,
-  escWindow: 4,
-  betaThreshold: 0.95,
+  escWindow: fields.escWindow.default,
+  betaThreshold: fields.betaThreshold.default,
   weigh: false,
 };
 
 /** The stop rule the settings describe. */
 export function stopRule(s: SavedSettings): StopRule {
-  switch (s.stopKind) {
-    case 'fixed':
-      return { kind: 'fixed' };
-    case 'esc':
-      return { kind: 'esc', window: s.escWindow };
-    case 'beta':
-      return { kind: 'beta', threshold: s.betaThreshold };
-  }
+  return stopRuleOf(s.stopKind, s.betaThreshold, s.escWindow);
 }
 
 /** Keeps what is valid in `raw`, defaults for the rest; `problems` names what was dropped. */
@@ -111,25 +111,12 @@ export function validateSettings(raw: unknown): { settings: SavedSettings; probl
     const value = text(key);
     if (value !== undefined) settings[key] = value;
   }
-  type NumberKey = 'k' | 'temperature' | 'topP' | 'escWindow' | 'betaThreshold';
-  /** key, min, max, whole numbers only */
-  const numbers: [NumberKey, number, number, boolean][] = [
-    ['k', 1, maxSamples, true],
-    ['temperature', 0, 2, false],
-    ['topP', 0.01, 1, false],
-    ['escWindow', 1, maxSamples, true],
-    ['betaThreshold', 0.51, 0.999, false],
-  ];
-  for (const [key, min, max, whole] of numbers) {
+  for (const key of ['k', 'temperature', 'topP', 'escWindow', 'betaThreshold'] as const) {
     const value = r[key];
     if (value === undefined) continue;
-    const ok =
-      typeof value === 'number' &&
-      value >= min &&
-      value <= max &&
-      (!whole || Number.isInteger(value));
-    if (ok) settings[key] = value;
-    else problems.push(key);
+    if (typeof value === 'number' && fieldProblem(fields[key], value) === undefined) {
+      settings[key] = value;
+    } else problems.push(key);
   }
   for (const key of ['ensemble', 'weigh'] as const) {
     const value = r[key];

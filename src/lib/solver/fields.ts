@@ -1,0 +1,86 @@
+// The ensemble's settings, named once: each number's label, range and default, and the stop
+// rules' names. The Solve screen, the Benchmark page and `npm run bench` all read them from here,
+// and an out-of-range number is refused with `fieldProblem`'s message, never clamped.
+
+/** A number a person sets. */
+export interface NumberField {
+  /** what every screen calls it; the CLI flag is given where it is used */
+  label: string;
+  min: number;
+  max: number;
+  /** whole numbers only */
+  whole: boolean;
+  /** min and max themselves are outside the range */
+  exclusive?: boolean;
+  default: number;
+  /** the input's step */
+  step: number;
+}
+
+/** The largest ensemble Tally runs. */
+export const maxSamples = 40;
+
+/**
+ * The default k is 16 on every screen: with the default stop rule (beta 0.95) k is only a ceiling,
+ * and at k = 16 a reliable model stops after about 5 samples while a close vote may use all 16
+ * (docs/BENCHMARKS.md); at k = 5 the rule has almost no room to save anything.
+ */
+export const fields = {
+  k: { label: 'Samples at most (k)', min: 1, max: maxSamples, whole: true, default: 16, step: 1 },
+  /** Wang et al. (2022) sample at temperature 0.5 to 0.7. */
+  temperature: { label: 'Temperature', min: 0, max: 2, whole: false, default: 0.7, step: 0.05 },
+  topP: { label: 'top_p', min: 0.01, max: 1, whole: false, default: 0.95, step: 0.01 },
+  betaThreshold: {
+    label: 'Beta threshold',
+    min: 0.5,
+    max: 1,
+    exclusive: true,
+    whole: false,
+    default: 0.95,
+    step: 0.01,
+  },
+  escWindow: { label: 'ESC window', min: 1, max: maxSamples, whole: true, default: 4, step: 1 },
+  maxTokens: {
+    label: 'Max tokens per call',
+    min: 1,
+    max: 1_000_000,
+    whole: true,
+    default: 1024,
+    step: 1,
+  },
+  concurrency: { label: 'Concurrency', min: 1, max: 256, whole: true, default: 4, step: 1 },
+} satisfies Record<string, NumberField>;
+
+export type FieldName = keyof typeof fields;
+
+/**
+ * Why `value` is not a valid `field`, or undefined when it is: "Samples at most (k) must be a whole
+ * number from 1 to 40, not 500." `name` replaces the label (the CLI names its flag).
+ */
+export function fieldProblem(
+  field: NumberField,
+  value: number,
+  name = field.label,
+): string | undefined {
+  const inRange = field.exclusive
+    ? value > field.min && value < field.max
+    : value >= field.min && value <= field.max;
+  if (Number.isFinite(value) && inRange && (!field.whole || Number.isInteger(value))) {
+    return undefined;
+  }
+  const what = field.whole ? 'a whole number' : 'a number';
+  const range = field.exclusive
+    ? `above ${field.min} and below ${field.max}`
+    : `from ${field.min} to ${field.max}`;
+  const got = Number.isNaN(value) ? 'empty' : `not ${value}`;
+  return `${name} must be ${what} ${range}, ${got}.`;
+}
+
+/** The stop rules by the name every screen and the CLI use, with what each does. */
+export const stopRuleNames = {
+  beta: 'beta: stop once the leading answer is settled',
+  esc: 'esc: stop when the last few samples agree',
+  fixed: 'fixed: draw all k samples',
+} as const;
+
+export type StopRuleName = keyof typeof stopRuleNames;

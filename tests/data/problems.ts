@@ -1,0 +1,26 @@
+// Tally's own word problems (problems.jsonl, written for this project), in GSM8K's format:
+// {"question", "answer"} with `<<a*b=c>>` calculator annotations and a last line `#### N`.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export interface WordProblem {
+  question: string;
+  /** a worked solution, one step per line, ending `#### N` */
+  answer: string;
+}
+
+/** Where the set is, for tests that hand a file to the CLI or the page. */
+export const problemsPath = fileURLToPath(new URL('./problems.jsonl', import.meta.url));
+
+/** The file as it is on disk: JSON Lines ending in a newline. */
+export const problemsText = readFileSync(problemsPath, 'utf8');
+
+export const problems: WordProblem[] = problemsText
+  .split('\n')
+  .filter((line) => line.trim() !== '')
+  .map((line) => JSON.parse(line) as WordProblem);
+
+/** The gold answer as GSM8K states it: the text after the last `####`, commas removed. */
+export function gold(solution: string): string {
+  return (solution.split('####').pop() ?? '').trim().replaceAll(',', '');
+}
