@@ -368,9 +368,21 @@ function inlineSteps(text: string, blanked: string, found: Found): void {
   flush(tokens.length);
 }
 
+/**
+ * Annotations checked at most: a GSM8K solution has a handful; past this many the rest are left
+ * unchecked (`complete: false`), so a reply of nothing but annotations stays cheap.
+ */
+const maxAnnotations = 100;
+
 /** GSM8K calculator annotations `<<expr=result>>`, checked like inline steps. */
 function annotationSteps(text: string, found: Found): void {
+  let seen = 0;
   for (const match of text.matchAll(/<<([^<>=]*)=([^<>=]*)>>/g)) {
+    seen += 1;
+    if (seen > maxAnnotations) {
+      found.complete = false;
+      return;
+    }
     const [whole, expr = '', result = ''] = match;
     const tokens = tokenize(`${expr}=${result}`);
     const eq = tokens.findIndex((t) => t.kind === 'eq');

@@ -43,9 +43,19 @@ interface Annotations {
   results: Rational[];
 }
 
-function annotations(text: string): Annotations {
-  const joined = (text.match(/<<[^<>]*>>/g) ?? []).join(' ');
-  return { text: joined, results: results(joined) };
+/**
+ * The last `maxStatements` annotations of `text`, read only when asked (a closing restatement
+ * needs them; an explicit statement does not), once.
+ */
+function annotations(text: string): () => Annotations {
+  let read: Annotations | undefined;
+  return () => {
+    if (!read) {
+      const joined = (text.match(/<<[^<>]*>>/g) ?? []).slice(-maxStatements).join(' ');
+      read = { text: joined, results: results(joined) };
+    }
+    return read;
+  };
 }
 
 /**
@@ -166,7 +176,7 @@ function restated(
  * computed (see `restated`), else its last number. A lone "one" is not counted (usually a
  * pronoun: "each one"). The text has its annotations blanked: `annotated` says what they held.
  */
-function lastNumber(text: string, annotated: Annotations): NumberMatch | null {
+function lastNumber(text: string, annotated: () => Annotations): NumberMatch | null {
   const lines = unlatex(text).split('\n');
   for (let i = lines.length - 1; i >= 0; i -= 1) {
     const line = lines[i] ?? '';
@@ -176,13 +186,14 @@ function lastNumber(text: string, annotated: Annotations): NumberMatch | null {
     const equals = Math.max(line.lastIndexOf('='), line.lastIndexOf('≈'));
     if (equals >= 0) return numbers.find((n) => n.start > equals) ?? last;
     const work = lines.slice(0, i).join('\n');
-    const computed = [...annotated.results, ...results(work)];
-    return restated(line, numbers, `${work}\n${annotated.text}`, computed) ?? last;
+    const { text: held, results: heldResults } = annotated();
+    const computed = [...heldResults, ...results(work)];
+    return restated(line, numbers, `${work}\n${held}`, computed) ?? last;
   }
   return null;
 }
 
-function extractFrom(text: string, annotated: Annotations): Extracted | null {
+function extractFrom(text: string, annotated: () => Annotations): Extracted | null {
   const candidates = [...boxedCandidates(text), ...markerCandidates(text)]
     .sort((a, b) => b.start - a.start)
     .slice(0, maxStatements);
