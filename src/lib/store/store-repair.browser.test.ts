@@ -10,9 +10,72 @@ import {
   storeModel,
   storedShardHashes,
 } from '../../../tests/fixtures/store-client';
+import { EngineError } from '../engine/errors';
 import { downloadModel, listModels, removeModel } from './store';
 import { closeDatabase } from './idb';
 import { allUrls } from './webllm-layout';
+
+/** Deletes `webllm/model` and makes it again at version 1 with no object store, as damage would. */
+async function damageModelDatabase(): Promise<void> {
+  await closeDatabase('webllm/model');
+  await new Promise<void>((resolve, reject) => {
+    const wipe = indexedDB.deleteDatabase('webllm/model');
+    wipe.onsuccess = () => {
+      resolve();
+    };
+    wipe.onerror = () => {
+      reject(new Error('delete failed'));
+    };
+  });
+  await new Promise<void>((resolve, reject) => {
+    const bare = indexedDB.open('webllm/model', 1);
+    bare.onsuccess = () => {
+      bare.result.close();
+      resolve();
+    };
+    bare.onerror = () => {
+      reject(new Error('open failed'));
+    };
+  });
+}
+
+/** A connection that, like web-llm's, never closes when asked: another tab holding the database. */
+function holdModelDatabase(): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open('webllm/model');
+    request.onsuccess = () => {
+      resolve(request.result);
+    };
+    request.onerror = () => {
+      reject(new Error('open failed'));
+    };
+  });
+}
+
+// First in this file: web-llm's own cache (hasModelInCache, below) keeps its connections open,
+// and an open connection would block the wipe these tests start with.
+test('a damaged webllm/model database that another tab holds open is explained, not waited on', async () => {
+  await damageModelDatabase();
+  const holder = await holdModelDatabase();
+  const model = await fixtureModel('held', { shards: 2, shardBytes: 100_000 });
+  const error = await downloadModel(storeModel(model)).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(EngineError);
+  expect((error as EngineError).code).toBe('storage');
+  expect((error as EngineError).message).toMatch(/another Tally tab or widget holds it open/);
+  holder.close();
+});
+
+test('a webllm/model database missing its store is made again, and the download works', async () => {
+  await damageModelDatabase();
+  const model = await fixtureModel('nostore', { shards: 2, shardBytes: 100_000 });
+  await downloadModel(storeModel(model));
+  expect(await storedShardHashes(model)).toEqual(sourceShardHashes(model));
+  expect(await hasModelInCache(model.id, appConfig(model))).toBe(true);
+  await removeModel(model.id);
+});
 
 test('a new library URL fetches the library alone; the weights stay', async () => {
   const model = await fixtureModel('upgrade', { shards: 3, shardBytes: 300_000 });
@@ -48,33 +111,4 @@ test('a model with no published digest is listed as checked by size only', async
   expect(checked.get(signed.id)).toBe('digest');
   await removeModel(bare.id);
   await removeModel(signed.id);
-});
-
-test('a webllm/model database missing its store is made again, and the download works', async () => {
-  await closeDatabase('webllm/model');
-  await new Promise<void>((resolve, reject) => {
-    const wipe = indexedDB.deleteDatabase('webllm/model');
-    wipe.onsuccess = () => {
-      resolve();
-    };
-    wipe.onerror = () => {
-      reject(new Error('delete failed'));
-    };
-  });
-  await new Promise<void>((resolve, reject) => {
-    // version 1 with no object store: what the tampered browser held
-    const bare = indexedDB.open('webllm/model', 1);
-    bare.onsuccess = () => {
-      bare.result.close();
-      resolve();
-    };
-    bare.onerror = () => {
-      reject(new Error('open failed'));
-    };
-  });
-  const model = await fixtureModel('nostore', { shards: 2, shardBytes: 100_000 });
-  await downloadModel(storeModel(model));
-  expect(await storedShardHashes(model)).toEqual(sourceShardHashes(model));
-  expect(await hasModelInCache(model.id, appConfig(model))).toBe(true);
-  await removeModel(model.id);
 });

@@ -48,13 +48,23 @@ async function expectIntact(model: FixtureModel) {
   expect(await hasModelInCache(model.id, appConfig(model))).toBe(true);
 }
 
+/**
+ * Drops `file`'s connection at `at` after a 300 ms pause there (well under `fast`'s stall limit),
+ * so everything sent before it has reached the page when the connection goes.
+ */
+async function dropAfterPause(model: FixtureModel, file: string, at: number): Promise<void> {
+  await fault(model, { kind: 'stall', file, at, ms: 300 });
+  await fault(model, { kind: 'drop', file, at });
+}
+
 describe('downloadModel', () => {
   test('a connection dropped mid-shard resumes from the byte it reached', async () => {
     const model = await fixtureModel('drop', { shards: 4, shardBytes: 2_000_000 });
-    // Paced, so the page reads every byte before the drop: a stream that errors discards what it
-    // had queued but not handed out, and those bytes would rightly be fetched again.
+    // Paced, with a pause before the drop, so the page has read every byte the server sent: a
+    // stream that errors discards what the browser had queued but not handed out, and those
+    // bytes would rightly be fetched again (how many depends on timing alone).
     await fault(model, { kind: 'throttle', file: 'params_shard_1.bin', bytesPerSecond: 8_000_000 });
-    await fault(model, { kind: 'drop', file: 'params_shard_1.bin', at: 1_234_567 });
+    await dropAfterPause(model, 'params_shard_1.bin', 1_234_567);
     const seen: DownloadProgress[] = [];
     await downloadModel(storeModel(model), { ...fast, onProgress: (p) => seen.push(p) });
 
@@ -77,7 +87,7 @@ describe('downloadModel', () => {
     const model = await fixtureModel('bare', { shards: 2, shardBytes: 2_000_000 });
     await fault(model, { kind: 'bare-cors', file: 'params_shard_1.bin', times: 0 });
     await fault(model, { kind: 'throttle', file: 'params_shard_1.bin', bytesPerSecond: 8_000_000 });
-    await fault(model, { kind: 'drop', file: 'params_shard_1.bin', at: 765_432 });
+    await dropAfterPause(model, 'params_shard_1.bin', 765_432);
     await downloadModel(storeModel(model), fast);
 
     const gets = (await requestsFor(model)).filter(

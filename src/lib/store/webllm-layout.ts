@@ -1,6 +1,7 @@
 // web-llm 0.2.86's IndexedDB cache layout (cacheBackend "indexeddb"), read from its lib/index.js:
 // a change there breaks web-llm's hasModelInCache in webllm-layout.browser.test.ts, loudly.
 import type { PlannedFile, WebLLMDatabase } from './types';
+import { EngineError } from '../engine/errors';
 import { closeDatabase, inTransaction, openDatabase, requestResult } from './idb';
 
 /** The web-llm version whose layout this module writes (package.json pins it exactly). */
@@ -59,6 +60,17 @@ async function open(name: WebLLMDatabase): Promise<IDBDatabase> {
     };
     request.onerror = () => {
       reject(request.error ?? new DOMException(`Could not delete ${name}`, 'UnknownError'));
+    };
+    // web-llm never closes its connections: one held by another tab (or this tab's engine) keeps
+    // the damaged database alive; say so rather than wait for ever.
+    request.onblocked = () => {
+      reject(
+        new EngineError(
+          'storage',
+          `The browser database ${name} is damaged and another Tally tab or widget holds it open: ` +
+            'close the other Tally tabs (or reload this one) and try again.',
+        ),
+      );
     };
   });
   return openDatabase(name, DB_VERSION, upgrade);
