@@ -1,19 +1,12 @@
 // Tally's own messages between the page (webllm-client.ts) and the engine worker (worker-host.ts).
 // Both sides check what they receive; anything unexpected is refused, never guessed at.
 import type { ModelRecord } from '@mlc-ai/web-llm';
-import type { ChatMessage } from './engine';
+import type { ChatMessage, Sampling } from './engine';
 import { isEngineErrorCode, type SerializedError } from './errors';
 
-/** One completion as the worker runs it: web-llm's request fields Tally sets, all of them. */
-export interface CompletionRequest {
+/** One completion as the worker runs it: the messages and every sampling field Tally sets. */
+export interface CompletionRequest extends Sampling {
   messages: ChatMessage[];
-  temperature: number;
-  top_p: number;
-  max_tokens: number;
-  repetition_penalty: number;
-  frequency_penalty: number;
-  presence_penalty: number;
-  seed?: number;
 }
 
 /** Page → worker. `id` pairs a request with its replies; the page never reuses one. */
