@@ -2,10 +2,9 @@
 // copy of web-llm 0.2.86's IndexedDB loader, and by Tally's store; then read back. Throws on any failure.
 import { closeDatabase } from '../../src/lib/store/idb';
 import type { FetchPolicy } from '../../src/lib/store/fetch-file';
-import { downloadModel } from '../../src/lib/store/store';
-import { TALLY_DB } from '../../src/lib/store/tally-db';
+import { DATABASES, TALLY_DB } from '../../src/lib/store/disk';
+import { downloadModel } from '../../src/lib/store/download';
 import type { StoreModel } from '../../src/lib/store/types';
-import { DATABASES } from '../../src/lib/store/webllm-layout';
 
 /** What the runner passes in: the fixture model and its shards. */
 export interface BenchModel {

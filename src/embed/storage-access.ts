@@ -11,9 +11,14 @@
 // it), and otherwise copies the model through the handle into its own storage, where the worker finds it.
 import { EngineError, isAbort } from '../lib/engine/errors';
 import type { ModelBuild } from '../lib/models/catalog';
-import { parseTensorCache } from '../lib/store/plan';
+import {
+  CHAT_CONFIG,
+  DATABASES,
+  TENSOR_CACHE,
+  modelBase,
+  parseTensorCache,
+} from '../lib/store/disk';
 import type { WebLLMDatabase } from '../lib/store/types';
-import { CHAT_CONFIG, DATABASES, TENSOR_CACHE, modelBase } from '../lib/store/webllm-layout';
 import type { StorageKind } from './protocol';
 
 /** Where this document sits. */

@@ -3,7 +3,7 @@
 import type { ModelBuild } from '../models/catalog';
 import { DownloadManager, type Activity, type ManagerOptions } from '../store/manager';
 import { estimateStorage, isPersisted, requestPersistence } from '../store/quota';
-import { listModels } from '../store/store';
+import { listModels } from '../store/disk';
 import type { ModelOnDisk, StorageEstimate, StoreModel } from '../store/types';
 
 /** The store's input for a catalog or custom build (no digests: the catalog has none yet). */

@@ -2,7 +2,7 @@
 // connection, a stall or a 5xx (bounded retries, exponential backoff); fails with an EngineError.
 import { EngineError, abortError } from '../engine/errors';
 import { storageError } from './quota';
-import { deleteChunks, readChunks, writeChunk } from './tally-db';
+import { deleteChunks, readChunks, writeChunk } from './disk';
 import type { PlannedFile } from './types';
 
 /** How hard to try, and how often to persist progress. */

@@ -1,8 +1,8 @@
 // One download per model across tabs: a Web Lock per model, progress and commands shared over a
 // BroadcastChannel, pause/cancel/resume, interrupted downloads resumed. Never rejects: errors land in Activity.
 import { EngineError, isAbort, type SerializedError } from '../engine/errors';
-import { downloadModel, listModels, removeModel, type DownloadOptions } from './store';
-import { readEntry, writeEntry } from './tally-db';
+import { listModels, readEntry, removeModel, setHold } from './disk';
+import { downloadModel, type DownloadOptions } from './download';
 import type { DownloadProgress, ModelOnDisk, StoreModel } from './types';
 
 export type ActivityState = 'idle' | 'waiting' | 'downloading' | 'paused' | 'complete' | 'error';
@@ -60,20 +60,6 @@ function locks(): LockManager | undefined {
   return typeof navigator !== 'undefined' && 'locks' in navigator ? navigator.locks : undefined;
 }
 
-async function setHold(id: string, hold: { reason: 'paused' | 'error'; error?: SerializedError }) {
-  const found = await readEntry(id).catch(() => undefined);
-  if (found?.ok) await writeEntry({ ...found.entry, hold }).catch(() => undefined);
-}
-
-async function clearHold(id: string) {
-  const found = await readEntry(id).catch(() => undefined);
-  if (found?.ok && found.entry.hold) {
-    const entry = { ...found.entry };
-    delete entry.hold;
-    await writeEntry(entry).catch(() => undefined);
-  }
-}
-
 export class DownloadManager {
   readonly #options: ManagerOptions;
   readonly #runs = new Map<string, Run>();
@@ -107,7 +93,7 @@ export class DownloadManager {
 
   async #start(model: StoreModel, how: 'person' | 'auto', run: Run): Promise<void> {
     const manager = locks();
-    if (how === 'person') await clearHold(model.id);
+    if (how === 'person') await setHold(model.id, undefined);
     if (!manager) {
       await this.#own(model, how, run, false);
       return;

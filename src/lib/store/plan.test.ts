@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { EngineError } from '../engine/errors';
-import { checkModel, parseManifest, parseTensorCache, planFiles, tokenizerFile } from './plan';
-import { modelBase, webllmCachesLibrary } from './webllm-layout';
+import { modelBase, parseTensorCache, webllmCachesLibrary } from './disk';
+import { checkModel, parseManifest, planFiles, tokenizerFile } from './plan';
 
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).slice().buffer;
 const model = {

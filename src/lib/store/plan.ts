@@ -3,7 +3,7 @@
 import { EngineError } from '../engine/errors';
 import { parseDigest } from './integrity';
 import type { PlannedFile, StoreModel } from './types';
-import { CHAT_CONFIG, TENSOR_CACHE, modelBase, webllmCachesLibrary } from './webllm-layout';
+import { CHAT_CONFIG, TENSOR_CACHE, libraryFile, modelBase, parseTensorCache } from './disk';
 
 /**
  * A self-hosted folder may publish `tally-manifest.json` next to its files:
@@ -23,13 +23,6 @@ export interface ManifestEntry {
   sha256?: string;
 }
 
-/** One shard as tensor-cache.json lists it (web-llm reads `records[i].dataPath` and `.nbytes`). */
-export interface ShardRecord {
-  dataPath: string;
-  /** bytes */
-  nbytes: number;
-}
-
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const isSize = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
@@ -40,26 +33,6 @@ function parseJson(data: ArrayBuffer, what: string): unknown {
   } catch {
     throw new EngineError('bad-response', `${what} is not valid JSON.`);
   }
-}
-
-/** The shard list web-llm reads from tensor-cache.json (given parsed, as web-llm stores it). */
-export function parseTensorCache(value: unknown, url: string): ShardRecord[] {
-  const bad = (why: string) =>
-    new EngineError('bad-response', `${url} is not an MLC weight index: ${why}.`);
-  if (!isObject(value) || !Array.isArray(value.records)) throw bad('it has no records list');
-  if (value.records.length === 0) throw bad('it lists no weight shards');
-  const seen = new Set<string>();
-  const records = value.records.map((record: unknown, i) => {
-    if (!isObject(record) || typeof record.dataPath !== 'string' || record.dataPath === '') {
-      throw bad(`record ${i} has no dataPath`);
-    }
-    if (!isSize(record.nbytes)) throw bad(`record ${i} has no size (nbytes)`);
-    if (seen.has(record.dataPath)) throw bad(`${record.dataPath} is listed twice`);
-    seen.add(record.dataPath);
-    return { dataPath: record.dataPath, nbytes: record.nbytes };
-  });
-  if (records.every((r) => r.nbytes === 0)) throw bad('its shards add up to 0 bytes');
-  return records;
 }
 
 /**
@@ -93,12 +66,6 @@ export function fileInside(base: string, name: string, listedIn: string): string
     throw refuse('which resolves outside the folder');
   }
   return url.href;
-}
-
-export function parseTensorCacheBytes(data: ArrayBuffer, url: string): unknown {
-  const value = parseJson(data, url);
-  parseTensorCache(value, url);
-  return value;
 }
 
 /** The tokenizer file web-llm's asyncLoadTokenizer reads: tokenizer.json first, else .model. */
@@ -160,20 +127,6 @@ export function checkModel(model: StoreModel): string {
   http(model.model_lib, 'library URL');
   for (const [name, digest] of Object.entries(model.digests ?? {})) parseDigest(digest, name);
   return modelBase(model.model);
-}
-
-/** The model library as web-llm caches it (keyed by its URL), or undefined when it does not. */
-export function libraryFile(model: StoreModel): PlannedFile | undefined {
-  if (!webllmCachesLibrary(model.model_lib)) return undefined;
-  const digest = model.digests?.lib;
-  return {
-    name: 'lib',
-    url: model.model_lib,
-    db: 'webllm/wasm',
-    kind: 'arraybuffer',
-    shard: false,
-    ...(digest === undefined ? {} : { digest }),
-  };
 }
 
 /** The files to fetch, in order: config, manifest, tokenizer, library, shards, tensor-cache last. */

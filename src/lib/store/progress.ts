@@ -1,5 +1,8 @@
 // Turns raw byte counts into what a person sees: bytes that never go back, a smoothed speed, and
-// an ETA that counts down through jitter. Pure; a bad clock only yields a zero speed, never NaN.
+// an ETA that counts down through jitter (ProgressMeter: pure; a bad clock only yields a zero
+// speed, never NaN); and a download's reports, throttled (Reporter).
+import type { FileState } from './disk';
+import type { DownloadPhase, DownloadProgress } from './types';
 
 /** What the meter shows at one moment. */
 export interface Reading {
@@ -83,5 +86,64 @@ export class ProgressMeter {
       bytesPerSecond: this.#speed,
       ...(this.#eta === undefined ? {} : { etaSeconds: this.#eta }),
     };
+  }
+}
+
+/** Throttled, monotonic progress for one download. */
+export class Reporter {
+  readonly #meter = new ProgressMeter();
+  readonly #id: string;
+  readonly #onProgress: ((p: DownloadProgress) => void) | undefined;
+  readonly #everyMs: number;
+  #last = -Infinity;
+  #phase: DownloadPhase = 'planning';
+  files: FileState[] = [];
+  /** bytes received of files not yet done */
+  inFlight = 0;
+
+  constructor(id: string, onProgress: ((p: DownloadProgress) => void) | undefined, everyMs = 250) {
+    this.#id = id;
+    this.#onProgress = onProgress;
+    this.#everyMs = everyMs;
+  }
+
+  phase(phase: DownloadPhase): void {
+    this.#phase = phase;
+    this.emit(true);
+  }
+
+  bytes(delta: number): void {
+    this.inFlight += delta;
+    this.emit(false);
+  }
+
+  emit(force: boolean): void {
+    if (!this.#onProgress) return;
+    const now = performance.now();
+    if (!force && now - this.#last < this.#everyMs) return;
+    this.#last = now;
+    let done = 0;
+    let total = 0;
+    let filesDone = 0;
+    for (const f of this.files) {
+      total += f.size ?? 0;
+      if (f.done) {
+        done += f.size ?? 0;
+        filesDone += 1;
+      }
+    }
+    const actual = done + this.inFlight;
+    total = Math.max(total, actual);
+    const reading = this.#meter.update(actual, total, now);
+    this.#onProgress({
+      id: this.#id,
+      phase: this.#phase,
+      bytesDone: reading.bytesDone,
+      bytesTotal: total,
+      bytesPerSecond: reading.bytesPerSecond,
+      ...(reading.etaSeconds === undefined ? {} : { etaSeconds: reading.etaSeconds }),
+      filesDone,
+      filesTotal: this.files.length,
+    });
   }
 }

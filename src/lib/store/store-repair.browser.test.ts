@@ -11,9 +11,9 @@ import {
   storedShardHashes,
 } from '../../../tests/fixtures/store-client';
 import { EngineError } from '../engine/errors';
-import { downloadModel, listModels, removeModel } from './store';
+import { allUrls, listModels, removeModel } from './disk';
+import { downloadModel } from './download';
 import { closeDatabase } from './idb';
-import { allUrls } from './webllm-layout';
 
 /** Deletes `webllm/model` and makes it again at version 1 with no object store, as damage would. */
 async function damageModelDatabase(): Promise<void> {

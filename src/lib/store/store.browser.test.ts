@@ -14,8 +14,8 @@ import {
 } from '../../../tests/fixtures/store-client';
 import type { FixtureModel } from '../../../tests/fixtures/model-server';
 import { DownloadManager, type Activity } from './manager';
-import { downloadModel, listModels, removeModel, type DownloadOptions } from './store';
-import { readChunks, writeEntry } from './tally-db';
+import { listModels, readChunks, removeModel, writeEntry } from './disk';
+import { downloadModel, type DownloadOptions } from './download';
 import type { DownloadProgress } from './types';
 import { inTransaction, openDatabase } from './idb';
 

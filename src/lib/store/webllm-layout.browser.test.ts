@@ -14,8 +14,8 @@ import {
   storeModel,
   storedShardHashes,
 } from '../../../tests/fixtures/store-client';
-import { downloadModel, removeModel } from './store';
-import { WEBLLM_VERSION, modelBase } from './webllm-layout';
+import { WEBLLM_VERSION, modelBase, removeModel } from './disk';
+import { downloadModel } from './download';
 
 describe('web-llm cache layout contract', () => {
   test('the layout was read from the web-llm version that is installed and pinned', () => {

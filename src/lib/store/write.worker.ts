@@ -1,7 +1,7 @@
 // Checks a downloaded file and puts it in web-llm's cache, off the page's thread (see writer.ts).
 import { checkFile } from './integrity';
 import { storageError } from './quota';
-import { putFile } from './webllm-layout';
+import { putFile } from './disk';
 import type { WriteReply, WriteRequest } from './writer';
 
 self.onmessage = async (event: MessageEvent<WriteRequest>) => {

@@ -3,7 +3,7 @@
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { EngineError } from '../engine/errors';
 import { hexDigest } from './integrity';
-import { deleteUrls, getFile } from './webllm-layout';
+import { deleteUrls, getFile } from './disk';
 import { Writer, type WriteFile } from './writer';
 
 const url = 'https://models.example/writer-test/resolve/main/params_shard_0.bin';
