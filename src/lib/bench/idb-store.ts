@@ -1,8 +1,9 @@
 // The page's result store: IndexedDB (idb-keyval, database "tally-bench"), one key per result.
-// Rejects when the browser refuses storage (private mode, quota); entries are validated on load.
+// Rejects when the browser refuses storage (private mode, quota); entries are validated on load
+// (schema.ts readRun: damage is left out and counted, a damaged header rejects with DamagedRun).
 import { clear, createStore, entries, set, type UseStore } from 'idb-keyval';
-import { isHeader, isResult, resultKey } from './schema';
-import { dedupe, type ResultStore } from './store';
+import { readRun, resultKey } from './schema';
+import type { ResultStore } from './store';
 import type { ProblemResult, RunHeader, SavedRun } from './types';
 
 const headerKey = 'header';
@@ -19,21 +20,22 @@ export class IdbStore implements ResultStore {
 
   async load(): Promise<SavedRun | undefined> {
     const all = await entries<IDBValidKey, unknown>(this.#store);
-    let header: RunHeader | undefined;
-    const results: ProblemResult[] = [];
+    let header: unknown;
+    let hasHeader = false;
+    const results: unknown[] = [];
     let unreadable = 0;
     for (const [key, value] of all) {
       if (key === headerKey) {
-        if (isHeader(value)) header = value;
-      } else if (typeof key === 'string' && key.startsWith(resultPrefix) && isResult(value)) {
+        header = value;
+        hasHeader = true;
+      } else if (typeof key === 'string' && key.startsWith(resultPrefix)) {
         results.push(value);
       } else {
         unreadable += 1;
       }
     }
-    if (!header) return undefined;
-    results.sort((a, b) => a.finishedAt - b.finishedAt);
-    return { header, results: dedupe(results), unreadable };
+    if (!hasHeader && all.length === 0) return undefined;
+    return readRun(header, results, unreadable);
   }
 
   async begin(header: RunHeader): Promise<void> {

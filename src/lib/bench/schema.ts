@@ -1,6 +1,7 @@
 // Checks values read back from a results file or IndexedDB before the runner trusts them.
 // A guard returns false for anything malformed; callers drop that entry and redo its work.
 import { stopRuleProblem, type StopRule } from '../solver/stop';
+import { modeId } from './modes';
 import type {
   BenchSampling,
   ModeSpec,
@@ -9,6 +10,7 @@ import type {
   RunConfig,
   RunHeader,
   SampleRecord,
+  SavedRun,
   Selection,
 } from './types';
 
@@ -116,6 +118,83 @@ export function isResult(v: unknown): v is ProblemResult {
     isNumber(v.seconds) &&
     isNumber(v.finishedAt)
   );
+}
+
+/** The entries of `list` that pass `valid`, each id once (the first); and how many were left out. */
+function keepUnique<T>(list: unknown[], valid: (v: unknown) => v is T, id: (v: T) => string) {
+  const seen = new Set<string>();
+  const kept = list.filter((v): v is T => {
+    if (!valid(v) || seen.has(id(v))) return false;
+    seen.add(id(v));
+    return true;
+  });
+  return { kept, leftOut: list.length - kept.length };
+}
+
+/** A saved run that cannot be shown at all (its header is damaged or gone). */
+export class DamagedRun extends Error {
+  constructor(results: number) {
+    super(
+      `The saved benchmark run could not be read (its settings are damaged), so its ${results} ` +
+        'saved result(s) cannot be shown or resumed. Starting a new run replaces it.',
+    );
+  }
+}
+
+/**
+ * A run as the page stored it, read back entry by entry: problems and modes of the wrong shape or
+ * repeating an id are left out of the header (a list keyed by id would fail on them), results of
+ * the wrong shape, of no problem and mode in the run, or repeating one are left out; each is
+ * counted for a notice. Throws DamagedRun when the header cannot describe a run.
+ */
+export function readRun(header: unknown, values: unknown[], unreadableKeys: number): SavedRun {
+  if (
+    !isShape(header) ||
+    !isShape(header.config) ||
+    !Array.isArray(header.config.modes) ||
+    !Array.isArray(header.problems)
+  ) {
+    throw new DamagedRun(values.length);
+  }
+  const modes = keepUnique(header.config.modes, isMode, modeId);
+  const problems = keepUnique(header.problems, isProblem, (p) => p.id);
+  const read = {
+    ...header,
+    config: { ...header.config, modes: modes.kept },
+    problems: problems.kept,
+  };
+  if (!isHeader(read)) throw new DamagedRun(values.length);
+  const inRun = new Set(
+    read.problems.flatMap((p) =>
+      read.config.modes.map((m) => resultKey({ problemId: p.id, mode: modeId(m) })),
+    ),
+  );
+  const valid = values
+    .filter((v): v is ProblemResult => isResult(v) && inRun.has(resultKey(v)))
+    .sort((a, b) => a.finishedAt - b.finishedAt);
+  const results = keepUnique(valid, isResult, resultKey);
+  return {
+    header: read,
+    results: results.kept,
+    unreadable: unreadableKeys + values.length - results.kept.length,
+    ...(modes.leftOut + problems.leftOut > 0 ? { leftOut: modes.leftOut + problems.leftOut } : {}),
+  };
+}
+
+/** What a person is told of a saved run's damage, or undefined when it was read whole. */
+export function damageNotice(saved: SavedRun): string | undefined {
+  const parts: string[] = [];
+  if (saved.leftOut) {
+    parts.push(
+      `${saved.leftOut} saved problem(s) or mode(s) of this run could not be read and were left out.`,
+    );
+  }
+  if (saved.unreadable > 0) {
+    parts.push(
+      `${saved.unreadable} saved result(s) could not be read and were left out; resuming redoes any the run still lacks.`,
+    );
+  }
+  return parts.length > 0 ? parts.join(' ') : undefined;
 }
 
 /** The key a result is stored and skipped under: one per (problem, mode). */

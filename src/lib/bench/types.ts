@@ -112,6 +112,8 @@ export interface SavedRun {
   results: ProblemResult[];
   /** stored entries that could not be read and were left out (they will be redone) */
   unreadable: number;
+  /** problems or modes of the header that could not be read and were left out */
+  leftOut?: number;
 }
 
 /** Accuracy and cost of one mode over the results so far. */

@@ -15,7 +15,7 @@ import { toCsv, toJson } from '../bench/export';
 import { defaultForm, planRun, type BenchForm, type LoadedData } from '../bench/form';
 import { IdbStore } from '../bench/idb-store';
 import { runBench, type RunOutcome, type UnitFailure } from '../bench/runner';
-import { resultKey } from '../bench/schema';
+import { DamagedRun, damageNotice, resultKey } from '../bench/schema';
 import { summarize } from '../bench/stats';
 import type { ResultStore } from '../bench/store';
 import type { ProblemResult, RunHeader, SavedRun } from '../bench/types';
@@ -81,8 +81,11 @@ export class BenchState {
         // unless a run was started meanwhile
         if (saved && !this.header) this.#show(saved);
       },
-      () => {
-        this.error = 'Saved benchmark results are unavailable in this browser.';
+      (error: unknown) => {
+        this.error =
+          error instanceof DamagedRun
+            ? error.message
+            : 'Saved benchmark results are unavailable in this browser.';
       },
     );
     return this.#restored;
@@ -213,9 +216,8 @@ export class BenchState {
     this.failures = [];
     this.outcome = undefined;
     this.selected = undefined;
-    if (saved.unreadable > 0) {
-      this.error = `${saved.unreadable} saved result(s) could not be read; resuming redoes them.`;
-    }
+    const damage = damageNotice(saved);
+    if (damage) this.error = damage;
   }
 
   /** Reads data with `read` (undefined: nothing to load) and shows it, or why it failed. */

@@ -1,0 +1,89 @@
+import { describe, expect, test } from 'vitest';
+import { DamagedRun, damageNotice, readRun } from './schema';
+import type { ProblemResult, RunHeader } from './types';
+
+const header = (): RunHeader => ({
+  version: 1,
+  config: {
+    dataset: 'mine.jsonl',
+    fingerprint: 'f',
+    selection: { sample: 'first', limit: 0, seed: 1 },
+    modes: [{ kind: 'single' }],
+    sampling: { temperature: 0.7, top_p: 0.95, max_tokens: 512 },
+    family: 'qwen-math',
+    model: 'm',
+  },
+  problems: [
+    { id: 'a', line: 1, question: 'How many eggs?', gold: '18' },
+    { id: 'b', line: 2, question: 'How far?', gold: '3' },
+  ],
+  createdAt: 1,
+});
+
+const result = (problemId: string, finishedAt = 1, mode = 'single'): ProblemResult => ({
+  problemId,
+  mode,
+  gold: '18',
+  answer: '18',
+  correct: true,
+  samples: [],
+  votes: { '18': 1 },
+  tokens: 10,
+  seconds: 1,
+  finishedAt,
+});
+
+describe('readRun: a saved run read back entry by entry', () => {
+  test('a whole run is read as it was, with no notice', () => {
+    const saved = readRun(header(), [result('b', 2), result('a', 1)], 0);
+    expect(saved.header).toEqual(header());
+    expect(saved.results.map((r) => r.problemId)).toEqual(['a', 'b']);
+    expect(damageNotice(saved)).toBeUndefined();
+  });
+
+  test('problems repeating an id or of the wrong shape are left out, the good ones kept', () => {
+    const tampered = header();
+    const problems: unknown[] = [
+      ...tampered.problems,
+      { id: 'a', line: 3, question: 'A tampered copy', gold: '1' },
+      { id: 7, line: 'x' },
+    ];
+    const saved = readRun({ ...tampered, problems }, [result('a')], 0);
+    expect(saved.header.problems).toEqual(header().problems);
+    expect(saved.results).toHaveLength(1);
+    expect(damageNotice(saved)).toBe(
+      '2 saved problem(s) or mode(s) of this run could not be read and were left out.',
+    );
+  });
+
+  test('a mode saved twice is kept once', () => {
+    const tampered = header();
+    tampered.config.modes = [{ kind: 'single' }, { kind: 'single' }];
+    const saved = readRun(tampered, [], 0);
+    expect(saved.header.config.modes).toEqual([{ kind: 'single' }]);
+    expect(saved.leftOut).toBe(1);
+  });
+
+  test('results of the wrong shape, repeating a key or of no problem in the run are left out', () => {
+    const saved = readRun(
+      header(),
+      [result('a', 1), result('a', 5), { problemId: 'b' }, result('z'), result('b', 2, 'other')],
+      1,
+    );
+    expect(saved.results).toEqual([result('a', 1)]);
+    expect(saved.unreadable).toBe(5);
+    expect(damageNotice(saved)).toBe(
+      '5 saved result(s) could not be read and were left out; resuming redoes any the run still lacks.',
+    );
+  });
+
+  test('a header that cannot describe a run is refused with a notice naming its results', () => {
+    const broken = { ...header(), config: { ...header().config, modes: 'single' } };
+    for (const value of [undefined, null, [], 'header', broken, { ...header(), version: 2 }]) {
+      expect(() => readRun(value, [result('a'), result('b')], 0)).toThrow(DamagedRun);
+    }
+    expect(() => readRun(broken, [result('a')], 0)).toThrow(
+      'The saved benchmark run could not be read (its settings are damaged), so its 1 saved result(s) cannot be shown or resumed. Starting a new run replaces it.',
+    );
+  });
+});
