@@ -2,7 +2,14 @@
 // scanning, and the limits past which a solution is shown as plain text with a notice.
 import { describe, expect, test } from 'vitest';
 import { forgedPlaceholders, hostileReplies } from '../../../tests/fixtures/hostile-replies';
-import { maxFormulaDepth, maxFormulas, maxHtmlChars, maxNesting, toHtml } from './markup';
+import {
+  maxElements,
+  maxFormulaDepth,
+  maxFormulas,
+  maxHtmlChars,
+  maxNesting,
+  toHtml,
+} from './markup';
 
 describe('placeholders', () => {
   test('model text carrying them renders no highlight, no spliced formula', () => {
@@ -38,6 +45,13 @@ describe('limits', () => {
   test(`HTML over ${maxHtmlChars.toLocaleString('en-US')} characters: plain text with a notice`, () => {
     const html = toHtml('$\\sqrt{x^2+y^2}$ '.repeat(maxFormulas));
     expect(html).toMatch(/^<p class="render-notice">Shown as plain text: formatted, .* KB/);
+  });
+
+  test(`more than ${maxElements} elements: plain text with a notice`, () => {
+    const html = toHtml('1+(2*3)-'.repeat(12_500));
+    expect(html).toMatch(/^<p class="render-notice">Shown as plain text: formatted, .* elements/);
+    expect(html.match(/<[a-z]/gi)).toHaveLength(2);
+    expect(toHtml('*a* '.repeat(maxElements - 1)).match(/<em>/g)).toHaveLength(maxElements - 1);
   });
 
   test(`a formula nested deeper than ${maxFormulaDepth} braces is shown as its source`, () => {

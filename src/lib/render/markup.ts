@@ -14,12 +14,19 @@ import {
 } from './marks';
 
 /** Formulas one solution may have; past this it is shown as plain text with a notice. */
-export const maxFormulas = 400;
+export const maxFormulas = 200;
 /**
  * HTML one solution may become; past this it is shown as plain text with a notice. The page
  * sanitizes and inserts it on its thread: 20,000 formulas (6.4 MB) froze it for 8.5 s.
  */
 export const maxHtmlChars = 400_000;
+/**
+ * Elements one solution may become; past this it is shown as plain text with a notice. The page
+ * sanitizes and inserts them on its thread at about 0.07 ms each (measured in Chromium on a
+ * loaded 2-core machine): 100 KB of `1+(2*3)-` made 12,500 and held it for 360 ms
+ * (`npm run bench:hostile`). A formula is 12 to 60 elements; a solution's prose a few hundred.
+ */
+export const maxElements = 3_000;
 
 /** Quote or list levels a line may open; markdown's parser slows with each level. */
 export const maxNesting = 16;
@@ -176,8 +183,8 @@ const plural = (n: number, one: string): string =>
 /**
  * HTML for a solution, with `marks` (ranges of `text`) as <mark class="flag">. Placeholder
  * characters in the text itself are neutralized first, so only `marks` can make a highlight.
- * A solution with more than `maxFormulas` formulas, or whose HTML would pass `maxHtmlChars`,
- * comes back as plain text with a notice saying why.
+ * A solution with more than `maxFormulas` formulas, or whose HTML would pass `maxHtmlChars` or
+ * `maxElements`, comes back as plain text with a notice saying why.
  */
 export function toHtml(text: string, marks: readonly Mark[] = []): string {
   if (tooDeep.test(text)) {
@@ -204,6 +211,11 @@ export function toHtml(text: string, marks: readonly Mark[] = []): string {
   if (html.length > maxHtmlChars) {
     const size = `${Math.round(html.length / 1000).toLocaleString('en-US')} KB`;
     return plainHtml(text, `Shown as plain text: formatted, this solution would be ${size}.`);
+  }
+  const elements = html.match(/<[a-z]/gi)?.length ?? 0;
+  if (elements > maxElements) {
+    const count = `${plural(elements, 'element')} (the limit is ${maxElements.toLocaleString('en-US')})`;
+    return plainHtml(text, `Shown as plain text: formatted, this solution would be ${count}.`);
   }
   return html;
 }

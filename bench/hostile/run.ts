@@ -1,0 +1,221 @@
+// `npm run bench:hostile [-- --rounds N]`: how long the Solve page's thread is held by the replies
+// built to freeze it (issue 15: tests/fixtures/hostile-replies.ts). Builds the app, serves it with
+// `vite preview`, and drives a real Chromium against it and the mock OpenAI server, which sends
+// each reply whole (as a hostile server would, whatever max_tokens asks). Each reply runs beside a
+// baseline measured in the same round: ordinary prose with as many streamed pieces and characters.
+// Prints, per reply, the median longest task and total blocking time of both and their ratio, and
+// whether every hostile reply stayed under 200 ms in every round. Exits 1 when a run fails (a wrong
+// answer, an error on the page), never on the figures.
+//
+// It starts Vite and Chromium itself: the shared bench/harness.ts was not on main when this was written.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright';
+import { build, preview } from 'vite';
+import { chromiumArgs, findChromium } from '../../scripts/chromium.mjs';
+import { hostileReplies } from '../../tests/fixtures/hostile-replies';
+import { startMockOpenAI, toPieces, type MockOpenAI } from '../../tests/fixtures/mock-openai';
+
+const MODEL = 'mock-math';
+/** The issue's bound for one reply. */
+const BOUND_MS = 200;
+/** A task longer than this blocks the page (the Long Tasks API's threshold). */
+const LONG_MS = 50;
+/** ms between two looks at the page */
+const POLL_MS = 250;
+/** looks in a row at an unchanged solution after the answer showed, before the span ends */
+const STABLE_POLLS = 4;
+
+function parse(argv: string[]): { rounds: number } {
+  const options = { rounds: 3 };
+  for (let i = 0; i < argv.length; i += 2) {
+    if (argv[i] !== '--rounds') throw new Error(`unknown flag ${argv[i] ?? ''}: use --rounds N`);
+    const value = Number(argv[i + 1]);
+    if (!Number.isSafeInteger(value) || value < 1) throw new Error('--rounds needs a number ≥ 1');
+    options.rounds = value;
+  }
+  return options;
+}
+
+/** Ordinary prose with as many streamed pieces and characters as `text`, answering 7. */
+function ordinary(text: string): string {
+  const pieces = toPieces(text).length;
+  const word = 'a'.repeat(Math.max(1, Math.round(text.length / pieces) - 1));
+  return `${Array.from({ length: pieces - 1 }, () => `${word} `).join('')}7`;
+}
+
+interface Sample {
+  longestTaskMs: number;
+  tbtMs: number;
+}
+
+declare global {
+  interface Window {
+    __recorder?: { tasks: [start: number, duration: number][]; frames: number[] };
+  }
+}
+
+/** bench/ui/recorder.js, given to the page before its own scripts: keeps every long task. */
+const recorder = { path: fileURLToPath(new URL('../ui/recorder.js', import.meta.url)) };
+
+/**
+ * Solves with `reply` streamed as the answer; resolves with the long tasks from the click until
+ * the answer shows and the solution has stopped changing. Throws when the page shows another
+ * answer or an error. The page clears the last run's answer as the click starts a new one.
+ */
+async function solve(page: Page, mock: MockOpenAI, reply: string, answer: string): Promise<Sample> {
+  mock.script({ fallback: reply, wire: { ignoreMaxTokens: true } });
+  await page.getByLabel('Word problem').fill('How many?');
+  const from = await page.evaluate(() => performance.now());
+  await page.getByRole('button', { name: 'Solve' }).click();
+  // Polled from Node every 250 ms rather than by Playwright's locators, whose polling runs on the
+  // page's thread as it is measured; done once the solution's size held for STABLE_POLLS polls.
+  let size = -1;
+  let stable = 0;
+  for (let polls = 0; stable < STABLE_POLLS; polls++) {
+    if (polls * POLL_MS > 120_000) throw new Error(`no answer ${answer} after 2 minutes`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    // (no function inside: tsx would wrap its name in a helper the page does not have)
+    const state = await page.evaluate(() => {
+      const [answer, error, cost, solution] = [
+        'final-answer',
+        'solve-error',
+        'single-cost',
+        'solution',
+      ].map((id) => document.querySelector(`[data-testid="${id}"]`));
+      return {
+        answer: answer?.textContent.trim() ?? '',
+        error: error?.textContent.trim() ?? '',
+        done: cost !== null && cost !== undefined,
+        size: solution?.innerHTML.length ?? 0,
+      };
+    });
+    if (state.error) throw new Error(`the page showed an error: ${state.error}`);
+    if (state.done && state.answer !== answer) {
+      throw new Error(`the page answered “${state.answer}”, not ${answer}`);
+    }
+    stable = state.done && state.size === size ? stable + 1 : 0;
+    size = state.size;
+  }
+  const durations = await page.evaluate((from) => {
+    const tasks = window.__recorder?.tasks;
+    if (!tasks) throw new Error('the recorder did not start');
+    return tasks.filter(([start]) => start >= from).map(([, duration]) => duration);
+  }, from);
+  return {
+    longestTaskMs: Math.max(0, ...durations),
+    tbtMs: durations.reduce((sum, d) => sum + Math.max(0, d - LONG_MS), 0),
+  };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+};
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        resolve(typeof address === 'object' && address ? address.port : 0);
+      });
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const { rounds } = parse(process.argv.slice(2));
+  const outDir = mkdtempSync(join(tmpdir(), 'tally-bench-hostile-'));
+  const mock = await startMockOpenAI({ host: '127.0.0.1' });
+  let server: Awaited<ReturnType<typeof preview>> | undefined;
+  let browser: Browser | undefined;
+  try {
+    console.log('bench:hostile — building the app…');
+    await build({ logLevel: 'error', build: { outDir, emptyOutDir: true } });
+    server = await preview({
+      logLevel: 'error',
+      build: { outDir },
+      preview: { host: '127.0.0.1', port: await freePort(), strictPort: true },
+    });
+    const origin = server.resolvedUrls?.local[0]?.replace(/\/$/, '');
+    if (!origin) throw new Error('vite preview did not start');
+    const executablePath = findChromium();
+    if (!executablePath) {
+      throw new Error(
+        'No Chromium found: install one (Debian: apt-get install chromium) or set CHROME_PATH.',
+      );
+    }
+    browser = await chromium.launch({ executablePath, args: chromiumArgs, headless: true });
+    console.log(
+      `${hostileReplies.length} replies, each beside ordinary prose of its size; ${rounds} ` +
+        `rounds; Chromium ${browser.version()}, ${cpus().length} cores\n`,
+    );
+    const context = await browser.newContext({ serviceWorkers: 'block' });
+    const page = await context.newPage();
+    await page.addInitScript(recorder);
+    await page.goto(origin);
+    await page.getByLabel('On a server').check();
+    await page.getByLabel('Server URL').fill(mock.baseUrl);
+    await page.getByLabel('Model name').fill(MODEL);
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.getByTestId('engine-ready').waitFor();
+
+    const figures = hostileReplies.map(() => ({ hostile: [] as Sample[], plain: [] as Sample[] }));
+    for (let round = 1; round <= rounds; round++) {
+      for (const [i, { name, text, answer }] of hostileReplies.entries()) {
+        const f = figures[i];
+        if (!f) continue;
+        f.hostile.push(await solve(page, mock, text, answer ?? '—'));
+        f.plain.push(await solve(page, mock, ordinary(text), '7'));
+        const [h, p] = [f.hostile.at(-1), f.plain.at(-1)];
+        console.log(
+          `  round ${round} ${name.padEnd(38)} longest ${h?.longestTaskMs.toFixed(0).padStart(4)} ms ` +
+            `(plain ${p?.longestTaskMs.toFixed(0).padStart(4)}), TBT ${h?.tbtMs.toFixed(0).padStart(4)} ms ` +
+            `(plain ${p?.tbtMs.toFixed(0).padStart(4)})`,
+        );
+      }
+    }
+    await context.close();
+
+    console.log(`\nmedians over ${rounds} rounds, ms (plain: ordinary prose of the same size)`);
+    console.log(
+      `  ${'reply'.padEnd(38)}${'longest'.padStart(9)}${'plain'.padStart(7)}${'ratio'.padStart(8)}` +
+        `${'TBT'.padStart(8)}${'plain'.padStart(7)}`,
+    );
+    const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : '—');
+    for (const [i, { name }] of hostileReplies.entries()) {
+      const f = figures[i];
+      if (!f) continue;
+      const longest = median(f.hostile.map((s) => s.longestTaskMs));
+      const plainLongest = median(f.plain.map((s) => s.longestTaskMs));
+      const tbt = median(f.hostile.map((s) => s.tbtMs));
+      const plainTbt = median(f.plain.map((s) => s.tbtMs));
+      console.log(
+        `  ${name.padEnd(38)}${longest.toFixed(0).padStart(9)}${plainLongest.toFixed(0).padStart(7)}` +
+          `${ratio(longest, plainLongest).padStart(8)}${tbt.toFixed(0).padStart(8)}${plainTbt.toFixed(0).padStart(7)}`,
+      );
+    }
+    const worst = Math.max(...figures.flatMap((f) => f.hostile.map((s) => s.longestTaskMs)));
+    console.log(
+      `\ngoal: no long task over ${BOUND_MS} ms for any hostile reply in any round: ` +
+        `${worst <= BOUND_MS ? 'met' : 'not met'} (worst ${worst.toFixed(0)} ms)`,
+    );
+  } finally {
+    await browser?.close();
+    await server?.close();
+    await mock.close();
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench:hostile failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
