@@ -100,3 +100,43 @@ export function cacheState(
     { base, names: model.shards.map((s) => s.name) },
   );
 }
+
+/** Bytes of each of `model`'s shards saved as partial ranges in Tally's database, read in the page. */
+export function savedRanges(page: Page, model: FixtureModel): Promise<Record<string, number>> {
+  const base = `${model.modelUrl}/resolve/main/`;
+  return page.evaluate(
+    async ({ base, names }) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const r = indexedDB.open('tally-downloads');
+        r.onsuccess = () => {
+          resolve(r.result);
+        };
+        r.onerror = () => {
+          reject(new Error('open failed'));
+        };
+      });
+      if (!db.objectStoreNames.contains('chunks')) {
+        db.close();
+        return {};
+      }
+      const keys = await new Promise<IDBValidKey[]>((resolve) => {
+        const r = db.transaction('chunks').objectStore('chunks').getAllKeys();
+        r.onsuccess = () => {
+          resolve(r.result);
+        };
+        r.onerror = () => {
+          resolve([]);
+        };
+      });
+      db.close();
+      const saved: Record<string, number> = {};
+      for (const key of keys) {
+        const [url, start, end] = key as [string, number, number];
+        const name = names.find((n) => base + n === url);
+        if (name) saved[name] = (saved[name] ?? 0) + end - start;
+      }
+      return saved;
+    },
+    { base, names: model.shards.map((s) => s.name) },
+  );
+}
