@@ -133,3 +133,24 @@ test('after a memory, output or crash failure the next program gets a new sandbo
   await runner.run('fine');
   expect(starts()).toBe(3);
 });
+
+test('a stop mid-run ends the sandbox and rejects; a run stopped while it waits never starts', async () => {
+  const { runner, starts, kills } = scripted((message, reply) => {
+    if (message.type === 'run' && message.code === 'loop') return; // never answers
+    ready(message, reply, () => undefined);
+  });
+  const stop = new AbortController();
+  const queued = new AbortController();
+  const looping = runner.run('loop', stop.signal);
+  const waiting = runner.run('never', queued.signal);
+  const after = runner.run('after');
+  queued.abort();
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  stop.abort();
+  await expect(looping).rejects.toMatchObject({ name: 'AbortError' });
+  await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
+  expect(kills()).toBe(1);
+  // the next run gets a new sandbox, and the stopped one never ran
+  expect(await after).toMatchObject({ ok: true, stdout: 'after' });
+  expect(starts()).toBe(2);
+});

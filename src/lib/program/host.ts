@@ -1,6 +1,7 @@
 // The host side of a sandbox, the same for the browser worker and the Node child process: starts
 // it, sends one program at a time, stops it past the time limit or when it dies, and starts a new
 // one for the next run.
+import { abortError } from '../engine/errors';
 import { parseFromSandbox, type ToSandbox } from './protocol';
 import {
   defaultLimits,
@@ -51,9 +52,9 @@ export class SandboxRunner implements ProgramRunner {
     return this.#start().ready;
   }
 
-  run(code: string): Promise<RunOutcome> {
-    const outcome = this.#queue.then(() => this.#runNow(code));
-    this.#queue = outcome;
+  run(code: string, signal?: AbortSignal): Promise<RunOutcome> {
+    const outcome = this.#queue.then(() => this.#runNow(code, signal));
+    this.#queue = outcome.catch(() => undefined);
     return outcome;
   }
 
@@ -111,15 +112,23 @@ export class SandboxRunner implements ProgramRunner {
     live.settle = null;
   }
 
-  async #runNow(code: string): Promise<RunOutcome> {
+  async #runNow(code: string, signal: AbortSignal | undefined): Promise<RunOutcome> {
+    // a run stopped while it waited its turn (or for Python to start) never starts
+    if (signal?.aborted) throw abortError();
     const live = this.#start();
     try {
       await live.ready;
     } catch (error) {
       return crashed(error instanceof Error ? error.message : String(error));
     }
-    return new Promise<RunOutcome>((resolve) => {
+    if (signal?.aborted) throw abortError();
+    return new Promise<RunOutcome>((resolve, reject) => {
       const started = performance.now();
+      // stopped mid-run: the sandbox is ended (Python cannot be interrupted) and the next run
+      // starts a new one
+      const onAbort = () => {
+        this.#stop(live, crashed('The program was stopped.'));
+      };
       const timer = setTimeout(() => {
         this.#stop(live, {
           ok: false,
@@ -132,9 +141,12 @@ export class SandboxRunner implements ProgramRunner {
       live.runId = this.#nextId++;
       live.settle = (outcome) => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         live.settle = null;
-        resolve(outcome);
+        if (signal?.aborted) reject(abortError());
+        else resolve(outcome);
       };
+      signal?.addEventListener('abort', onAbort);
       live.channel.send({ type: 'run', id: live.runId, code });
     });
   }
