@@ -32,12 +32,26 @@ interface Live {
   runId: number;
 }
 
+/** `promise`, or a rejection as soon as `signal` aborts (Python keeps starting for the next run). */
+function untilAborted(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return promise;
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => {
+      reject(abortError());
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => {
+      signal.removeEventListener('abort', onAbort);
+    });
+  });
+}
+
 function crashed(message: string): RunOutcome {
   return { ok: false, failure: 'crashed', message, stdout: '', ms: 0 };
 }
 
 export class SandboxRunner implements ProgramRunner {
-  readonly limits: RunLimits;
+  #limits: RunLimits;
   readonly #spawn: SpawnSandbox;
   #live: Live | null = null;
   #queue: Promise<unknown> = Promise.resolve();
@@ -45,7 +59,19 @@ export class SandboxRunner implements ProgramRunner {
 
   constructor(spawn: SpawnSandbox, limits: RunLimits = defaultLimits) {
     this.#spawn = spawn;
-    this.limits = limits;
+    this.#limits = limits;
+  }
+
+  get limits(): RunLimits {
+    return this.#limits;
+  }
+
+  /**
+   * Sets the time limit from the next run on. It is the host's own timer, so the sandbox (and
+   * Python's start-up, seconds on a slow machine) is kept.
+   */
+  setTimeLimit(ms: number): void {
+    this.#limits = { ...this.#limits, timeoutMs: ms };
   }
 
   warm(): Promise<void> {
@@ -99,7 +125,7 @@ export class SandboxRunner implements ProgramRunner {
     this.#live = live;
     live.channel.send({
       type: 'start',
-      limits: { memoryBytes: this.limits.memoryBytes, outputBytes: this.limits.outputBytes },
+      limits: { memoryBytes: this.#limits.memoryBytes, outputBytes: this.#limits.outputBytes },
     });
     return live;
   }
@@ -117,11 +143,11 @@ export class SandboxRunner implements ProgramRunner {
     if (signal?.aborted) throw abortError();
     const live = this.#start();
     try {
-      await live.ready;
+      await untilAborted(live.ready, signal);
     } catch (error) {
+      if (signal?.aborted) throw abortError();
       return crashed(error instanceof Error ? error.message : String(error));
     }
-    if (signal?.aborted) throw abortError();
     return new Promise<RunOutcome>((resolve, reject) => {
       const started = performance.now();
       // stopped mid-run: the sandbox is ended (Python cannot be interrupted) and the next run
@@ -133,11 +159,11 @@ export class SandboxRunner implements ProgramRunner {
         this.#stop(live, {
           ok: false,
           failure: 'timeout',
-          message: limitMessage('timeout', this.limits.timeoutMs),
+          message: limitMessage('timeout', this.#limits.timeoutMs),
           stdout: '',
           ms: performance.now() - started,
         });
-      }, this.limits.timeoutMs);
+      }, this.#limits.timeoutMs);
       live.runId = this.#nextId++;
       live.settle = (outcome) => {
         clearTimeout(timer);

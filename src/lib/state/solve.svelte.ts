@@ -248,12 +248,10 @@ export class SolveState {
     this.#abort?.abort();
   }
 
-  /** The sandbox, new when the time limit changed (the limit is fixed for a sandbox's life). */
+  /** The sandbox, created on first use, with the run's time limit. */
   #runnerFor(timeoutMs = defaultLimits.timeoutMs): SandboxRunner {
-    if (this.#runner?.limits.timeoutMs !== timeoutMs) {
-      this.#runner?.close();
-      this.#runner = createBrowserRunner({ ...defaultLimits, timeoutMs });
-    }
+    this.#runner ??= createBrowserRunner({ ...defaultLimits, timeoutMs });
+    this.#runner.setTimeLimit(timeoutMs);
     return this.#runner;
   }
 
