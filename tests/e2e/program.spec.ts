@@ -43,7 +43,14 @@ test('the Program column shows the program, its output and answer; the verdict c
     ],
   });
   await ensemble(page, 3, 'fixed', 'prose');
+  // the sandbox starts with the first solve, its worker under its own policy (no other host)
+  const worker = page.waitForResponse((r) =>
+    /\/sandbox\/program\.worker-[\w-]+\.js$/.test(r.url()),
+  );
   await ask(page, 'How many eggs does Janet sell?');
+  expect((await worker).headers()['content-security-policy']).toBe(
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'",
+  );
   const column = page.getByTestId('program-result');
   await expect(page.getByTestId('program-answer')).toHaveText('18', { timeout: 60_000 });
   await expect(column.getByTestId('program-code')).toHaveText(
