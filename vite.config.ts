@@ -10,6 +10,7 @@ import {
   headersFor,
   parseOrigins,
   parseSources,
+  sandboxFolder,
   type PolicyConfig,
 } from './src/lib/pwa/policy.ts';
 
@@ -185,7 +186,18 @@ export default defineConfig(({ mode }) => {
     define: {
       __APP_VERSION__: JSON.stringify(process.env.TALLY_APP_VERSION ?? pkg.version),
     },
-    worker: { format: 'es' },
+    worker: {
+      format: 'es',
+      rolldownOptions: {
+        output: {
+          // the program worker gets a folder of its own, and with it a narrower policy (policy.ts)
+          entryFileNames: (chunk) =>
+            chunk.name.startsWith('program.worker')
+              ? `${sandboxFolder}/[name]-[hash].js`
+              : 'assets/[name]-[hash].js',
+        },
+      },
+    },
     // Pyodide is served as published: pre-bundling it gains nothing and reloads the dev page
     optimizeDeps: { exclude: ['pyodide'] },
     build: {

@@ -3,9 +3,49 @@
 // and a full-page screenshot of each in the test output for a person to look at.
 // layout.spec.ts runs these with WebGPU, layout-no-webgpu.spec.ts without.
 import { expect, test, type Page } from '@playwright/test';
+import { admin, connectMock, mockOpenAI } from './helpers';
 
-const pages = [
+/**
+ * The Solve screen with every column: the single answer, a Program result (the mock server
+ * replies with a program) and a mixed ensemble, once all have finished.
+ */
+async function solvedWithProgram(page: Page): Promise<void> {
+  await admin(mockOpenAI(), 'reset', {});
+  await admin(mockOpenAI(), 'script', {
+    replies: [
+      {
+        match: 'eggs',
+        system: 'programs',
+        outputs: [
+          'Let me compute it.\n```python\ndef solution():\n    eggs_left = 16 - 3 - 4  # eaten, baked\n    return eggs_left * 2\n\nprint(f"She makes ${solution()} a day")\n```',
+        ],
+      },
+      {
+        match: 'eggs',
+        outputs: ['She sells 16 - 3 - 4 = 9 eggs for 9 * 2 = 18 dollars. \\boxed{18}'],
+      },
+    ],
+  });
+  await connectMock(page);
+  await page.getByLabel('Also write a Python program and run it').check();
+  await page.getByLabel('Also sample an ensemble and vote').check();
+  await page.getByLabel('Samples at most (k)').fill('4');
+  await page.getByLabel('Stop rule').selectOption('fixed');
+  await page.getByLabel('What to sample').selectOption('both');
+  await page
+    .getByLabel('Word problem')
+    .fill(
+      'Janet’s ducks lay 16 eggs per day. She eats 3 and bakes with 4. She sells the rest at $2 each.',
+    );
+  await page.getByRole('button', { name: 'Solve' }).click();
+  await expect(page.getByTestId('verdict')).toBeVisible({ timeout: 150_000 });
+  // one program card open, to show its program and output
+  await page.locator('[data-testid="sample"][data-kind="program"] summary').first().click();
+}
+
+const pages: { name: string; path: string; prepare?: (page: Page) => Promise<void> }[] = [
   { name: 'solve', path: '/' },
+  { name: 'solve-program', path: '/', prepare: solvedWithProgram },
   { name: 'bench', path: '/#bench' },
   { name: 'embed', path: '/#embed' },
   { name: 'widget', path: '/embed.html' },
@@ -49,6 +89,7 @@ export function layoutTests(variant: string): void {
   for (const size of sizes) {
     for (const target of pages) {
       test(`${target.name} at ${size.width}×${size.height} fits`, async ({ page }, testInfo) => {
+        if (target.prepare) test.setTimeout(180_000);
         await page.setViewportSize({ width: size.width, height: size.height });
         await page.addInitScript(() => {
           const shifts = { total: 0 };
@@ -64,15 +105,17 @@ export function layoutTests(variant: string): void {
         });
         await page.goto(target.path);
         await settled(page, target.name);
+        // what moved while the page loaded, before anything a test does to it
+        const shift = await page.evaluate(
+          () => (window as unknown as { layoutShift: { total: number } }).layoutShift.total,
+        );
+        await target.prepare?.(page);
         const shot = testInfo.outputPath(`${target.name}-${size.name}-${variant}.png`);
         await page.screenshot({ path: shot, fullPage: true });
         await testInfo.attach(target.name, { path: shot, contentType: 'image/png' });
         const width = await page.evaluate(() => document.documentElement.scrollWidth);
         expect(width, `too wide: ${(await overflowing(page)).join(', ')}`).toBeLessThanOrEqual(
           size.width,
-        );
-        const shift = await page.evaluate(
-          () => (window as unknown as { layoutShift: { total: number } }).layoutShift.total,
         );
         expect(shift, 'layout shift while loading').toBeLessThan(0.05);
       });

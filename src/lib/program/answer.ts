@@ -1,5 +1,5 @@
 // From a model's reply to an answer: extract the program, run it, read the number it returns or
-// prints. Never rejects: every way a program can fail is a result with an error.
+// prints. Every way a program can fail is a result with an error; only a stop rejects (AbortError).
 import { normalizeAnswer } from '../solver/equal';
 import { extractAnswer } from '../solver/extract';
 import { extractProgram } from './extract';
@@ -50,8 +50,15 @@ export function readAnswer(outcome: RunOutcome): { answer: string } | { error: P
   };
 }
 
-/** Extracts the program from `reply`, runs it with `runner`, and reads its answer. */
-export async function runReply(reply: string, runner: ProgramRunner): Promise<ProgramResult> {
+/**
+ * Extracts the program from `reply`, runs it with `runner`, and reads its answer. Aborting
+ * `signal` stops the program and rejects with AbortError.
+ */
+export async function runReply(
+  reply: string,
+  runner: ProgramRunner,
+  signal?: AbortSignal,
+): Promise<ProgramResult> {
   const program = extractProgram(reply);
   if (program === null) {
     return {
@@ -61,7 +68,7 @@ export async function runReply(reply: string, runner: ProgramRunner): Promise<Pr
       error: { kind: 'no-program', message: 'The reply holds no Python program.' },
     };
   }
-  const outcome = await runner.run(program);
+  const outcome = await runner.run(program, signal);
   const read = readAnswer(outcome);
   return 'answer' in read
     ? { program, outcome, answer: read.answer, error: null }

@@ -133,3 +133,60 @@ test('after a memory, output or crash failure the next program gets a new sandbo
   await runner.run('fine');
   expect(starts()).toBe(3);
 });
+
+test('a stop mid-run ends the sandbox and rejects; a run stopped while it waits never starts', async () => {
+  const { runner, starts, kills } = scripted((message, reply) => {
+    if (message.type === 'run' && message.code === 'loop') return; // never answers
+    ready(message, reply, () => undefined);
+  });
+  const stop = new AbortController();
+  const queued = new AbortController();
+  const looping = runner.run('loop', stop.signal);
+  const waiting = runner.run('never', queued.signal);
+  const after = runner.run('after');
+  queued.abort();
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  stop.abort();
+  await expect(looping).rejects.toMatchObject({ name: 'AbortError' });
+  await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
+  expect(kills()).toBe(1);
+  // the next run gets a new sandbox, and the stopped one never ran
+  expect(await after).toMatchObject({ ok: true, stdout: 'after' });
+  expect(starts()).toBe(2);
+});
+
+test('a stop while Python is still starting rejects at once; the sandbox keeps starting for the next run', async () => {
+  let starting: (() => void) | undefined;
+  const { runner, starts } = scripted((message, reply) => {
+    if (message.type === 'start')
+      starting = () => {
+        reply({ type: 'ready' });
+      };
+    else ready(message, reply, () => undefined);
+  });
+  const stop = new AbortController();
+  const run = runner.run('x', stop.signal);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  stop.abort();
+  await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+  starting?.();
+  expect(await runner.run('next')).toMatchObject({ ok: true, stdout: 'next' });
+  expect(starts()).toBe(1);
+});
+
+test('a new time limit applies from the next run, in the same sandbox', async () => {
+  vi.useFakeTimers();
+  const { runner, starts } = scripted((message, reply) => {
+    if (message.type === 'run' && message.code === 'loop') return; // never answers
+    ready(message, reply, () => undefined);
+  });
+  expect(await runner.run('warm')).toMatchObject({ ok: true });
+  runner.setTimeLimit(300);
+  const looping = runner.run('loop');
+  await vi.advanceTimersByTimeAsync(300);
+  expect(await looping).toMatchObject({
+    failure: 'timeout',
+    message: 'The program was stopped after 0.3 s (the time limit).',
+  });
+  expect(starts()).toBe(1);
+});

@@ -1,6 +1,7 @@
 // The host side of a sandbox, the same for the browser worker and the Node child process: starts
 // it, sends one program at a time, stops it past the time limit or when it dies, and starts a new
 // one for the next run.
+import { abortError } from '../engine/errors';
 import { parseFromSandbox, type ToSandbox } from './protocol';
 import {
   defaultLimits,
@@ -31,12 +32,26 @@ interface Live {
   runId: number;
 }
 
+/** `promise`, or a rejection as soon as `signal` aborts (Python keeps starting for the next run). */
+function untilAborted(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return promise;
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => {
+      reject(abortError());
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => {
+      signal.removeEventListener('abort', onAbort);
+    });
+  });
+}
+
 function crashed(message: string): RunOutcome {
   return { ok: false, failure: 'crashed', message, stdout: '', ms: 0 };
 }
 
 export class SandboxRunner implements ProgramRunner {
-  readonly limits: RunLimits;
+  #limits: RunLimits;
   readonly #spawn: SpawnSandbox;
   #live: Live | null = null;
   #queue: Promise<unknown> = Promise.resolve();
@@ -44,16 +59,28 @@ export class SandboxRunner implements ProgramRunner {
 
   constructor(spawn: SpawnSandbox, limits: RunLimits = defaultLimits) {
     this.#spawn = spawn;
-    this.limits = limits;
+    this.#limits = limits;
+  }
+
+  get limits(): RunLimits {
+    return this.#limits;
+  }
+
+  /**
+   * Sets the time limit from the next run on. It is the host's own timer, so the sandbox (and
+   * Python's start-up, seconds on a slow machine) is kept.
+   */
+  setTimeLimit(ms: number): void {
+    this.#limits = { ...this.#limits, timeoutMs: ms };
   }
 
   warm(): Promise<void> {
     return this.#start().ready;
   }
 
-  run(code: string): Promise<RunOutcome> {
-    const outcome = this.#queue.then(() => this.#runNow(code));
-    this.#queue = outcome;
+  run(code: string, signal?: AbortSignal): Promise<RunOutcome> {
+    const outcome = this.#queue.then(() => this.#runNow(code, signal));
+    this.#queue = outcome.catch(() => undefined);
     return outcome;
   }
 
@@ -98,7 +125,7 @@ export class SandboxRunner implements ProgramRunner {
     this.#live = live;
     live.channel.send({
       type: 'start',
-      limits: { memoryBytes: this.limits.memoryBytes, outputBytes: this.limits.outputBytes },
+      limits: { memoryBytes: this.#limits.memoryBytes, outputBytes: this.#limits.outputBytes },
     });
     return live;
   }
@@ -111,30 +138,41 @@ export class SandboxRunner implements ProgramRunner {
     live.settle = null;
   }
 
-  async #runNow(code: string): Promise<RunOutcome> {
+  async #runNow(code: string, signal: AbortSignal | undefined): Promise<RunOutcome> {
+    // a run stopped while it waited its turn (or for Python to start) never starts
+    if (signal?.aborted) throw abortError();
     const live = this.#start();
     try {
-      await live.ready;
+      await untilAborted(live.ready, signal);
     } catch (error) {
+      if (signal?.aborted) throw abortError();
       return crashed(error instanceof Error ? error.message : String(error));
     }
-    return new Promise<RunOutcome>((resolve) => {
+    return new Promise<RunOutcome>((resolve, reject) => {
       const started = performance.now();
+      // stopped mid-run: the sandbox is ended (Python cannot be interrupted) and the next run
+      // starts a new one
+      const onAbort = () => {
+        this.#stop(live, crashed('The program was stopped.'));
+      };
       const timer = setTimeout(() => {
         this.#stop(live, {
           ok: false,
           failure: 'timeout',
-          message: limitMessage('timeout', this.limits.timeoutMs),
+          message: limitMessage('timeout', this.#limits.timeoutMs),
           stdout: '',
           ms: performance.now() - started,
         });
-      }, this.limits.timeoutMs);
+      }, this.#limits.timeoutMs);
       live.runId = this.#nextId++;
       live.settle = (outcome) => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         live.settle = null;
-        resolve(outcome);
+        if (signal?.aborted) reject(abortError());
+        else resolve(outcome);
       };
+      signal?.addEventListener('abort', onAbort);
       live.channel.send({ type: 'run', id: live.runId, code });
     });
   }

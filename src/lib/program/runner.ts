@@ -42,12 +42,18 @@ export type RunOutcome =
 
 /**
  * Runs programs one at a time in a sandbox it starts on first use (or on `warm`). A program
- * past a limit is stopped and the sandbox restarted before the next run; `run` never rejects.
+ * past a limit is stopped and the sandbox restarted before the next run; `run` rejects only when
+ * its caller stops it.
  */
 export interface ProgramRunner {
   /** starts the sandbox now (loading Python) so the first run does not wait for it */
   warm(): Promise<void>;
-  run(code: string): Promise<RunOutcome>;
+  /**
+   * Runs `code` once the runs before it are over. Aborting `signal` stops it (ending the sandbox
+   * if it is running; the next run starts a new one) and rejects with AbortError; nothing else
+   * rejects.
+   */
+  run(code: string, signal?: AbortSignal): Promise<RunOutcome>;
   /** stops the sandbox; a later run starts a new one */
   close(): void;
 }

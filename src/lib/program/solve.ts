@@ -1,6 +1,6 @@
 // The program path's one call: a greedy completion asking for a program, then the program run in
-// the sandbox. Engine failures reject as the engine does (AbortError when stopped); everything
-// after the reply is a result, never a rejection.
+// the sandbox. Engine failures reject as the engine does; a stop rejects with AbortError, during
+// the call or the run (which ends the sandbox); any other end of the program is a result.
 import type { Completion, Engine, Usage } from '../engine/engine';
 import { greedyOptions, type SingleOptions } from '../solver/solve';
 import { runReply, type ProgramResult } from './answer';
@@ -15,6 +15,11 @@ export interface ProgramSolveResult extends ProgramResult {
   usage: Usage;
 }
 
+export interface ProgramOptions extends SingleOptions {
+  /** the reply is in; its program runs next */
+  onReply?: () => void;
+}
+
 /**
  * Asks the model for a program (greedy, the family's program prompt), runs it and reads its answer.
  * Python starts warming as the call starts, so the run does not wait for it once the reply is in.
@@ -23,7 +28,7 @@ export async function solveProgram(
   engine: Engine,
   runner: ProgramRunner,
   question: string,
-  options: SingleOptions,
+  options: ProgramOptions,
 ): Promise<ProgramSolveResult> {
   // a sandbox that cannot start is reported by the run itself, as `crashed`
   runner.warm().catch(() => undefined);
@@ -31,7 +36,8 @@ export async function solveProgram(
     programPromptFor(options.family, question),
     greedyOptions(options),
   );
-  const result = await runReply(completion.text, runner);
+  options.onReply?.();
+  const result = await runReply(completion.text, runner, options.signal);
   return {
     ...result,
     text: completion.text,

@@ -118,6 +118,15 @@ describe('contentSecurityPolicy', () => {
     expect(d.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"]);
     expect(d.get('connect-src')).toContain('https:');
   });
+
+  it('lets the program worker reach its own origin only, whatever hosts the engine may reach', () => {
+    for (const config of [open, { embedOrigins: [], connectSrc: ['https://models.example'] }]) {
+      const d = directives(contentSecurityPolicy('sandbox', config));
+      expect(d.get('default-src')).toEqual(["'none'"]);
+      expect(d.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"]);
+      expect(d.get('connect-src')).toEqual(["'self'"]);
+    }
+  });
 });
 
 describe('headers', () => {
@@ -130,6 +139,11 @@ describe('headers', () => {
     );
     expect(headersFor(rules, '/sw.js')['Cache-Control']).toBe('no-cache');
     expect(headersFor(rules, '/assets/app-1.js')['Cache-Control']).toContain('immutable');
+    const sandbox = headersFor(rules, '/sandbox/program.worker-1.js');
+    expect(directiveSources(sandbox['Content-Security-Policy'] ?? '', 'connect-src')).toEqual([
+      "'self'",
+    ]);
+    expect(sandbox['Cache-Control']).toContain('immutable');
     expect(headersFor(rules, '/embed.js')['Cross-Origin-Resource-Policy']).toBe('cross-origin');
     expect(headersFor(rules, '/embed.js')['Content-Security-Policy']).toBeUndefined();
   });

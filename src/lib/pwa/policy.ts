@@ -21,8 +21,11 @@ export const modelHosts = [
   'https://raw.githubusercontent.com',
 ] as const;
 
-/** Which document or worker a policy is for. */
-export type PolicyTarget = 'app' | 'widget' | 'worker' | 'service-worker';
+/** Which document or worker a policy is for; 'sandbox' is the program worker (Pyodide). */
+export type PolicyTarget = 'app' | 'widget' | 'worker' | 'sandbox' | 'service-worker';
+
+/** The folder the program worker's script is built into, so that it gets its own policy. */
+export const sandboxFolder = 'sandbox';
 
 const originPattern =
   /^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?$|^https?:\/\/\[[0-9a-f:.]+\](:\d{1,5})?$/;
@@ -140,6 +143,12 @@ export function contentSecurityPolicy(
   if (target === 'service-worker') {
     return "default-src 'none'; script-src 'self'; connect-src 'self'";
   }
+  if (target === 'sandbox') {
+    // Pyodide fetches its own runtime files (/pyodide/<version>/) into the worker before any
+    // program runs, so the worker needs its own origin and nothing else; a program cannot fetch
+    // at all (the sandbox deletes fetch, XMLHttpRequest, WebSocket, importScripts).
+    return "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'";
+  }
   if (target === 'worker') {
     // web-llm compiles its model library and tokenizer with WebAssembly in the engine worker.
     return `default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src ${connect}`;
@@ -197,6 +206,10 @@ export function headerRules(config: PolicyConfig): HeaderRule[] {
     {
       path: '/assets/*',
       headers: { ...csp('worker'), 'Cache-Control': 'public, max-age=31536000, immutable' },
+    },
+    {
+      path: `/${sandboxFolder}/*`,
+      headers: { ...csp('sandbox'), 'Cache-Control': 'public, max-age=31536000, immutable' },
     },
     { path: '/sw.js', headers: { ...csp('service-worker'), 'Cache-Control': 'no-cache' } },
     {

@@ -49,6 +49,15 @@ export const fields = {
     step: 1,
   },
   concurrency: { label: 'Concurrency', min: 1, max: 256, whole: true, default: 4, step: 1 },
+  /** Seconds a model's program may run before the sandbox stops it (the issue's default, 5 s). */
+  programTimeLimit: {
+    label: 'Program time limit (s)',
+    min: 1,
+    max: 60,
+    whole: false,
+    default: 5,
+    step: 0.5,
+  },
 } satisfies Record<string, NumberField>;
 
 export type FieldName = keyof typeof fields;
@@ -84,3 +93,21 @@ export const stopRuleNames = {
 } as const;
 
 export type StopRuleName = keyof typeof stopRuleNames;
+
+/**
+ * What an ensemble samples, by the name every screen uses: worked solutions, programs run in the
+ * sandbox, or both in turn (sample 1 prose, sample 2 a program, …), all in one vote.
+ */
+export const sampleKindNames = {
+  prose: 'prose: worked solutions',
+  program: 'programs: Python, run here',
+  both: 'both, alternating',
+} as const;
+
+export type SampleKinds = keyof typeof sampleKindNames;
+
+/** The kind of sample `i` (0-based) of an ensemble that samples `kinds`. */
+export function sampleKindAt(kinds: SampleKinds, i: number): 'prose' | 'program' {
+  if (kinds === 'both') return i % 2 === 0 ? 'prose' : 'program';
+  return kinds;
+}

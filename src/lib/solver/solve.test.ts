@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import type { ChatMessage, CompleteOptions, Completion, Engine } from '../engine/engine';
 import { abortError, EngineError, isAbort } from '../engine/errors';
+import { programPromptFor } from '../program/prompt';
+import type { ProgramRunner, RunOutcome } from '../program/runner';
 import { promptFor } from './prompt';
 import { solveEnsemble, solveSingle, type EnsembleOptions } from './solve';
 
@@ -318,6 +320,7 @@ describe('solveEnsemble', () => {
     [{ top_p: 0 }, /top_p/],
     [{ maxTokens: 0 }, /maxTokens/],
     [{ stop: { kind: 'esc', window: 0 } }, /window/],
+    [{ kinds: 'both' }, /need a sandbox/],
   ] as [Partial<EnsembleOptions>, RegExp][])('rejects bad options %j', async (bad, message) => {
     const engine = new ScriptedEngine(() => ({ text: right }));
     const error: unknown = await solveEnsemble(engine, question, ensemble(bad)).catch(
@@ -329,5 +332,93 @@ describe('solveEnsemble', () => {
       message: expect.stringMatching(message) as unknown,
     });
     expect(engine.calls).toHaveLength(0);
+  });
+});
+
+/** Stands in for the sandbox only: "prints" the number in `print(N)`; `hang` never ends until stopped. */
+function printingRunner(): ProgramRunner & { ran: string[]; stopped: number } {
+  const runner = {
+    ran: [] as string[],
+    stopped: 0,
+    warm: () => Promise.resolve(),
+    run: (code: string, signal?: AbortSignal): Promise<RunOutcome> => {
+      runner.ran.push(code);
+      if (code.includes('hang')) {
+        return new Promise((_resolve, reject) => {
+          signal?.addEventListener('abort', () => {
+            runner.stopped += 1;
+            reject(abortError());
+          });
+        });
+      }
+      const printed = /print\((\d+)\)/.exec(code)?.[1] ?? '';
+      return Promise.resolve({ ok: true, stdout: `${printed}\n`, returned: null, ms: 2 });
+    },
+    close: () => undefined,
+  };
+  return runner;
+}
+
+const program = (n: number) => `\`\`\`python\nprint(${n})\n\`\`\``;
+
+describe('solveEnsemble with programs', () => {
+  test('both kinds alternate prompts, programs are run, and one vote counts prose and program answers', async () => {
+    const runner = printingRunner();
+    // the prose samples say 26, the programs print 18
+    const engine = new ScriptedEngine((call) => ({ text: call % 2 === 0 ? wrong : program(18) }));
+    const result = await solveEnsemble(
+      engine,
+      question,
+      ensemble({ k: 6, kinds: 'both', runner, stop: { kind: 'fixed' } }),
+    );
+    expect(engine.calls.map((c) => c.messages)).toEqual(
+      [0, 1, 2, 3, 4, 5].map((i) =>
+        i % 2 === 0 ? promptFor('qwen-math', question) : programPromptFor('qwen-math', question),
+      ),
+    );
+    expect(runner.ran).toEqual(['print(18)', 'print(18)', 'print(18)']);
+    expect(result.samples.map((s) => [s.kind, s.answer])).toEqual([
+      ['prose', '26'],
+      ['program', '18'],
+      ['prose', '26'],
+      ['program', '18'],
+      ['prose', '26'],
+      ['program', '18'],
+    ]);
+    expect(result.samples[1]?.program).toMatchObject({ program: 'print(18)', error: null });
+    expect(result.vote.buckets.map((b) => [b.answer, b.count])).toEqual([
+      ['26', 3],
+      ['18', 3],
+    ]);
+  });
+
+  test('program samples alone vote and stop early under the same rule', async () => {
+    const runner = printingRunner();
+    const engine = new ScriptedEngine(() => ({ text: program(18) }));
+    const result = await solveEnsemble(
+      engine,
+      question,
+      ensemble({ k: 16, kinds: 'program', runner, stop: { kind: 'beta', threshold: 0.95 } }),
+    );
+    expect(result).toMatchObject({ answer: '18', stopReason: 'settled', samplesUsed: 4 });
+    expect(result.samples.every((s) => s.kind === 'program' && s.weight === 1)).toBe(true);
+  });
+
+  test('a program still running when the vote settles is stopped, not counted', async () => {
+    const runner = printingRunner();
+    // two lanes: sample 1's program hangs while sample 0 and 2.. settle the vote
+    const engine = new ScriptedEngine(
+      (call) => ({ text: call === 1 ? '```python\nhang()\n```' : program(18) }),
+      2,
+    );
+    const result = await solveEnsemble(
+      engine,
+      question,
+      ensemble({ k: 8, kinds: 'program', runner, stop: { kind: 'esc', window: 2 } }),
+    );
+    expect(result.stopReason).toBe('settled');
+    expect(runner.stopped).toBe(1);
+    expect(result.samples.map((s) => s.index)).not.toContain(1);
+    expect(result.cancelled).toBeGreaterThanOrEqual(1);
   });
 });

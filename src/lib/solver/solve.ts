@@ -8,9 +8,12 @@ import {
   type Usage,
 } from '../engine/engine';
 import { EngineError } from '../engine/errors';
+import { runReply, type ProgramResult } from '../program/answer';
+import { programPromptFor } from '../program/prompt';
+import type { ProgramRunner } from '../program/runner';
 import { arithmeticWeight, checkSolution, uncheckedResult, type CheckResult } from './check';
 import { extractDetail, type AnswerSource, type Extracted } from './extract';
-import { fields, maxSamples } from './fields';
+import { fields, maxSamples, sampleKindAt, type SampleKinds } from './fields';
 import { promptFor, type PromptFamily } from './prompt';
 import { defaultStopRule, shouldStop, stopRuleProblem, type StopRule } from './stop';
 import { tally, type Vote } from './vote';
@@ -19,10 +22,14 @@ import { tally, type Vote } from './vote';
 export interface SampleResult {
   /** which sample this is, 0-based, in the order samples were started */
   index: number;
-  /** the full solution text */
+  /** 'program': the model wrote a Python program, and `answer` is what running it gave */
+  kind: 'prose' | 'program';
+  /** the full solution text (for a program sample, the model's whole reply) */
   text: string;
   /** canonical final answer ("18", "0.5", "1/3"), or null when the sample states none */
   answer: string | null;
+  /** a program sample's program, its run and why it gave no answer; absent for prose */
+  program?: ProgramResult;
   /** where `answer` came from; null with it */
   source: AnswerSource | null;
   /** 'length' when max_tokens cut the solution short */
@@ -72,6 +79,10 @@ export interface EnsembleOptions extends SolveOptions {
   stop?: StopRule;
   /** weigh each vote by `arithmeticWeight` (solutions whose arithmetic checks out count more) */
   weighByArithmetic?: boolean;
+  /** what to sample: prose (the default), programs, or both in turn (`sampleKindAt`) */
+  kinds?: SampleKinds;
+  /** runs program samples; required unless `kinds` is prose */
+  runner?: ProgramRunner;
   /** sample i started */
   onSampleStart?: (i: number) => void;
   /** sample i streamed a piece of text */
@@ -133,6 +144,7 @@ function toResult(index: number, completion: Completion, weigh: boolean): Sample
   const check = contained(checkSolution, completion.text, uncheckedResult);
   return {
     index,
+    kind: 'prose',
     text: completion.text,
     answer: usable ? found.answer : null,
     source: usable ? found.source : null,
@@ -140,6 +152,25 @@ function toResult(index: number, completion: Completion, weigh: boolean): Sample
     usage: completion.usage,
     check,
     weight: weigh ? arithmeticWeight(check) : 1,
+  };
+}
+
+/** A program sample holds no prose arithmetic to check: the sandbox did the arithmetic. */
+const nothingToCheck: CheckResult = { steps: [], wrong: [], complete: true };
+
+/** A program sample: the answer is what running the reply's program gave; it weighs 1. */
+function programSample(index: number, completion: Completion, run: ProgramResult): SampleResult {
+  return {
+    index,
+    kind: 'program',
+    text: completion.text,
+    answer: run.answer,
+    source: null,
+    finishReason: completion.finishReason,
+    usage: completion.usage,
+    check: nothingToCheck,
+    weight: 1,
+    program: run,
   };
 }
 
@@ -187,6 +218,9 @@ function validate(options: EnsembleOptions): string | undefined {
   ) {
     return `maxTokens must be a positive whole number, not ${options.maxTokens}.`;
   }
+  if ((options.kinds ?? 'prose') !== 'prose' && !options.runner) {
+    return 'Program samples need a sandbox to run in.';
+  }
   return options.stop ? stopRuleProblem(options.stop) : undefined;
 }
 
@@ -214,7 +248,13 @@ export async function solveEnsemble(
   if (problem) throw badInput(problem);
   const { k, signal } = options;
   const rule = options.stop ?? defaultStopRule;
-  const messages = promptFor(options.family, question);
+  const kinds = options.kinds ?? 'prose';
+  const messages = {
+    prose: promptFor(options.family, question),
+    program: programPromptFor(options.family, question),
+  };
+  // Python starts while the first samples are written, so their runs do not wait for it
+  if (kinds !== 'prose') options.runner?.warm().catch(() => undefined);
   const started = performance.now();
   const samples: SampleResult[] = [];
   const inflight = new Map<number, AbortController>();
@@ -229,8 +269,8 @@ export async function solveEnsemble(
   };
   const halted = (): boolean => progress.settled || failures.length > 0 || signal?.aborted === true;
 
-  const finish = (i: number, completion: Completion): void => {
-    const result = toResult(i, completion, options.weighByArithmetic === true);
+  const finish = (result: SampleResult): void => {
+    const i = result.index;
     samples.push(result);
     options.onSample?.(i, result);
     vote = tally(
@@ -247,9 +287,10 @@ export async function solveEnsemble(
   const run = async (i: number): Promise<void> => {
     const controller = new AbortController();
     inflight.set(i, controller);
+    const kind = sampleKindAt(kinds, i);
     try {
       options.onSampleStart?.(i);
-      const completion = await engine.complete(messages, {
+      const completion = await engine.complete(messages[kind], {
         temperature: options.temperature ?? defaultSampling.temperature,
         top_p: options.top_p ?? defaultSampling.top_p,
         ...neutralPenalties,
@@ -258,9 +299,18 @@ export async function solveEnsemble(
         signal: controller.signal,
         onDelta: (delta) => options.onDelta?.(i, delta),
       });
+      // a program sample's answer is its run's; the run stops with the sample
+      const result =
+        kind === 'program' && options.runner
+          ? programSample(
+              i,
+              completion,
+              await runReply(completion.text, options.runner, controller.signal),
+            )
+          : toResult(i, completion, options.weighByArithmetic === true);
       // finished in the same instant the vote settled: past the stop point, not counted
       if (progress.settled) progress.cancelled += 1;
-      else if (failures.length === 0) finish(i, completion);
+      else if (failures.length === 0) finish(result);
     } catch (error) {
       // once the vote settled or the caller stopped, in-flight samples end however they end
       if (progress.settled) progress.cancelled += 1;

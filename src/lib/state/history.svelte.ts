@@ -5,6 +5,8 @@ import { del, get, set } from 'idb-keyval';
 const KEY = 'tally:history';
 /** entries kept at most; the oldest go first */
 export const historyLimit = 100;
+/** characters of a program's output kept in an entry (a program may print up to 1 MiB) */
+export const keptOutput = 2000;
 
 /** One solved problem, as the history panel shows it. */
 export interface HistoryEntry {
@@ -15,6 +17,14 @@ export interface HistoryEntry {
   /** what ran it, e.g. a model id or "model on server" */
   engine: string;
   single?: { answer: string | null; text: string };
+  /** the Program column: the program run (null when the reply held none), what it printed, why it gave no answer */
+  program?: {
+    answer: string | null;
+    program: string | null;
+    /** what it printed, at most `keptOutput` characters */
+    output: string;
+    error: string | null;
+  };
   ensemble?: {
     majority: string | null;
     /** answer -> votes */
@@ -24,16 +34,24 @@ export interface HistoryEntry {
   };
 }
 
+const answer = (a: unknown) => a === null || typeof a === 'string';
+
+function isProgram(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const p = value as Record<string, unknown>;
+  return answer(p.answer) && answer(p.program) && typeof p.output === 'string' && answer(p.error);
+}
+
 function isEntry(value: unknown): value is HistoryEntry {
   if (typeof value !== 'object' || value === null) return false;
   const e = value as Partial<HistoryEntry>;
-  const answer = (a: unknown) => a === null || typeof a === 'string';
   return (
     typeof e.id === 'string' &&
     typeof e.at === 'number' &&
     typeof e.question === 'string' &&
     typeof e.engine === 'string' &&
     (e.single === undefined || (answer(e.single.answer) && typeof e.single.text === 'string')) &&
+    (e.program === undefined || isProgram(e.program)) &&
     (e.ensemble === undefined ||
       (answer(e.ensemble.majority) &&
         typeof e.ensemble.used === 'number' &&

@@ -32,3 +32,31 @@ test('entries sharing an id: the first is kept, the rest counted as unreadable',
   expect(entries).toEqual([newer, good]);
   expect(dropped).toBe(2);
 });
+
+test('a program result is kept when well formed; a damaged one drops its entry; older entries load', () => {
+  const program = {
+    ...good,
+    id: 'p',
+    program: { answer: '18', program: 'print(18)', output: '18\n', error: null },
+  };
+  const failed = {
+    ...good,
+    id: 'f',
+    program: {
+      answer: null,
+      program: null,
+      output: '',
+      error: 'The reply holds no Python program.',
+    },
+  };
+  const { entries, dropped } = readHistory([
+    program,
+    failed,
+    { ...good, id: 'x', program: { answer: 18, program: 'print(18)', output: '', error: null } },
+    { ...good, id: 'y', program: null },
+    { ...good, id: 'z', program: { answer: '1', program: 'p' } },
+    good,
+  ]);
+  expect(entries).toEqual([program, failed, good]);
+  expect(dropped).toBe(3);
+});

@@ -14,7 +14,9 @@ import {
   defaultStopRule,
   fieldProblem,
   fields,
+  sampleKindNames,
   stopRuleOf,
+  type SampleKinds,
   type StopRule,
 } from '../solver';
 
@@ -47,6 +49,12 @@ export interface SavedSettings {
   betaThreshold: number;
   /** solutions whose arithmetic checks out weigh more in the vote */
   weigh: boolean;
+  /** also ask for a program and run it (the Program column) */
+  program: boolean;
+  /** what the ensemble samples: prose, programs, or both in turn */
+  sampleKinds: SampleKinds;
+  /** seconds a program may run, 1..60 */
+  programTimeLimit: number;
 }
 
 const KEY = 'tally:settings';
@@ -68,6 +76,9 @@ export const defaults: SavedSettings = {
   escWindow: fields.escWindow.default,
   betaThreshold: fields.betaThreshold.default,
   weigh: false,
+  program: false,
+  sampleKinds: 'prose',
+  programTimeLimit: fields.programTimeLimit.default,
 };
 
 /** The stop rule the settings describe. */
@@ -111,14 +122,21 @@ export function validateSettings(raw: unknown): { settings: SavedSettings; probl
     const value = text(key);
     if (value !== undefined) settings[key] = value;
   }
-  for (const key of ['k', 'temperature', 'topP', 'escWindow', 'betaThreshold'] as const) {
+  for (const key of [
+    'k',
+    'temperature',
+    'topP',
+    'escWindow',
+    'betaThreshold',
+    'programTimeLimit',
+  ] as const) {
     const value = r[key];
     if (value === undefined) continue;
     if (typeof value === 'number' && fieldProblem(fields[key], value) === undefined) {
       settings[key] = value;
     } else problems.push(key);
   }
-  for (const key of ['ensemble', 'weigh'] as const) {
+  for (const key of ['ensemble', 'weigh', 'program'] as const) {
     const value = r[key];
     if (typeof value === 'boolean') settings[key] = value;
     else if (value !== undefined) problems.push(key);
@@ -127,6 +145,10 @@ export function validateSettings(raw: unknown): { settings: SavedSettings; probl
   if (stopKind === 'fixed' || stopKind === 'esc' || stopKind === 'beta')
     settings.stopKind = stopKind;
   else if (stopKind !== undefined) problems.push('stopKind');
+  const kinds = r.sampleKinds;
+  if (typeof kinds === 'string' && Object.hasOwn(sampleKindNames, kinds)) {
+    settings.sampleKinds = kinds as SampleKinds;
+  } else if (kinds !== undefined) problems.push('sampleKinds');
   return { settings, problems };
 }
 

@@ -47,3 +47,31 @@ describe('ensemble settings', () => {
     expect(problems).toEqual(['k', 'topP', 'weigh']);
   });
 });
+
+describe('program settings', () => {
+  test('keeps a valid program choice and time limit, refuses the rest, and reads older records', () => {
+    const good = validateSettings({ program: true, sampleKinds: 'both', programTimeLimit: 2.5 });
+    expect(good.problems).toEqual([]);
+    expect(good.settings).toMatchObject({
+      program: true,
+      sampleKinds: 'both',
+      programTimeLimit: 2.5,
+    });
+    const bad = validateSettings({
+      program: 'on',
+      sampleKinds: 'toString',
+      programTimeLimit: 0.2,
+    });
+    expect(bad.settings).toMatchObject({
+      program: false,
+      sampleKinds: 'prose',
+      programTimeLimit: 5,
+    });
+    expect(bad.problems).toEqual(['programTimeLimit', 'program', 'sampleKinds']);
+    // saved before the program path existed: every program setting takes its default
+    expect(validateSettings({ ensemble: true, k: 8 })).toEqual({
+      settings: { ...defaults, ensemble: true, k: 8 },
+      problems: [],
+    });
+  });
+});

@@ -1,32 +1,42 @@
-// One problem at a time: the streamed single answer, then (when asked) the sampled ensemble.
-// Validation and engine failures become `error` text; a stop keeps whatever finished so far.
+// One problem at a time: the streamed single answer, then (when asked) the program and the
+// sampled ensemble. Validation and engine failures become `error` text; a stop keeps whatever
+// finished so far and ends a program mid-run.
 import type { Engine } from '../engine/engine';
 import { EngineError, isAbort } from '../engine/errors';
 import type { ModelFamily } from '../models/catalog';
+import { createBrowserRunner } from '../program/browser-runner';
+import type { SandboxRunner } from '../program/host';
+import { defaultLimits } from '../program/runner';
+import { solveProgram, type ProgramSolveResult } from '../program/solve';
 import { FrameBatch } from './frame-batch';
 import {
   answersEqual,
   histogram,
   questionProblem,
+  sampleKindAt,
   solveEnsemble,
   solveSingle,
   type EnsembleResult,
+  type SampleKinds,
   type SampleResult,
   type StopRule,
   type Vote,
 } from '../solver';
-import type { History, HistoryEntry } from './history.svelte';
+import { keptOutput, type History, type HistoryEntry } from './history.svelte';
 
 export type SolveStatus = 'idle' | 'running' | 'done' | 'stopped' | 'error';
 
 /** An ensemble sample as it streams, then as it finished; each field is its own signal. */
 export class LiveSample {
   readonly index: number;
+  /** a worked solution, or a program the sandbox runs */
+  readonly kind: 'prose' | 'program';
   text = $state('');
   result = $state.raw<SampleResult | undefined>();
 
-  constructor(index: number) {
+  constructor(index: number, kind: 'prose' | 'program' = 'prose') {
     this.index = index;
+    this.kind = kind;
   }
 }
 
@@ -37,10 +47,33 @@ export interface EnsembleRequest {
   top_p: number;
   stop: StopRule;
   weighByArithmetic: boolean;
+  /** prose (when left out), programs, or both in turn */
+  kinds?: SampleKinds;
 }
 
-/** How the single answer and the vote relate, in words. */
-export type Verdict = 'agree' | 'disagree' | 'pending';
+/** What the program path is asked to do. */
+export interface ProgramRequest {
+  /** run the Program column (one greedy program) */
+  column: boolean;
+  /** how long a program may run, ms (the column's and the ensemble's) */
+  timeoutMs: number;
+}
+
+/** One finished column's answer, for the verdict. */
+export interface VerdictColumn {
+  /** "the single call", "the program", "the vote" */
+  name: string;
+  answer: string | null;
+}
+
+/** How the finished columns relate; undefined until every column asked for has finished. */
+export interface Verdict {
+  agree: boolean;
+  columns: VerdictColumn[];
+}
+
+/** Where the Program column is: writing the program, running it, or over. */
+export type ProgramPhase = 'off' | 'waiting' | 'writing' | 'running' | 'done';
 
 export class SolveState {
   question = $state('');
@@ -55,13 +88,30 @@ export class SolveState {
   ensemble = $state.raw<EnsembleResult | undefined>();
   /** k of the ensemble under way or last run; 0 when none */
   k = $state(0);
-  verdict = $derived.by((): Verdict => {
-    if (!this.single || !this.ensemble) return 'pending';
-    return answersEqual(this.single.answer, this.ensemble.answer) ? 'agree' : 'disagree';
+  /** the program reply's text as it streams */
+  programText = $state('');
+  program = $state.raw<ProgramSolveResult | undefined>();
+  programPhase = $state<ProgramPhase>('off');
+  verdict = $derived.by((): Verdict | undefined => {
+    if (!this.single) return undefined;
+    const columns: VerdictColumn[] = [{ name: 'the single call', answer: this.single.answer }];
+    if (this.programPhase !== 'off') {
+      if (!this.program) return undefined;
+      columns.push({ name: 'the program', answer: this.program.answer });
+    }
+    if (this.k > 0) {
+      if (!this.ensemble) return undefined;
+      columns.push({ name: 'the vote', answer: this.ensemble.answer });
+    }
+    if (columns.length < 2) return undefined;
+    const [first] = columns;
+    return { agree: columns.every((c) => answersEqual(c.answer, first?.answer ?? null)), columns };
   });
   #abort: AbortController | undefined;
   /** the run's streamed text, applied once a frame; 'single' is the single call */
-  #stream: FrameBatch<number | 'single'> | undefined;
+  #stream: FrameBatch<number | 'single' | 'program'> | undefined;
+  /** the program sandbox, started on first use and kept warm between problems */
+  #runner: SandboxRunner | undefined;
   readonly #history: History;
 
   /** Finished problems are added to `history`. */
@@ -70,14 +120,16 @@ export class SolveState {
   }
 
   /**
-   * Runs the single call, then the ensemble when `ensemble` is given, and records what finished
-   * in the history (nothing is recorded for bad input or a failed single call).
+   * Runs the single call, then the program when `program.column`, then the ensemble when
+   * `ensemble` is given, and records what finished in the history (nothing is recorded for bad
+   * input or a failed single call).
    */
   async solve(
     engine: Engine | undefined,
     family: ModelFamily,
     label: string,
     ensemble?: EnsembleRequest,
+    program?: ProgramRequest,
   ): Promise<void> {
     const question = this.question.trim();
     const problem = questionProblem(question);
@@ -95,8 +147,15 @@ export class SolveState {
     /** false once another solve (or a problem from history) has replaced this run on screen */
     const current = () => this.#abort === abort;
     this.#reset(ensemble?.k ?? 0);
-    const stream = new FrameBatch<number | 'single'>((key, text) => {
+    const column = program?.column === true;
+    const programs = column || (ensemble?.kinds ?? 'prose') !== 'prose';
+    const runner = programs ? this.#runnerFor(program?.timeoutMs) : undefined;
+    // Python starts while the model writes, so the first run does not wait for it
+    runner?.warm().catch(() => undefined);
+    if (column) this.programPhase = 'waiting';
+    const stream = new FrameBatch<number | 'single' | 'program'>((key, text) => {
       if (key === 'single') this.singleText += text;
+      else if (key === 'program') this.programText += text;
       else {
         const sample = this.samples[key];
         if (sample) sample.text += text;
@@ -105,6 +164,7 @@ export class SolveState {
     this.#stream = stream;
     this.status = 'running';
     let single: SampleResult | undefined;
+    let programResult: ProgramSolveResult | undefined;
     let result: EnsembleResult | undefined;
     try {
       single = await solveSingle(engine, question, {
@@ -116,6 +176,24 @@ export class SolveState {
       });
       stream.flush();
       if (current()) this.single = single;
+      if (runner && column && current()) {
+        this.programPhase = 'writing';
+        programResult = await solveProgram(engine, runner, question, {
+          family,
+          signal: abort.signal,
+          onDelta: (delta) => {
+            stream.push('program', delta);
+          },
+          onReply: () => {
+            stream.flush();
+            if (current()) this.programPhase = 'running';
+          },
+        });
+        if (current()) {
+          this.program = programResult;
+          this.programPhase = 'done';
+        }
+      }
       if (ensemble && current()) {
         result = await solveEnsemble(engine, question, {
           family,
@@ -124,9 +202,13 @@ export class SolveState {
           top_p: ensemble.top_p,
           stop: ensemble.stop,
           weighByArithmetic: ensemble.weighByArithmetic,
+          kinds: ensemble.kinds,
+          runner,
           signal: abort.signal,
           onSampleStart: (i) => {
-            if (current()) this.samples[i] = new LiveSample(i);
+            if (current()) {
+              this.samples[i] = new LiveSample(i, sampleKindAt(ensemble.kinds ?? 'prose', i));
+            }
           },
           onDelta: (i, delta) => {
             stream.push(i, delta);
@@ -154,12 +236,23 @@ export class SolveState {
       }
     }
     stream.flush();
-    if (single)
-      await this.#history.add(this.#entry(question, label, single, result, ensemble?.k ?? 0));
+    if (single) {
+      await this.#history.add(
+        this.#entry(question, label, single, programResult, result, ensemble?.k ?? 0),
+      );
+    }
   }
 
+  /** Stops the run: generation, and a program mid-run (its sandbox is ended). */
   stop(): void {
     this.#abort?.abort();
+  }
+
+  /** The sandbox, created on first use, with the run's time limit. */
+  #runnerFor(timeoutMs = defaultLimits.timeoutMs): SandboxRunner {
+    this.#runner ??= createBrowserRunner({ ...defaultLimits, timeoutMs });
+    this.#runner.setTimeLimit(timeoutMs);
+    return this.#runner;
   }
 
   /** Shows a problem from history again (answers only; solutions are not re-run). */
@@ -181,6 +274,9 @@ export class SolveState {
     this.vote = undefined;
     this.ensemble = undefined;
     this.k = k;
+    this.programText = '';
+    this.program = undefined;
+    this.programPhase = 'off';
   }
 
   /** What a run finished, for the history. */
@@ -188,6 +284,7 @@ export class SolveState {
     question: string,
     engine: string,
     single: SampleResult,
+    program: ProgramSolveResult | undefined,
     ensemble: EnsembleResult | undefined,
     k: number,
   ): HistoryEntry {
@@ -197,6 +294,16 @@ export class SolveState {
       question,
       engine,
       single: { answer: single.answer, text: single.text },
+      ...(program
+        ? {
+            program: {
+              answer: program.answer,
+              program: program.program,
+              output: (program.outcome?.stdout ?? '').slice(0, keptOutput),
+              error: program.error?.message ?? null,
+            },
+          }
+        : {}),
       ...(ensemble
         ? {
             ensemble: {
