@@ -2,11 +2,11 @@
 // mid-run that resumes without redoing finished problems, and exports that parse back.
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { gsm8kLicenceUrl } from '../../src/lib/bench/published';
+import { published } from '../../src/lib/bench/published';
 import { parseCsv } from '../../src/lib/bench/csv';
 import { csvColumns, type BenchExport } from '../../src/lib/bench/export';
 import { gold, problems as problemSet } from '../data/problems';
-import { admin, connectMock, downloadFixtureGsm8k, mockOpenAI, trackErrors } from './helpers';
+import { admin, connectMock, downloadFixture, mockOpenAI, trackErrors } from './helpers';
 
 /** The first 20 problems of the set the fixture serves as GSM8K, as the page will read them. */
 const problems = problemSet.slice(0, 20).map((line) => ({
@@ -63,8 +63,11 @@ test('runs 20 downloaded problems, survives a reload mid-run, and exports JSON a
   const errors = trackErrors(page);
   await page.goto('/#bench');
   await connectMock(page);
-  await expect(page.getByTestId('gsm8k-licence')).toHaveAttribute('href', gsm8kLicenceUrl);
-  await downloadFixtureGsm8k(page);
+  await expect(page.getByTestId('data-licence')).toHaveAttribute(
+    'href',
+    published.gsm8k.licence.url,
+  );
+  await downloadFixture(page, 'gsm8k');
   await expect(page.getByTestId('bench-data')).toContainText('GSM8K test: 36 problems');
 
   await setOptions(page);
@@ -155,7 +158,7 @@ test('an uploaded file wins over a download still under way, and its malformed l
 }) => {
   await page.goto('/#bench');
   // about 4 s for the set's 8 KB
-  await downloadFixtureGsm8k(page, '?throttle=2000');
+  await downloadFixture(page, 'gsm8k', '?throttle=2000');
   await expect(page.getByTestId('bench-download')).toBeVisible();
   const text = [
     JSON.stringify({ question: 'What is 2 + 2?', gold: 4 }),
@@ -163,7 +166,7 @@ test('an uploaded file wins over a download still under way, and its malformed l
     JSON.stringify({ question: 'What is 3 + 3?', answer: 'Add.\n#### 6' }),
     JSON.stringify({ question: 'No answer at all' }),
   ].join('\n');
-  await page.getByLabel('Or upload JSON Lines').setInputFiles({
+  await page.getByLabel('Or upload a file').setInputFiles({
     name: 'mine.jsonl',
     mimeType: 'application/jsonl',
     buffer: Buffer.from(text),
