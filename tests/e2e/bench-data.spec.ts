@@ -83,7 +83,7 @@ for (const [what, query, message] of [
   [
     'an altered file',
     '?corrupt=100',
-    /^GSM8K test from .*\?corrupt=100 is not the published file: its sha256 is [0-9a-f]{12}…, not [0-9a-f]{12}… \(36 lines, 36 expected\)\. Nothing of it was kept\.$/,
+    /^GSM8K test from .*\?corrupt=100 is not the published file: its sha256 is [0-9a-f]{12}…, not [0-9a-f]{12}… \(36 records, 36 expected\)\. Nothing of it was kept\.$/,
   ],
   [
     'a download that breaks off',
