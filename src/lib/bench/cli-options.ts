@@ -53,7 +53,7 @@ export const exitCodes = {
   interrupted: 130,
 } as const;
 
-export const helpText = `Benchmark a model on a server against GSM8K-format problems.
+export const helpText = `Benchmark a model on a server against word problems with known answers.
 
 usage: npm run bench -- --engine openai --base-url URL --model NAME --data FILE [options]
 
@@ -108,7 +108,11 @@ function publishedHelp(): string {
         source.sha256 === null
           ? `its ${source.records} records and their shape (no digest is pinned)`
           : `its ${source.records} records and sha256`;
-      return `${pad}${id}: ${about}; from ${homeName} (${licence.name}: ${licence.url});\n${pad}  checks ${check}`;
+      return [
+        `${pad}${id}: ${about}`,
+        `${pad}  from ${homeName}, ${licence.name} (${licence.url})`,
+        `${pad}  checks ${check}`,
+      ].join('\n');
     })
     .join('\n');
 }
