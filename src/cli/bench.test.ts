@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { problemsText } from '../../tests/data/problems';
+import { problemsText, setFiles } from '../../tests/data/problems';
 import { startMockOpenAI, type MockOpenAI } from '../../tests/fixtures/mock-openai';
 import { startModelServer, type ModelServer } from '../../tests/fixtures/model-server';
 import { parseCsv } from '../lib/bench/csv';
@@ -171,6 +171,63 @@ describe('npm run bench against the mock server', () => {
     expect(mock.stats().requests).toHaveLength(10 + 30);
     expect(run.stdout).toMatch(/single\s+10\s+6\s+60\.0%/);
     expect(run.stdout).toMatch(/ensemble-k3-fixed\s+10\s+8\s+80\.0%/);
+  });
+
+  it('compares single, program and ensemble on the same problems, with program errors', async () => {
+    // Each reply holds a program and a prose answer. Problems 1-4: the program is right and the
+    // prose one more (wrong); 5: the program raises, the prose is right; 6: no program at all.
+    const file = await data('programs.jsonl', gsm8k(6));
+    const program = (body: string) => `\`\`\`python\ndef solution():\n    ${body}\n\`\`\``;
+    mock.script({
+      replies: problems.slice(0, 6).map((p, i) => ({
+        match: p.question,
+        outputs: [
+          i < 4
+            ? `${program(`boxes = ${p.gold / 12}\n    return boxes * 12`)}\nThe answer is \\boxed{${p.gold + 1}}.`
+            : i === 4
+              ? `${program('return 1 / 0')}\nThe answer is \\boxed{${p.gold}}.`
+              : right(p),
+        ],
+      })),
+    });
+    const out = join(dir, 'programs.csv');
+    const run = await cli(
+      connect(
+        '--data',
+        file,
+        '--modes',
+        'single,program,ensemble',
+        '--k',
+        '2',
+        '--stop',
+        'fixed',
+        '--out',
+        out,
+      ),
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/single\s+6\s+2\s+33\.3%\s+9\.7%–70\.0%.*\s-\n/);
+    expect(run.stdout).toMatch(
+      /program\s+6\s+4\s+66\.7%\s+30\.0%–90\.3%.*\sexception 1, no-program 1\n/,
+    );
+    expect(run.stdout).toMatch(/ensemble-k2-fixed\s+6\s+2\s+33\.3%/);
+    const rows = parseCsv(await readFile(out, 'utf8'));
+    const at = (name: (typeof csvColumns)[number]) => csvColumns.indexOf(name);
+    const programs = rows.slice(1).filter((r) => r[at('mode')] === 'program');
+    expect(programs.map((r) => [r[at('correct')], r[at('program_error')]])).toEqual([
+      ['1', ''],
+      ['1', ''],
+      ['1', ''],
+      ['1', ''],
+      ['0', 'exception'],
+      ['0', 'no-program'],
+    ]);
+    // one program call per problem, asked with the program prompt
+    const asking = mock
+      .stats()
+      .requests.filter((r) => r.messages.at(-1)?.content.includes('solution()'));
+    expect(asking).toHaveLength(6);
+    expect(asking.every((r) => r.temperature === 0)).toBe(true);
   });
 
   it('stops an ensemble early by its rule and counts the samples used', async () => {
@@ -394,7 +451,7 @@ describe('npm run bench -- --data gsm8k: the published set, downloaded once and 
   // file's digest and lines, as TALLY_GSM8K_URL lets a mirror of another file do.
   const sha256 = createHash('sha256').update(problemsText).digest('hex');
   const source = (query = '') =>
-    `${server.origin}/data/problems.jsonl${query}#sha256=${sha256}&lines=36`;
+    `${server.origin}/data/problems.jsonl${query}#sha256=${sha256}&records=36`;
   const run = (name: string, cache: string, url: string) =>
     cli(connect('--data', 'gsm8k', '--limit', '2', '--out', join(dir, `${name}.json`)), {
       TALLY_CACHE_DIR: cache,
@@ -411,7 +468,7 @@ describe('npm run bench -- --data gsm8k: the published set, downloaded once and 
     expect(steps?.length).toBeGreaterThanOrEqual(4);
     expect(steps?.at(-1)).toMatch(/8 KB of 8 KB \(100%\)/);
     expect(first.stderr).toContain(
-      `GSM8K test: downloaded and checked (36 lines, sha256 ${sha256.slice(0, 12)}…), kept in`,
+      `GSM8K test: downloaded and checked (36 records, sha256 ${sha256.slice(0, 12)}…), kept in`,
     );
     expect(first.stdout).toMatch(/GSM8K test · 2 of 2 problems finished\n/);
     const files = await kept(cache);
@@ -422,7 +479,7 @@ describe('npm run bench -- --data gsm8k: the published set, downloaded once and 
     const offline = await run(
       'offline',
       cache,
-      `http://127.0.0.1:9/test.jsonl#sha256=${sha256}&lines=36`,
+      `http://127.0.0.1:9/test.jsonl#sha256=${sha256}&records=36`,
     );
     expect(offline.code, offline.stderr).toBe(0);
     expect(offline.stderr).not.toMatch(/Downloading/);
@@ -455,7 +512,7 @@ describe('npm run bench -- --data gsm8k: the published set, downloaded once and 
     const down = await run(
       'down',
       cache,
-      `http://127.0.0.1:9/test.jsonl#sha256=${sha256}&lines=36`,
+      `http://127.0.0.1:9/test.jsonl#sha256=${sha256}&records=36`,
     );
     expect(down.code).toBe(2);
     expect(down.stderr).toMatch(/Could not reach 127\.0\.0\.1:9 to download GSM8K test/);
@@ -468,4 +525,53 @@ describe('npm run bench -- --data gsm8k: the published set, downloaded once and 
     // the model was never asked
     expect(mock.stats().requests).toEqual([]);
   });
+
+  // GSM-Hard's digest is not pinned: its URL here states only the count, as the published one
+  // does, so the count and shape are what is checked. SVAMP's JSON array is checked by digest.
+  it.each([
+    [
+      'gsm-hard',
+      'TALLY_GSM_HARD_URL',
+      'gsm-hard.jsonl',
+      '#records=8',
+      '8 records and their shape; no digest is pinned',
+    ],
+    [
+      'svamp',
+      'TALLY_SVAMP_URL',
+      'svamp.json',
+      `#sha256=${createHash('sha256').update(setFiles.svamp).digest('hex')}&records=6`,
+      '6 records, sha256 ',
+    ],
+  ])(
+    '--data %s downloads its set, converts it, and runs from the kept copy',
+    async (set, env, file, fragment, checked) => {
+      const cache = join(dir, `cache-${set}`);
+      const runSet = (name: string, url: string) =>
+        cli(connect('--data', set, '--limit', '2', '--out', join(dir, `${name}.json`)), {
+          TALLY_CACHE_DIR: cache,
+          [env]: url,
+        });
+      const first = await runSet(set, `${server.origin}/data/${file}${fragment}`);
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stderr).toContain(`downloaded and checked (${checked}`);
+      const result = await exported(join(dir, `${set}.json`));
+      expect(result.config.dataset).toBe(set === 'svamp' ? 'SVAMP' : 'GSM-Hard');
+      expect(result.results.map((r) => [r.problemId, r.gold])).toEqual(
+        set === 'svamp'
+          ? [
+              ['R1', '11'],
+              ['R2', '18'],
+            ]
+          : [
+              ['L1', '9634506'],
+              ['L2', '8245968'],
+            ],
+      );
+      // nothing listens on port 9 of loopback: only the kept copy can serve this run
+      const offline = await runSet(`${set}-offline`, `http://127.0.0.1:9/${file}${fragment}`);
+      expect(offline.code, offline.stderr).toBe(0);
+      expect(offline.stderr).toMatch(/the copy in .*\(checked/);
+    },
+  );
 }, 120_000);

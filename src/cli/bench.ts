@@ -14,6 +14,7 @@ import {
 import { fingerprint, parseDataset } from '../lib/bench/data';
 import { DataError, progressText } from '../lib/bench/published';
 import { loadPublished } from './published-cache';
+import { createNodeRunner } from '../lib/program/node-runner';
 import { modeId } from '../lib/bench/modes';
 import { toCsv, toJson } from '../lib/bench/export';
 import { FileStore } from '../lib/bench/file-store';
@@ -82,10 +83,14 @@ async function readData(options: CliOptions, signal: AbortSignal): Promise<strin
       },
       signal,
     );
+    const checked =
+      source.sha256 === null
+        ? `${source.records} records and their shape; no digest is pinned`
+        : `${source.records} records, sha256 ${source.sha256.slice(0, 12)}…`;
     err(
       loaded.cached
-        ? `${source.name}: the copy in ${loaded.path} (checked: ${source.lines} lines, sha256 ${source.sha256.slice(0, 12)}…)`
-        : `${source.name}: downloaded and checked (${source.lines} lines, sha256 ${source.sha256.slice(0, 12)}…), kept in ${loaded.path} for offline use`,
+        ? `${source.name}: the copy in ${loaded.path} (checked: ${checked})`
+        : `${source.name}: downloaded and checked (${checked}), kept in ${loaded.path} for offline use`,
     );
     if (loaded.notKept) err(loaded.notKept);
     return loaded.text;
@@ -100,10 +105,11 @@ async function readProblems(options: CliOptions, signal: AbortSignal) {
   if (dataset.skipped.length > 0) {
     const shown = dataset.skipped
       .slice(0, 10)
-      .map((s) => `  line ${s.line}: ${s.reason}`)
+      .map((s) => `  ${dataset.unit} ${s.line}: ${s.reason}`)
       .join('\n');
     const more = dataset.skipped.length > 10 ? `\n  … and ${dataset.skipped.length - 10} more` : '';
-    err(`Skipped ${dataset.skipped.length} malformed line(s) in ${options.data}:\n${shown}${more}`);
+    const unit = dataset.unit === 'line' ? 'line(s)' : 'record(s)';
+    err(`Skipped ${dataset.skipped.length} malformed ${unit} in ${options.data}:\n${shown}${more}`);
   }
   if (dataset.problems.length === 0) {
     throw new UsageError(`${options.data} has no valid problems.`);
@@ -237,11 +243,16 @@ async function main(argv: string[]): Promise<ExitCode> {
     );
   };
   draw(true);
+  // Python starts in a child process only when a program mode is run, and stops with the run.
+  const programs = header.config.modes.some((mode) => mode.kind === 'program')
+    ? createNodeRunner()
+    : undefined;
   const outcome = await runBench({
     engine,
     header,
     done,
     store,
+    programs,
     concurrency: options.concurrency,
     signal: stop.signal,
     onResult: (result) => {
@@ -256,6 +267,7 @@ async function main(argv: string[]): Promise<ExitCode> {
     },
   });
   bar.end();
+  programs?.close();
 
   const run = { header, results: dedupe(results), unreadable: 0 };
   await writeFile(

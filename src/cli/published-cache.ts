@@ -1,7 +1,7 @@
 // The CLI's copy of a published data set: read from the cache directory when it is there and
 // still checks out, else downloaded (with progress), checked, and written there for next time.
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import {
   checkData,
   downloadData,
@@ -9,10 +9,12 @@ import {
   type DataSource,
 } from '../lib/bench/published';
 
-/** Where `source` is kept under `cacheDir`: one file per name and digest. */
+/** Where `source` is kept under `cacheDir`: one file per name and digest (or count, unpinned). */
 export function cachePath(cacheDir: string, source: DataSource): string {
   const slug = source.name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
-  return join(cacheDir, 'data', `${slug}-${source.sha256.slice(0, 16)}.jsonl`);
+  const version = source.sha256?.slice(0, 16) ?? `${source.records}-records`;
+  const extension = extname(new URL(source.url).pathname) || '.jsonl';
+  return join(cacheDir, 'data', `${slug}-${version}${extension}`);
 }
 
 export interface Loaded {

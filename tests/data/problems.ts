@@ -24,3 +24,13 @@ export const problems: WordProblem[] = problemsText
 export function gold(solution: string): string {
   return (solution.split('####').pop() ?? '').trim().replaceAll(',', '');
 }
+
+/**
+ * The project's own small files in the shapes of the other published sets, for the download and
+ * conversion tests: GSM-Hard's JSON Lines of {"input", "code", "target"} (8 problems) and SVAMP's
+ * JSON array of {"ID", "Body", "Question", "Equation", "Answer", "Type"} (6 problems).
+ */
+export const setFiles = {
+  'gsm-hard': readFileSync(new URL('./gsm-hard.jsonl', import.meta.url), 'utf8'),
+  svamp: readFileSync(new URL('./svamp.json', import.meta.url), 'utf8'),
+} as const;

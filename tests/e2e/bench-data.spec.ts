@@ -1,17 +1,26 @@
-// The benchmark page's GSM8K download, with the fixture server standing in for GitHub (it serves
-// Tally's own problem set, tests/data): progress while it comes, a truncated, altered or broken-off
-// file refused and not kept, and the kept copy loaded with no network afterwards.
+// The benchmark page's published sets (GSM8K, GSM-Hard, SVAMP), with the fixture server standing
+// in for GitHub (it serves Tally's own files in each set's shape, tests/data): progress while one
+// comes, a truncated, altered or broken-off file refused and not kept, and the kept copy loaded
+// with no network afterwards.
 import { expect, test, type Page } from '@playwright/test';
-import { admin, downloadFixtureGsm8k, fixtureGsm8kUrl, modelServer, trackErrors } from './helpers';
+import {
+  admin,
+  downloadFixture,
+  fixtureFiles,
+  fixtureUrl,
+  modelServer,
+  trackErrors,
+  type FixtureSet,
+} from './helpers';
 
 interface Logged {
   path: string;
 }
 
-/** Requests the fixture server has answered for the problem set so far. */
-async function setRequests(): Promise<number> {
+/** Requests the fixture server has answered for `set`'s file so far. */
+async function setRequests(set: FixtureSet): Promise<number> {
   const all = (await admin(modelServer(), 'requests')) as Logged[];
-  return all.filter((r) => r.path === '/data/problems.jsonl').length;
+  return all.filter((r) => r.path === `/data/${fixtureFiles[set].file}`).length;
 }
 
 /** The URLs the page keeps in its data cache. */
@@ -22,38 +31,48 @@ function kept(page: Page): Promise<string[]> {
   });
 }
 
-test('shows the download, keeps the checked file, and loads it again with no network', async ({
-  page,
-  context,
-}) => {
-  const errors = trackErrors(page);
-  await page.goto('/#bench');
-  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
-  await expect(page.getByTestId('offline-ready')).toBeVisible();
-  await expect(page.getByText('No data loaded.')).toBeVisible();
-  const before = await setRequests();
+/** What each set's file reads as on the page, and how fast to serve it for a download of ~2 s. */
+const sets = [
+  { set: 'gsm8k', loaded: 'GSM8K test: 36 problems', size: '8 KB', throttle: '?throttle=4000' },
+  { set: 'gsm-hard', loaded: 'GSM-Hard: 8 problems', size: '2 KB', throttle: '?throttle=800' },
+  { set: 'svamp', loaded: 'SVAMP: 6 problems', size: '1 KB', throttle: '?throttle=800' },
+] as const;
 
-  // about 2 s for the set's 8 KB
-  await downloadFixtureGsm8k(page, '?throttle=4000');
-  const progress = page.getByTestId('bench-download');
-  await expect(progress).toContainText(/Downloading GSM8K test: \d+ KB of 8 KB \((\d|[1-9]\d)%\)/);
-  await expect(progress.locator('progress')).toHaveAttribute('max', /^\d{4}$/);
-  await expect(page.getByTestId('bench-data')).toContainText('GSM8K test: 36 problems');
-  await expect(progress).toBeHidden();
-  expect(await kept(page)).toEqual([fixtureGsm8kUrl('?throttle=4000').split('#')[0]]);
-  expect(await setRequests()).toBe(before + 1);
+for (const { set, loaded, size, throttle } of sets) {
+  test(`${set}: shows the download, keeps the checked file, and loads it again with no network`, async ({
+    page,
+    context,
+  }) => {
+    const errors = trackErrors(page);
+    await page.goto('/#bench');
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await expect(page.getByTestId('offline-ready')).toBeVisible();
+    await expect(page.getByText('No data loaded.')).toBeVisible();
+    const before = await setRequests(set);
 
-  // No network: the service worker serves the page, the kept copy the problems.
-  await context.setOffline(true);
-  await page.reload();
-  await expect(page.getByRole('heading', { name: 'Benchmark' })).toBeVisible();
-  await downloadFixtureGsm8k(page, '?throttle=4000');
-  await expect(page.getByTestId('bench-data')).toContainText('GSM8K test: 36 problems');
-  await expect(page.getByTestId('bench-error')).toBeHidden();
-  expect(await setRequests()).toBe(before + 1);
-  await context.setOffline(false);
-  expect(errors).toEqual([]);
-});
+    await downloadFixture(page, set, throttle);
+    const progress = page.getByTestId('bench-download');
+    await expect(progress).toContainText(
+      new RegExp(`Downloading ${loaded.split(':')[0]}: \\d+ KB of ${size} \\((\\d|[1-9]\\d)%\\)`),
+    );
+    await expect(progress.locator('progress')).toHaveAttribute('max', /^\d{3,4}$/);
+    await expect(page.getByTestId('bench-data')).toContainText(loaded);
+    await expect(progress).toBeHidden();
+    expect(await kept(page)).toEqual([fixtureUrl(set, throttle).split('#')[0]]);
+    expect(await setRequests(set)).toBe(before + 1);
+
+    // No network: the service worker serves the page, the kept copy the problems.
+    await context.setOffline(true);
+    await page.reload();
+    await expect(page.getByRole('heading', { name: 'Benchmark' })).toBeVisible();
+    await downloadFixture(page, set, throttle);
+    await expect(page.getByTestId('bench-data')).toContainText(loaded);
+    await expect(page.getByTestId('bench-error')).toBeHidden();
+    expect(await setRequests(set)).toBe(before + 1);
+    await context.setOffline(false);
+    expect(errors).toEqual([]);
+  });
+}
 
 for (const [what, query, message] of [
   [
@@ -64,7 +83,7 @@ for (const [what, query, message] of [
   [
     'an altered file',
     '?corrupt=100',
-    /^GSM8K test from .*\?corrupt=100 is not the published file: its sha256 is [0-9a-f]{12}…, not [0-9a-f]{12}… \(36 lines, 36 expected\)\. Nothing of it was kept\.$/,
+    /^GSM8K test from .*\?corrupt=100 is not the published file: its sha256 is [0-9a-f]{12}…, not [0-9a-f]{12}… \(36 records, 36 expected\)\. Nothing of it was kept\.$/,
   ],
   [
     'a download that breaks off',
@@ -76,14 +95,37 @@ for (const [what, query, message] of [
     page,
   }) => {
     await page.goto('/#bench');
-    await downloadFixtureGsm8k(page, query);
+    await downloadFixture(page, 'gsm8k', query);
     await expect(page.getByTestId('bench-error')).toHaveText(message);
     await expect(page.getByText('No data loaded.')).toBeVisible();
     expect(await kept(page)).toEqual([]);
 
-    await downloadFixtureGsm8k(page);
+    await downloadFixture(page, 'gsm8k');
     await expect(page.getByTestId('bench-data')).toContainText('GSM8K test: 36 problems');
     await expect(page.getByTestId('bench-error')).toBeHidden();
+  });
+}
+
+// The new sets' own shapes: an altered GSM-Hard line, and an SVAMP array cut short (which no
+// longer parses), each refused with the set's name and nothing kept.
+for (const [set, query, message] of [
+  [
+    'gsm-hard',
+    '?corrupt=30',
+    /^GSM-Hard from .*\/data\/gsm-hard\.jsonl\?corrupt=30 is not the published file: its sha256 is [0-9a-f]{12}…, not [0-9a-f]{12}… \(8 records, 8 expected\)\. Nothing of it was kept\.$/,
+  ],
+  [
+    'svamp',
+    '?cut=900',
+    /^SVAMP from .*\/data\/svamp\.json\?cut=900 is cut short or damaged: it does not read as a JSON array\. Nothing of it was kept; try again later\.$/,
+  ],
+] as const) {
+  test(`${set}: refuses ${query.slice(1)} and keeps nothing`, async ({ page }) => {
+    await page.goto('/#bench');
+    await downloadFixture(page, set, query);
+    await expect(page.getByTestId('bench-error')).toHaveText(message);
+    await expect(page.getByText('No data loaded.')).toBeVisible();
+    expect(await kept(page)).toEqual([]);
   });
 }
 
@@ -91,7 +133,7 @@ test('a GSM8K URL that is not one is called that', async ({ page }) => {
   await page.goto('/#bench');
   await page.getByText('Download source').click();
   await page.getByLabel('GSM8K URL').fill('raw.githubusercontent.com/test.jsonl');
-  await page.getByRole('button', { name: 'Use the GSM8K test split' }).click();
+  await page.getByRole('button', { name: 'Use GSM8K test' }).click();
   await expect(page.getByTestId('bench-error')).toHaveText(
     '“raw.githubusercontent.com/test.jsonl” is not a URL for GSM8K test.',
   );

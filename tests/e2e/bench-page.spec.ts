@@ -2,11 +2,11 @@
 // mid-run that resumes without redoing finished problems, and exports that parse back.
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { gsm8kLicenceUrl } from '../../src/lib/bench/published';
+import { published } from '../../src/lib/bench/published';
 import { parseCsv } from '../../src/lib/bench/csv';
 import { csvColumns, type BenchExport } from '../../src/lib/bench/export';
 import { gold, problems as problemSet } from '../data/problems';
-import { admin, connectMock, downloadFixtureGsm8k, mockOpenAI, trackErrors } from './helpers';
+import { admin, connectMock, downloadFixture, mockOpenAI, trackErrors } from './helpers';
 
 /** The first 20 problems of the set the fixture serves as GSM8K, as the page will read them. */
 const problems = problemSet.slice(0, 20).map((line) => ({
@@ -63,8 +63,11 @@ test('runs 20 downloaded problems, survives a reload mid-run, and exports JSON a
   const errors = trackErrors(page);
   await page.goto('/#bench');
   await connectMock(page);
-  await expect(page.getByTestId('gsm8k-licence')).toHaveAttribute('href', gsm8kLicenceUrl);
-  await downloadFixtureGsm8k(page);
+  await expect(page.getByTestId('data-licence')).toHaveAttribute(
+    'href',
+    published.gsm8k.licence.url,
+  );
+  await downloadFixture(page, 'gsm8k');
   await expect(page.getByTestId('bench-data')).toContainText('GSM8K test: 36 problems');
 
   await setOptions(page);
@@ -155,7 +158,7 @@ test('an uploaded file wins over a download still under way, and its malformed l
 }) => {
   await page.goto('/#bench');
   // about 4 s for the set's 8 KB
-  await downloadFixtureGsm8k(page, '?throttle=2000');
+  await downloadFixture(page, 'gsm8k', '?throttle=2000');
   await expect(page.getByTestId('bench-download')).toBeVisible();
   const text = [
     JSON.stringify({ question: 'What is 2 + 2?', gold: 4 }),
@@ -163,7 +166,7 @@ test('an uploaded file wins over a download still under way, and its malformed l
     JSON.stringify({ question: 'What is 3 + 3?', answer: 'Add.\n#### 6' }),
     JSON.stringify({ question: 'No answer at all' }),
   ].join('\n');
-  await page.getByLabel('Or upload JSON Lines').setInputFiles({
+  await page.getByLabel('Or upload a file').setInputFiles({
     name: 'mine.jsonl',
     mimeType: 'application/jsonl',
     buffer: Buffer.from(text),
@@ -177,4 +180,71 @@ test('an uploaded file wins over a download still under way, and its malformed l
   await skipped.locator('summary').click();
   await expect(skipped).toContainText('line 2: not valid JSON');
   await expect(skipped).toContainText('line 4: no "answer" (GSM8K) or "gold" field');
+});
+
+test('compares single call and program on the same problems, with the program errors, at both sizes', async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(120_000);
+  const errors = trackErrors(page);
+  // Replies hold a program and a prose answer. 1: the program is right, the prose one more;
+  // 2: both right; 3: the program raises, the prose is right; 4: no program, the prose right.
+  const program = (body: string) => `\`\`\`python\ndef solution():\n    ${body}\n\`\`\``;
+  const replies = problems.slice(0, 4).map((p, i) => {
+    const prose = (answer: number) => `So the answer is \\boxed{${answer}}.`;
+    const text = [
+      `${program(`return ${p.gold}`)}\n${prose(p.gold + 1)}`,
+      `${program(`total = ${p.gold}\n    return total`)}\n${prose(p.gold)}`,
+      `${program('return 1 / 0')}\n${prose(p.gold)}`,
+      reply(p.gold, true),
+    ][i];
+    return { match: p.question.slice(0, 80), outputs: [text ?? ''] };
+  });
+  await admin(mockOpenAI(), 'script', { replies });
+  await page.goto('/#bench');
+  await connectMock(page);
+  await downloadFixture(page, 'gsm8k');
+  await expect(page.getByTestId('bench-data')).toContainText('GSM8K test: 36 problems');
+  await page.getByLabel('How many problems').fill('4');
+  await page.getByRole('checkbox', { name: /^Program/ }).check();
+  await page.getByRole('checkbox', { name: /^Ensemble/ }).uncheck();
+  await page.getByRole('button', { name: 'Start benchmark' }).click();
+  await expect(done(page)).toHaveAttribute('data-done', '8', { timeout: 90_000 });
+  await expect(page.getByTestId('bench-finished')).toHaveText(
+    '4 of 4 problems finished · 8 of 8 answers (2 modes each)',
+  );
+
+  const summary = page.getByTestId('bench-summary');
+  const single = summary.locator('tr[data-mode="single"]');
+  const programs = summary.locator('tr[data-mode="program"]');
+  await expect(single.locator('[data-cell="correct"]')).toHaveText('3');
+  await expect(single.locator('[data-cell="errors"]')).toHaveText('–');
+  await expect(programs.locator('th')).toHaveText('Program');
+  await expect(programs.locator('[data-cell="correct"]')).toHaveText('2');
+  await expect(programs.locator('[data-cell="accuracy"]')).toHaveText('50.0%');
+  // each mode's interval beside its accuracy
+  await expect(programs).toContainText('15.0%–85.0%');
+  await expect(programs.locator('[data-cell="errors"]')).toHaveText('exception 1, no-program 1');
+  await expect(page.getByTestId('bench-chart').getByTestId('bench-point')).toHaveCount(2);
+  await expect(page.locator('[data-problem="L3"] [data-mode="program"]')).toContainText(
+    'none ✗ · exception',
+  );
+  await page.locator('[data-problem="L3"] button').click();
+  const failure = page.getByTestId('bench-program-error');
+  await expect(failure.locator('strong')).toHaveText('exception');
+  await expect(failure.locator('pre')).toContainText('ZeroDivisionError: division by zero');
+
+  for (const size of [
+    { name: 'desktop', width: 1280, height: 900 },
+    { name: 'phone', width: 390, height: 844 },
+  ]) {
+    await page.setViewportSize({ width: size.width, height: size.height });
+    const shot = testInfo.outputPath(`bench-compare-${size.name}.png`);
+    await page.screenshot({ path: shot, fullPage: true });
+    await testInfo.attach(`bench-compare-${size.name}`, { path: shot, contentType: 'image/png' });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      size.width,
+    );
+  }
+  expect(errors).toEqual([]);
 });

@@ -2,7 +2,7 @@
 import { expect, type LaunchOptions, type Page } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { chromiumArgs, findChromium } from '../../scripts/chromium.mjs';
-import { problems, problemsText } from '../data/problems';
+import { problems, problemsText, setFiles } from '../data/problems';
 
 /** Launch options for a Chromium with WebGPU turned off: `test.use({ launchOptions: withoutWebGpu })`. */
 export const withoutWebGpu: LaunchOptions = {
@@ -52,19 +52,38 @@ export async function connectMock(page: Page, model = 'mock-math'): Promise<void
   await expect(page.getByTestId('engine-ready')).toBeVisible();
 }
 
+/** The files the fixture server serves as published sets, each in that set's shape (tests/data). */
+export const fixtureFiles = {
+  gsm8k: { file: 'problems.jsonl', text: problemsText, records: problems.length },
+  'gsm-hard': { file: 'gsm-hard.jsonl', text: setFiles['gsm-hard'], records: 8 },
+  svamp: { file: 'svamp.json', text: setFiles.svamp, records: 6 },
+} as const;
+
+export type FixtureSet = keyof typeof fixtureFiles;
+
 /**
- * A GSM8K URL for the benchmark page that the fixture server answers with Tally's problem set
- * (tests/data), `query` choosing its faults; the fragment states that file's digest and lines.
+ * A URL for a published set that the fixture server answers with Tally's own file in that set's
+ * shape (tests/data), `query` choosing its faults; the fragment states that file's digest and count.
  */
-export function fixtureGsm8kUrl(query = ''): string {
-  const sha256 = createHash('sha256').update(problemsText).digest('hex');
-  return `${modelServer()}/data/problems.jsonl${query}#sha256=${sha256}&lines=${problems.length}`;
+export function fixtureUrl(set: FixtureSet, query = ''): string {
+  const { file, text, records } = fixtureFiles[set];
+  const sha256 = createHash('sha256').update(text).digest('hex');
+  return `${modelServer()}/data/${file}${query}#sha256=${sha256}&records=${records}`;
 }
 
-/** On the benchmark page: types the fixture's URL as the download source and asks for GSM8K. */
-export async function downloadFixtureGsm8k(page: Page, query = ''): Promise<void> {
-  const source = page.getByLabel('GSM8K URL');
+/** The names the page gives each set: its option and URL field. */
+const setNames: Record<FixtureSet, { name: string; short: string }> = {
+  gsm8k: { name: 'GSM8K test', short: 'GSM8K' },
+  'gsm-hard': { name: 'GSM-Hard', short: 'GSM-Hard' },
+  svamp: { name: 'SVAMP', short: 'SVAMP' },
+};
+
+/** On the benchmark page: chooses `set`, types the fixture's URL as its source, and asks for it. */
+export async function downloadFixture(page: Page, set: FixtureSet, query = ''): Promise<void> {
+  await page.getByLabel('Published set').selectOption(set);
+  const { name, short } = setNames[set];
+  const source = page.getByLabel(`${short} URL`);
   if (!(await source.isVisible())) await page.getByText('Download source').click();
-  await source.fill(fixtureGsm8kUrl(query));
-  await page.getByRole('button', { name: 'Use the GSM8K test split' }).click();
+  await source.fill(fixtureUrl(set, query));
+  await page.getByRole('button', { name: `Use ${name}` }).click();
 }

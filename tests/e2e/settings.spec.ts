@@ -84,7 +84,7 @@ for (const [label, typed, message] of benchCases) {
   }) => {
     await page.goto('/#bench');
     await connectMock(page);
-    await page.getByLabel('Or upload JSON Lines').setInputFiles({
+    await page.getByLabel('Or upload a file').setInputFiles({
       name: 'two.jsonl',
       mimeType: 'application/jsonl',
       buffer: Buffer.from(

@@ -58,6 +58,31 @@ describe('parseCliOptions', () => {
     expect(parse('--modes', 'ensemble', '--beta-threshold', '0.9').modes).toEqual([
       { kind: 'ensemble', k: 16, rule: { kind: 'beta', threshold: 0.9 } },
     ]);
+    expect(parse('--modes', 'single,program,ensemble', '--k', '4').modes).toEqual([
+      { kind: 'single' },
+      { kind: 'program' },
+      { kind: 'ensemble', k: 4, rule: { kind: 'beta', threshold: 0.95 } },
+    ]);
+  });
+
+  it('names a published set by its id, downloading from its environment variable when set', () => {
+    const withData = (data: string, env: Record<string, string> = {}) => {
+      const o = parseCliOptions([...base.slice(0, -1), data], env);
+      if (o === 'help') throw new Error('help');
+      return o;
+    };
+    expect(withData('d.jsonl').source).toBeUndefined();
+    expect(withData('gsm-hard').source).toMatchObject({ name: 'GSM-Hard', sha256: null });
+    expect(withData('svamp').source?.url).toMatch(
+      /^https:\/\/raw\.githubusercontent\.com\/arkilpatel\/SVAMP\//,
+    );
+    const mirrored = withData('svamp', {
+      TALLY_SVAMP_URL: `http://127.0.0.1:8/svamp.json#sha256=${'c'.repeat(64)}&records=6`,
+    }).source;
+    expect(mirrored).toMatchObject({ url: 'http://127.0.0.1:8/svamp.json', records: 6 });
+    expect(() => withData('gsm-hard', { TALLY_GSM_HARD_URL: 'nope' })).toThrow(
+      'TALLY_GSM_HARD_URL: “nope” is not a URL for GSM-Hard.',
+    );
   });
 
   it('refuses bad flags with a message naming them', () => {
@@ -83,7 +108,9 @@ describe('parseCliOptions', () => {
     expect(bad('--concurrency', '0')).toThrow(/--concurrency/);
     expect(bad('--temperature', '3')).toThrow(/--temperature/);
     expect(bad('--sample', 'all')).toThrow(/--sample/);
-    expect(bad('--modes', 'both')).toThrow(/--modes/);
+    expect(bad('--modes', 'both')).toThrow(
+      '--modes must list single, program and/or ensemble, not "both".',
+    );
     expect(bad('--family', 'llama')).toThrow(/--family/);
     expect(bad('--out', 'results.txt')).toThrow(/\.json or \.csv/);
     expect(bad('--resume', '--force')).toThrow(/contradict/);

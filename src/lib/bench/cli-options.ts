@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { fieldProblem, fields, stopRuleNames, type NumberField } from '../solver/fields';
 import { defaultStopRule, stopRuleOf } from '../solver/stop';
 import { benchFields } from './form';
-import { dataSource, DataError, gsm8kLicenceUrl, gsm8kTest, type DataSource } from './published';
+import { dataSource, DataError, publishedSet, publishedSets, type DataSource } from './published';
 import type { BenchSampling, ModeSpec, RunConfig, Selection } from './types';
 
 export class UsageError extends Error {
@@ -17,9 +17,9 @@ export interface CliOptions {
   model: string;
   /** from --api-key or the TALLY_API_KEY environment variable */
   apiKey: string | undefined;
-  /** a file, or `gsm8k` for the published GSM8K test split */
+  /** a file, or a published set's id (`gsm8k`, `gsm-hard`, `svamp`) */
   data: string;
-  /** where `--data gsm8k` downloads from (TALLY_GSM8K_URL, else the published home) */
+  /** where a published set downloads from (its environment variable, else its published home) */
   source: DataSource | undefined;
   /** where downloaded data sets are kept (TALLY_CACHE_DIR, default .tally) */
   cacheDir: string;
@@ -53,7 +53,7 @@ export const exitCodes = {
   interrupted: 130,
 } as const;
 
-export const helpText = `Benchmark a model on a server against GSM8K-format problems.
+export const helpText = `Benchmark a model on a server against word problems with known answers.
 
 usage: npm run bench -- --engine openai --base-url URL --model NAME --data FILE [options]
 
@@ -62,14 +62,17 @@ usage: npm run bench -- --engine openai --base-url URL --model NAME --data FILE 
                            http://localhost:8000/v1 (vLLM)
   --model NAME             the model id the server knows, e.g. qwen2-math:7b
   --api-key KEY            if the server needs one (or set TALLY_API_KEY)
-  --data FILE|gsm8k        JSON Lines: {"question", "answer": "... #### N"} (GSM8K) or {"question", "gold"};
-                           gsm8k downloads GSM8K's test split once from openai/grade-school-math
-                           (MIT, © 2021 OpenAI: ${gsm8kLicenceUrl}), checks its
-                           ${gsm8kTest.lines} lines and sha256, and keeps it in .tally/data/ for offline use
+  --data FILE|SET          JSON Lines: {"question", "answer": "... #### N"} (GSM8K), {"input", "target"}
+                           (GSM-Hard) or {"question", "gold"}; or a JSON array of SVAMP's {"Body", "Question",
+                           "Answer"}. A SET is downloaded once from where it is published, checked, and kept
+                           in .tally/data/ for offline use:
+${publishedHelp()}
   --limit N                problems to run, ${range(benchFields.limit)} (default: all)
   --sample first|random    the first N, or a seeded random sample of N (default first)
   --seed S                 seed of the random sample, ${range(benchFields.seed)} (default ${benchFields.seed.default})
-  --modes LIST             single, ensemble or single,ensemble (default single; single,ensemble with --k)
+  --modes LIST             any of single, program and ensemble, comma-separated: each runs on the
+                           same problems (default single; single,ensemble with --k); program asks for
+                           a Python program (greedy) and runs it in a sandbox (Pyodide, in a child process)
   --k K                    ensemble samples at most, ${range(fields.k)} (default ${fields.k.default})
   --stop RULE              the ensemble's stop rule (default ${defaultStopRule.kind}):
                              ${stopRuleNames.beta}
@@ -89,11 +92,30 @@ usage: npm run bench -- --engine openai --base-url URL --model NAME --data FILE 
   --force                  start over, discarding saved progress
   -h, --help               this text
 
-environment: TALLY_API_KEY (--api-key), TALLY_GSM8K_URL (where --data gsm8k downloads from: a
-             mirror, or another file as URL#sha256=HEX&lines=N), TALLY_CACHE_DIR (default .tally)
+environment: TALLY_API_KEY (--api-key), ${publishedSets.map((set) => set.env).join(', ')} (where
+             each SET downloads from: a mirror, or another file as URL#sha256=HEX&records=N),
+             TALLY_CACHE_DIR (default .tally)
 
 exit codes: 0 all done; 1 the run failed (server, model, key, disk); 2 bad usage or data;
             3 some problems failed (--resume retries them); 130 interrupted (--resume continues)`;
+
+/** One paragraph per published set for --help: its name, source, licence and what is checked. */
+function publishedHelp(): string {
+  const pad = ' '.repeat(29);
+  return publishedSets
+    .map(({ id, about, homeName, licence, source }) => {
+      const check =
+        source.sha256 === null
+          ? `its ${source.records} records and their shape (no digest is pinned)`
+          : `its ${source.records} records and sha256`;
+      return [
+        `${pad}${id}: ${about}`,
+        `${pad}  from ${homeName}, ${licence.name} (${licence.url})`,
+        `${pad}  checks ${check}`,
+      ].join('\n');
+    })
+    .join('\n');
+}
 
 /** ms of server silence before a call fails */
 const timeout: NumberField = {
@@ -182,11 +204,12 @@ export function parseCliOptions(
   const baseUrl = required('base-url', 'http://localhost:11434/v1');
   const model = required('model', 'qwen2-math:7b');
   const data = required('data', 'gsm8k');
+  const published = publishedSet(data);
   let source: DataSource | undefined;
   try {
-    source = data === 'gsm8k' ? dataSource(env.TALLY_GSM8K_URL, gsm8kTest) : undefined;
+    source = published && dataSource(env[published.env], published.source);
   } catch (error) {
-    if (error instanceof DataError) throw new UsageError(`TALLY_GSM8K_URL: ${error.message}`);
+    if (error instanceof DataError) throw new UsageError(`${published?.env}: ${error.message}`);
     throw error;
   }
   if (v.sample !== 'first' && v.sample !== 'random') {
@@ -204,8 +227,13 @@ export function parseCliOptions(
   const names = (v.modes ?? (v.k === undefined ? 'single' : 'single,ensemble'))
     .split(',')
     .map((name) => name.trim());
-  if (names.some((n) => n !== 'single' && n !== 'ensemble') || names.length === 0) {
-    throw new UsageError(`--modes must list single and/or ensemble, not "${v.modes ?? ''}".`);
+  const kinds = ['single', 'program', 'ensemble'] as const;
+  const isKind = (name: string): name is (typeof kinds)[number] =>
+    (kinds as readonly string[]).includes(name);
+  if (!names.every(isKind)) {
+    throw new UsageError(
+      `--modes must list single, program and/or ensemble, not "${v.modes ?? ''}".`,
+    );
   }
   const k = numberFlag('k', v.k ?? String(fields.k.default), fields.k);
   const kind = v.stop;
@@ -217,8 +245,8 @@ export function parseCliOptions(
     kind === 'beta' ? numberFlag('beta-threshold', v['beta-threshold'], fields.betaThreshold) : 0,
     kind === 'esc' ? numberFlag('esc-window', v['esc-window'], fields.escWindow) : 0,
   );
-  const modes: ModeSpec[] = [...new Set(names)].map((name) =>
-    name === 'single' ? { kind: 'single' } : { kind: 'ensemble', k, rule },
+  const modes: ModeSpec[] = [...new Set(names)].map((kind) =>
+    kind === 'ensemble' ? { kind, k, rule } : { kind },
   );
   const family = v.family;
   if (family !== 'qwen-math' && family !== 'deepseek-r1' && family !== 'generic') {

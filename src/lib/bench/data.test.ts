@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { gold, problems as sets, problemsText } from '../../../tests/data/problems';
-import { cleanGold, fingerprint, goldFromSolution, parseDataset } from './data';
+import { gold, problems as sets, problemsText, setFiles } from '../../../tests/data/problems';
+import { cleanGold, fingerprint, goldFromSolution, parseDataset, recordCount } from './data';
 
 describe('parseDataset', () => {
   it('reads GSM8K lines and {question, gold} lines, with ids from line numbers', () => {
@@ -50,6 +50,84 @@ describe('parseDataset', () => {
     expect(problems[1]?.gold).toBe('15000');
     expect(problems.filter((p) => p.gold.startsWith('-'))).toHaveLength(4);
     expect(problems.filter((p) => p.gold.includes('.'))).toHaveLength(2);
+  });
+});
+
+describe('GSM-Hard and SVAMP', () => {
+  it("converts GSM-Hard's {input, target} lines: float targets become canonical numbers", () => {
+    const { problems, skipped, unit } = parseDataset(setFiles['gsm-hard']);
+    expect(skipped).toEqual([]);
+    expect(unit).toBe('line');
+    expect(problems).toHaveLength(8);
+    expect(problems[0]).toEqual({
+      id: 'L1',
+      line: 1,
+      question:
+        'A bakery sells 4817253 rolls a week at $2 each. How many dollars does it take in each week?',
+      gold: '9634506',
+    });
+    expect(problems.map((p) => p.gold)).toContain('-6280372');
+    expect(problems.map((p) => p.gold)).toContain('1307743.2857142857');
+  });
+
+  it('names what a GSM-Hard line lacks', () => {
+    const text = [
+      '{"input": "How many?", "code": "", "target": 3.0}',
+      '{"input": "No target", "code": ""}',
+      '{"input": "Words", "target": "lots"}',
+    ].join('\n');
+    const { problems, skipped } = parseDataset(text);
+    expect(problems.map((p) => p.gold)).toEqual(['3']);
+    expect(skipped).toEqual([
+      { line: 2, reason: 'no "target" number (GSM-Hard)' },
+      { line: 3, reason: 'the gold answer "lots" is not a number' },
+    ]);
+  });
+
+  it("converts SVAMP's JSON array: Body and Question joined, ids by record", () => {
+    const { problems, skipped, unit } = parseDataset(setFiles.svamp);
+    expect(skipped).toEqual([]);
+    expect(unit).toBe('record');
+    expect(problems).toHaveLength(6);
+    // a Body that does not end a sentence gets a full stop before the Question
+    expect(problems[0]).toEqual({
+      id: 'R1',
+      line: 1,
+      question:
+        'Each pack of stickers costs 14 dollars. If there is a discount of 3 dollars on each pack. How much do you pay for each pack?',
+      gold: '11',
+    });
+    expect(problems[1]?.question).toBe(
+      'Ravi had 27 marbles. He gave 9 marbles to his sister. How many marbles does Ravi have now?',
+    );
+    expect(problems[5]?.gold).toBe('1.5');
+  });
+
+  it('names what an SVAMP record lacks, and a file that is not a whole array', () => {
+    const text = JSON.stringify([
+      { Body: 'A has 2.', Question: 'How many?', Answer: 2 },
+      { Body: 'No question.', Answer: 1 },
+      { Body: 'B has 3.', Question: 'How many?' },
+      'a string',
+    ]);
+    const { problems, skipped } = parseDataset(text);
+    expect(problems.map((p) => p.id)).toEqual(['R1']);
+    expect(skipped).toEqual([
+      { line: 2, reason: 'no "Body" and "Question" strings (SVAMP)' },
+      { line: 3, reason: 'no "Answer" number (SVAMP)' },
+      { line: 4, reason: 'not a JSON object' },
+    ]);
+    const cut = parseDataset(setFiles.svamp.slice(0, 300));
+    expect(cut.problems).toEqual([]);
+    expect(cut.skipped).toHaveLength(1);
+    expect(cut.skipped[0]?.reason).toMatch(/^the file is not a valid JSON array \(/);
+  });
+
+  it('counts records: non-empty lines, or the elements of a JSON array that parses', () => {
+    expect(recordCount(problemsText)).toBe(36);
+    expect(recordCount(setFiles['gsm-hard'])).toBe(8);
+    expect(recordCount(setFiles.svamp)).toBe(6);
+    expect(recordCount(setFiles.svamp.slice(0, 300))).toBeUndefined();
   });
 });
 

@@ -78,7 +78,11 @@ const run: SavedRun = {
       dataset: 'test',
       fingerprint: '0123456789abcdef',
       selection: { sample: 'first', limit: 3, seed: 1 },
-      modes: [{ kind: 'single' }, { kind: 'ensemble', k: 3, rule: { kind: 'fixed' } }],
+      modes: [
+        { kind: 'single' },
+        { kind: 'program' },
+        { kind: 'ensemble', k: 3, rule: { kind: 'fixed' } },
+      ],
       sampling: { temperature: 0.7, top_p: 0.95, max_tokens: 512 },
       family: 'qwen-math',
       model: 'mock',
@@ -88,6 +92,10 @@ const run: SavedRun = {
     result('L2', 'single', ['-10'], '-10'),
     result('L1', 'ensemble-k3-fixed', ['18', null, '18'], '18'),
     result('L1', 'single', ['17'], '18'),
+    {
+      ...result('L1', 'program', [null], '18'),
+      error: { kind: 'timeout', message: 'The program was stopped after 5 s (the time limit).' },
+    },
   ],
   unreadable: 0,
 };
@@ -100,13 +108,19 @@ describe('exports', () => {
     expect(parsed.selected).toBe(3);
     expect(parsed.results.map((r) => `${r.problemId}/${r.mode}`)).toEqual([
       'L1/single',
+      'L1/program',
       'L1/ensemble-k3-fixed',
       'L2/single',
     ]);
     expect(parsed.results[0]?.question).toBe(run.header.problems[0]?.question);
-    expect(parsed.summary.map((s) => [s.mode, s.n, s.correct])).toEqual([
-      ['single', 2, 1],
-      ['ensemble-k3-fixed', 1, 1],
+    expect(parsed.results[1]?.error).toEqual({
+      kind: 'timeout',
+      message: 'The program was stopped after 5 s (the time limit).',
+    });
+    expect(parsed.summary.map((s) => [s.mode, s.n, s.correct, s.errors])).toEqual([
+      ['single', 2, 1, {}],
+      ['program', 1, 0, { timeout: 1 }],
+      ['ensemble-k3-fixed', 1, 1, {}],
     ]);
   });
 
@@ -116,7 +130,7 @@ describe('exports', () => {
     const records = rows
       .slice(1)
       .map((row) => Object.fromEntries(csvColumns.map((c, i) => [c, row[i]])));
-    expect(records).toHaveLength(3);
+    expect(records).toHaveLength(4);
     expect(records[0]).toEqual({
       problem_id: 'L1',
       line: '1',
@@ -131,9 +145,16 @@ describe('exports', () => {
       prompt_tokens: '30',
       seconds: '0.750',
       truncated: '0',
+      program_error: '',
       question: 'Janet’s ducks, "16" of them,\nlay eggs?',
     });
     expect(records[1]).toMatchObject({
+      mode: 'program',
+      answer: '',
+      correct: '0',
+      program_error: 'timeout',
+    });
+    expect(records[2]).toMatchObject({
       mode: 'ensemble-k3-fixed',
       answer: '18',
       correct: '1',
@@ -143,7 +164,7 @@ describe('exports', () => {
       prompt_tokens: '90',
       truncated: '1',
     });
-    expect(records[2]).toMatchObject({
+    expect(records[3]).toMatchObject({
       problem_id: 'L2',
       gold: '-10',
       answer: '-10',

@@ -41,6 +41,7 @@ export const csvColumns = [
   'prompt_tokens',
   'seconds',
   'truncated',
+  'program_error',
   'question',
 ] as const;
 
@@ -77,7 +78,8 @@ export function toJson(run: SavedRun, now = new Date()): string {
  * The CSV export: `csvColumns` then one row per finished (problem, mode). `answers` lists each
  * sample's extracted answer in order, separated by ";" (empty where a sample gave none); `votes`
  * is "answer=count" pairs separated by ";", most votes first; `correct` and `truncated` are 1 or 0;
- * `seconds` has three decimals.
+ * `seconds` has three decimals; `program_error` is why a program gave no answer (`no-program`,
+ * `exception`, `timeout`, `memory`, `output`, `crashed`, `no-number`), empty otherwise.
  */
 export function toCsv(run: SavedRun): string {
   const rows = orderedResults(run).map((r) => [
@@ -97,6 +99,7 @@ export function toCsv(run: SavedRun): string {
     String(r.samples.reduce((sum, s) => sum + s.promptTokens, 0)),
     r.seconds.toFixed(3),
     r.samples.some((s) => s.finishReason === 'length') ? '1' : '0',
+    r.error?.kind ?? '',
     r.question,
   ]);
   return toCsvText([[...csvColumns], ...rows]);

@@ -23,6 +23,17 @@ describe('planRun', () => {
       { kind: 'ensemble', k: 16, rule: { kind: 'beta', threshold: 0.95 } },
     ]);
     expect(header.config).toMatchObject({ family: 'qwen-math', model: 'm on s', dataset: 'test' });
+    // the program mode, when chosen, runs between them on the same problems
+    const all = planRun({ ...defaultForm, program: true }, data, 'generic', 'm');
+    if (typeof all === 'string') throw new Error(all);
+    expect(all.config.modes.map((m) => m.kind)).toEqual(['single', 'program', 'ensemble']);
+    const only = planRun(
+      { ...defaultForm, single: false, ensemble: false, program: true },
+      data,
+      'generic',
+      'm',
+    );
+    expect(typeof only !== 'string' && only.config.modes).toEqual([{ kind: 'program' }]);
   });
 
   it('caps the limit and samples with the seed', () => {

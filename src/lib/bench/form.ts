@@ -15,6 +15,8 @@ export interface BenchForm {
   seed: number;
   /** run the single greedy call */
   single: boolean;
+  /** run the greedy program call (the model writes Python; the sandbox runs it) */
+  program: boolean;
   /** run the ensemble */
   ensemble: boolean;
   /** ensemble samples at most */
@@ -52,6 +54,7 @@ export const defaultForm: BenchForm = {
   sample: 'first',
   seed: benchFields.seed.default,
   single: true,
+  program: false,
   ensemble: true,
   k: fields.k.default,
   stopKind: defaultStopRule.kind,
@@ -108,9 +111,11 @@ export function planRun(
 ): RunHeader | string {
   const [problem] = Object.values(formProblems(form));
   if (problem) return problem;
-  if (!form.single && !form.ensemble) return 'Pick at least one mode: single call or ensemble.';
+  if (!form.single && !form.program && !form.ensemble)
+    return 'Pick at least one mode: single call, program or ensemble.';
   const modes: ModeSpec[] = [];
   if (form.single) modes.push({ kind: 'single' });
+  if (form.program) modes.push({ kind: 'program' });
   if (form.ensemble) {
     const rule = stopRuleOf(form.stopKind, form.betaThreshold, form.escWindow);
     modes.push({ kind: 'ensemble', k: form.k, rule });

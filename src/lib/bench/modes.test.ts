@@ -4,6 +4,8 @@ import { modeId, modeLabel } from './modes';
 describe('mode names', () => {
   it('are stable ids and readable labels', () => {
     expect(modeId({ kind: 'single' })).toBe('single');
+    expect(modeId({ kind: 'program' })).toBe('program');
+    expect(modeLabel({ kind: 'program' })).toBe('Program');
     expect(modeId({ kind: 'ensemble', k: 8, rule: { kind: 'esc', window: 4 } })).toBe(
       'ensemble-k8-esc(4)',
     );

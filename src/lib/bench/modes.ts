@@ -2,12 +2,19 @@
 import { ruleName } from '../solver/stop';
 import type { ModeSpec } from './types';
 
-/** A mode's stable id, used in stored results and exports: "single", "ensemble-k5-beta(0.95)". */
+/** A mode's stable id, used in stored results and exports: "single", "program", "ensemble-k5-beta(0.95)". */
 export function modeId(mode: ModeSpec): string {
-  return mode.kind === 'single' ? 'single' : `ensemble-k${mode.k}-${ruleName(mode.rule)}`;
+  return mode.kind === 'ensemble' ? `ensemble-k${mode.k}-${ruleName(mode.rule)}` : mode.kind;
 }
 
-/** A mode for people: "Single call", "Ensemble k=5, beta(0.95)". */
+/** A mode for people: "Single call", "Program", "Ensemble k=5, beta(0.95)". */
 export function modeLabel(mode: ModeSpec): string {
-  return mode.kind === 'single' ? 'Single call' : `Ensemble k=${mode.k}, ${ruleName(mode.rule)}`;
+  switch (mode.kind) {
+    case 'single':
+      return 'Single call';
+    case 'program':
+      return 'Program';
+    case 'ensemble':
+      return `Ensemble k=${mode.k}, ${ruleName(mode.rule)}`;
+  }
 }

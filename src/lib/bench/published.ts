@@ -1,33 +1,113 @@
-// A published data set fetched at run time from where its authors publish it (Tally ships no
-// copy): where it lives, what it must be (lines and sha256), the download with progress, and the
-// check. Shared by the benchmark page and `npm run bench -- --data gsm8k`; nothing here caches.
+// The published data sets, fetched at run time from where their authors publish them (Tally
+// ships no copy): where each lives, its licence, what its file must be (records and sha256), the
+// download with progress, and the check. Shared by the benchmark page and `npm run bench -- --data
+// gsm8k|gsm-hard|svamp`; nothing here caches.
 import { hexDigest } from '../store/integrity';
+import { parseDataset, recordCount } from './data';
 
 /** What a download must be. */
 export interface DataSource {
   /** for people: "GSM8K test" */
   name: string;
   url: string;
-  /** non-empty lines (one problem each) */
-  lines: number;
-  /** lowercase hex */
-  sha256: string;
+  /** problems the file holds: non-empty lines of JSON Lines, or elements of a JSON array */
+  records: number;
+  /**
+   * lowercase hex, or null where no digest is pinned: then the count and every record's shape
+   * are checked instead (a changed problem text would pass)
+   */
+  sha256: string | null;
 }
 
-/** Where the GSM8K data set is published, and its licence (MIT, © 2021 OpenAI). */
-export const gsm8kHome = 'https://github.com/openai/grade-school-math';
-export const gsm8kLicenceUrl = `${gsm8kHome}/blob/master/LICENSE`;
+/** The published data sets Tally can download, by the name `--data` and the page use. */
+export type PublishedId = 'gsm8k' | 'gsm-hard' | 'svamp';
+
+/** A published data set: where it is published, under what licence, and what its file must be. */
+export interface PublishedSet {
+  id: PublishedId;
+  /** "GSM8K", as field labels use it */
+  short: string;
+  /** one line for people: what the set is and who made it */
+  about: string;
+  /** the repository it is published in, and its owner/name */
+  home: string;
+  homeName: string;
+  licence: { name: string; url: string };
+  /** the environment variable that points the CLI elsewhere (a mirror, a test server) */
+  env: string;
+  source: DataSource;
+}
 
 /**
- * GSM8K's test split (Cobbe et al. 2021) as published in openai/grade-school-math (archived; last
- * commit 3101c7d, 2021-11-19): `grade_school_math/data/test.jsonl`, 749,738 bytes.
+ * Every published set, in the order the page offers them. GSM8K's test split is pinned to the
+ * archived repository's last commit (3101c7d, 2021-11-19: `grade_school_math/data/test.jsonl`,
+ * 749,738 bytes). SVAMP is pinned to commit 78e7276 of arkilpatel/SVAMP, whose `SVAMP.json` (a
+ * JSON array of 1,000 problems) has the sha256 below, as several projects that pin it record.
+ * GSM-Hard (PAL, Gao et al. 2022: GSM8K's test problems with larger numbers) is read from the
+ * pal repository's `datasets/gsmhardv2.jsonl`, 1,319 lines of {"input", "code", "target"}; its
+ * digest could not be established here, so it is not pinned: the count and shape are checked.
  */
-export const gsm8kTest: DataSource = {
-  name: 'GSM8K test',
-  url: 'https://raw.githubusercontent.com/openai/grade-school-math/master/grade_school_math/data/test.jsonl',
-  lines: 1319,
-  sha256: '3730d312f6e3440559ace48831e51066acaca737f6eabec99bccb9e4b3c39d14',
+export const published: Readonly<Record<PublishedId, PublishedSet>> = {
+  gsm8k: {
+    id: 'gsm8k',
+    short: 'GSM8K',
+    about: "GSM8K's test split (Cobbe et al. 2021), © 2021 OpenAI",
+    home: 'https://github.com/openai/grade-school-math',
+    homeName: 'openai/grade-school-math',
+    licence: {
+      name: 'MIT',
+      url: 'https://github.com/openai/grade-school-math/blob/master/LICENSE',
+    },
+    env: 'TALLY_GSM8K_URL',
+    source: {
+      name: 'GSM8K test',
+      url: 'https://raw.githubusercontent.com/openai/grade-school-math/master/grade_school_math/data/test.jsonl',
+      records: 1319,
+      sha256: '3730d312f6e3440559ace48831e51066acaca737f6eabec99bccb9e4b3c39d14',
+    },
+  },
+  'gsm-hard': {
+    id: 'gsm-hard',
+    short: 'GSM-Hard',
+    about: "GSM-Hard (Gao et al. 2022, PAL): GSM8K's test problems with larger numbers",
+    home: 'https://github.com/reasoning-machines/pal',
+    homeName: 'reasoning-machines/pal',
+    licence: {
+      name: 'Apache-2.0',
+      url: 'https://github.com/reasoning-machines/pal/blob/main/LICENSE',
+    },
+    env: 'TALLY_GSM_HARD_URL',
+    source: {
+      name: 'GSM-Hard',
+      url: 'https://raw.githubusercontent.com/reasoning-machines/pal/main/datasets/gsmhardv2.jsonl',
+      records: 1319,
+      sha256: null,
+    },
+  },
+  svamp: {
+    id: 'svamp',
+    short: 'SVAMP',
+    about: 'SVAMP (Patel et al. 2021): simple word problems with varied structure',
+    home: 'https://github.com/arkilpatel/SVAMP',
+    homeName: 'arkilpatel/SVAMP',
+    licence: { name: 'MIT', url: 'https://github.com/arkilpatel/SVAMP/blob/main/LICENSE' },
+    env: 'TALLY_SVAMP_URL',
+    source: {
+      name: 'SVAMP',
+      url: 'https://raw.githubusercontent.com/arkilpatel/SVAMP/78e727689e1c1bebfc4be39c446898e8e10b0518/SVAMP.json',
+      records: 1000,
+      sha256: '5be77703a6d891ae476d7c082787ad361392aa02453b132516cdd5f4e7934e3e',
+    },
+  },
 };
+
+/** The published sets in the order the page and the help offer them. */
+export const publishedSets: readonly PublishedSet[] = Object.values(published);
+
+/** The published set called `id`, or undefined for any other text. */
+export function publishedSet(id: string): PublishedSet | undefined {
+  return publishedSets.find((set) => set.id === id);
+}
 
 /** A download that failed or is not the published file; the message says which and what to do. */
 export class DataError extends Error {
@@ -36,8 +116,9 @@ export class DataError extends Error {
 
 /**
  * The data source a setting names. Empty: the published file. A URL alone is a mirror of it,
- * checked against the recorded lines and digest; a URL serving another file states what it is
- * in its fragment, `#sha256=HEX&lines=N` (never sent to the server).
+ * checked as the published file is; a URL serving another file states what it is in its
+ * fragment, `#sha256=HEX&records=N` (never sent to the server; `lines=N` is the same as
+ * `records=N`, and without sha256 only the count and shape are checked).
  */
 export function dataSource(setting: string | undefined, published: DataSource): DataSource {
   const text = setting?.trim() ?? '';
@@ -54,14 +135,19 @@ export function dataSource(setting: string | undefined, published: DataSource): 
   const fragment = new URLSearchParams(url.hash.slice(1));
   url.hash = '';
   const sha256 = fragment.get('sha256');
-  const lines = fragment.get('lines');
-  if (sha256 === null && lines === null) return { ...published, url: url.href };
-  if (sha256 === null || !/^[0-9a-f]{64}$/i.test(sha256) || !/^[1-9]\d*$/.test(lines ?? '')) {
+  const records = fragment.get('records') ?? fragment.get('lines');
+  if (sha256 === null && records === null) return { ...published, url: url.href };
+  if ((sha256 !== null && !/^[0-9a-f]{64}$/i.test(sha256)) || !/^[1-9]\d*$/.test(records ?? '')) {
     throw new DataError(
-      `A URL for another file than ${published.name} states it as #sha256=<64 hex digits>&lines=<N>.`,
+      `A URL for another file than ${published.name} states it as #sha256=<64 hex digits>&records=<N>.`,
     );
   }
-  return { ...published, url: url.href, sha256: sha256.toLowerCase(), lines: Number(lines) };
+  return {
+    ...published,
+    url: url.href,
+    sha256: sha256?.toLowerCase() ?? null,
+    records: Number(records),
+  };
 }
 
 /** Bytes so far, and the whole when the server said (Content-Length). */
@@ -136,8 +222,9 @@ export async function downloadData(
 }
 
 /**
- * Why `bytes` are not `source`'s file, or undefined when they are: fewer lines than published is
- * a truncated file, any other difference an altered one.
+ * Why `bytes` are not `source`'s file, or undefined when they are: fewer records than published
+ * (or a JSON array that does not parse) is a truncated file, any other difference an altered one.
+ * Without a pinned digest, the count must match and every record must read as a problem.
  */
 export async function checkData(
   bytes: Uint8Array<ArrayBuffer>,
@@ -147,12 +234,26 @@ export async function checkData(
   const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
   const digest = await hexDigest('SHA-256', whole ? bytes.buffer : bytes.slice().buffer);
   if (digest === source.sha256) return undefined;
-  const lines = new TextDecoder()
-    .decode(bytes)
-    .split('\n')
-    .filter((line) => line.trim() !== '').length;
-  if (lines < source.lines) {
-    return `${source.name} from ${source.url} is cut short: ${lines.toLocaleString('en-US')} of ${source.lines.toLocaleString('en-US')} problems. Nothing of it was kept; try again later.`;
+  const what = `${source.name} from ${source.url}`;
+  const text = new TextDecoder().decode(bytes);
+  const records = recordCount(text);
+  const n = (count: number) => count.toLocaleString('en-US');
+  if (records === undefined) {
+    return `${what} is cut short or damaged: it does not read as a JSON array. Nothing of it was kept; try again later.`;
   }
-  return `${source.name} from ${source.url} is not the published file: its sha256 is ${digest.slice(0, 12)}…, not ${source.sha256.slice(0, 12)}… (${lines.toLocaleString('en-US')} lines, ${source.lines.toLocaleString('en-US')} expected). Nothing of it was kept.`;
+  if (records < source.records) {
+    return `${what} is cut short: ${n(records)} of ${n(source.records)} problems. Nothing of it was kept; try again later.`;
+  }
+  if (source.sha256 !== null) {
+    return `${what} is not the published file: its sha256 is ${digest.slice(0, 12)}…, not ${source.sha256.slice(0, 12)}… (${n(records)} records, ${n(source.records)} expected). Nothing of it was kept.`;
+  }
+  if (records !== source.records) {
+    return `${what} is not the published file: it holds ${n(records)} records, not ${n(source.records)}. Nothing of it was kept.`;
+  }
+  const { skipped, unit } = parseDataset(text);
+  const [first] = skipped;
+  if (first) {
+    return `${what} is not the published file: ${unit} ${first.line}: ${first.reason}${skipped.length > 1 ? ` (and ${n(skipped.length - 1)} more)` : ''}. Nothing of it was kept.`;
+  }
+  return undefined;
 }

@@ -36,8 +36,21 @@ export function table(rows: readonly (readonly string[])[]): string {
 
 /** The summary table: one row per mode. */
 export function summaryTable(summaries: readonly ModeSummary[]): string {
+  // the program mode's failures get a column only in runs that have that mode
+  const programs = summaries.some((s) => s.mode === 'program');
   return table([
-    ['mode', 'n', 'correct', 'accuracy', '95% CI', 'mean samples', 'tokens', 'tok/s', 'time'],
+    [
+      'mode',
+      'n',
+      'correct',
+      'accuracy',
+      '95% CI',
+      'mean samples',
+      'tokens',
+      'tok/s',
+      'time',
+      ...(programs ? ['program errors'] : []),
+    ],
     ...summaries.map((s) => [
       s.mode,
       String(s.n),
@@ -48,8 +61,17 @@ export function summaryTable(summaries: readonly ModeSummary[]): string {
       String(s.tokens),
       s.tokensPerSecond.toFixed(1),
       duration(s.seconds),
+      ...(programs ? [errorsText(s.errors) || '-'] : []),
     ]),
   ]);
+}
+
+/** A mode's program errors by kind, most first: "exception 2, timeout 1"; empty when none. */
+export function errorsText(errors: Readonly<Record<string, number>>): string {
+  return Object.entries(errors)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([kind, count]) => `${kind} ${count}`)
+    .join(', ');
 }
 
 /**

@@ -78,6 +78,22 @@ function asked(): Map<string, number> {
 }
 
 describe('runBench', () => {
+  it('stops at once when a program mode has no sandbox to run its programs in', async () => {
+    const h = header([{ kind: 'program' }]);
+    const outcome = await runBench({
+      engine: await engine(),
+      header: h,
+      done: [],
+      store: await store(h),
+      concurrency: 1,
+    });
+    expect(outcome.status).toBe('failed');
+    expect(outcome.finished).toBe(0);
+    expect(outcome.error?.code).toBe('bad-input');
+    expect(outcome.error?.message).toBe('The program mode needs a sandbox to run programs in.');
+    expect(mock.stats().requests).toEqual([]);
+  });
+
   it('scores each problem in each mode against its gold answer', async () => {
     // Odd problems right, even wrong; problem 8's samples split 2:1 for the right answer.
     mock.script({

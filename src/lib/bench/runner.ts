@@ -2,6 +2,9 @@
 // Stops on abort (keeping what finished), on an error every problem would hit, or after 5 failures in a row.
 import type { Engine } from '../engine/engine';
 import { EngineError, isAbort } from '../engine/errors';
+import { solveProgram } from '../program/solve';
+import type { ProgramError } from '../program/answer';
+import type { ProgramRunner } from '../program/runner';
 import { answersEqual } from '../solver/equal';
 import { solveEnsemble, solveSingle, type SampleResult } from '../solver/solve';
 import { histogram } from '../solver/vote';
@@ -23,6 +26,8 @@ export interface RunOptions {
   /** results saved before: their (problem, mode) pairs are not run again */
   done: readonly ProblemResult[];
   store: ResultStore;
+  /** runs the program mode's programs; a run with that mode and no runner fails at once */
+  programs?: ProgramRunner;
   /** problems attempted at once; 1 whatever is asked when the engine runs one sequence at a time */
   concurrency: number;
   /** stops the run: calls in flight are cut off and not saved, finished ones stay */
@@ -86,24 +91,47 @@ function record(sample: SampleResult): SampleRecord {
 
 /** Attempts one problem in one mode; undefined when the signal cut it off. */
 async function attempt(
-  engine: Engine,
-  header: RunHeader,
+  options: RunOptions,
   problem: Problem,
   mode: ModeSpec,
   signal: AbortSignal,
 ): Promise<ProblemResult | undefined> {
+  const { engine, header } = options;
   const { family, sampling } = header.config;
   const started = performance.now();
-  let samples: SampleResult[];
+  let samples: SampleRecord[];
   let answer: string | null;
   let votes: Record<string, number>;
-  if (mode.kind === 'single') {
+  let error: ProgramError | undefined;
+  if (mode.kind === 'program') {
+    if (!options.programs) {
+      throw new EngineError('bad-input', 'The program mode needs a sandbox to run programs in.');
+    }
+    const solved = await solveProgram(engine, options.programs, problem.question, {
+      family,
+      maxTokens: sampling.max_tokens,
+      signal,
+    });
+    samples = [
+      {
+        text: solved.text,
+        answer: solved.answer,
+        completionTokens: solved.usage.completionTokens,
+        promptTokens: solved.usage.promptTokens,
+        ms: solved.usage.ms,
+        finishReason: solved.finishReason,
+      },
+    ];
+    answer = solved.answer;
+    votes = answer === null ? {} : { [answer]: 1 };
+    error = solved.error ?? undefined;
+  } else if (mode.kind === 'single') {
     const sample = await solveSingle(engine, problem.question, {
       family,
       maxTokens: sampling.max_tokens,
       signal,
     });
-    samples = [sample];
+    samples = [record(sample)];
     answer = sample.answer;
     votes = answer === null ? {} : { [answer]: 1 };
   } else {
@@ -117,7 +145,7 @@ async function attempt(
       signal,
     });
     if (ensemble.stopReason === 'aborted') return undefined;
-    samples = ensemble.samples;
+    samples = ensemble.samples.map(record);
     answer = ensemble.answer;
     votes = histogram(ensemble.vote);
   }
@@ -127,10 +155,11 @@ async function attempt(
     mode: modeId(mode),
     gold: problem.gold,
     answer,
+    ...(error ? { error } : {}),
     correct: answersEqual(answer, problem.gold),
-    samples: samples.map(record),
+    samples,
     votes,
-    tokens: samples.reduce((sum, s) => sum + s.usage.completionTokens, 0),
+    tokens: samples.reduce((sum, s) => sum + s.completionTokens, 0),
     seconds: (performance.now() - started) / 1000,
     finishedAt: Date.now(),
   };
@@ -179,7 +208,7 @@ export async function runBench(options: RunOptions): Promise<RunOutcome> {
       options.onStart?.(unit.problem, mode);
       let result: ProblemResult | undefined;
       try {
-        result = await attempt(engine, header, unit.problem, unit.mode, stop.signal);
+        result = await attempt(options, unit.problem, unit.mode, stop.signal);
       } catch (thrown) {
         if (stopped() && isAbort(thrown)) break;
         const failure = { problemId: unit.problem.id, mode, error: toEngineError(thrown) };

@@ -1,5 +1,6 @@
 // Checks values read back from a results file or IndexedDB before the runner trusts them.
 // A guard returns false for anything malformed; callers drop that entry and redo its work.
+import type { ProgramError } from '../program/answer';
 import { stopRuleProblem, type StopRule } from '../solver/stop';
 import { modeId } from './modes';
 import type {
@@ -37,8 +38,25 @@ function isRule(v: unknown): v is StopRule {
 function isMode(v: unknown): v is ModeSpec {
   if (!isShape(v)) return false;
   return (
-    v.kind === 'single' || (v.kind === 'ensemble' && isCount(v.k) && v.k >= 1 && isRule(v.rule))
+    v.kind === 'single' ||
+    v.kind === 'program' ||
+    (v.kind === 'ensemble' && isCount(v.k) && v.k >= 1 && isRule(v.rule))
   );
+}
+
+/** Every way a program can give no answer (`ProgramError` kinds). */
+const programErrorKinds: readonly string[] = [
+  'no-program',
+  'exception',
+  'timeout',
+  'memory',
+  'output',
+  'crashed',
+  'no-number',
+] satisfies ProgramError['kind'][];
+
+function isProgramError(v: unknown): v is ProgramError {
+  return isShape(v) && programErrorKinds.includes(String(v.kind)) && isString(v.message);
 }
 
 function isSampling(v: unknown): v is BenchSampling {
@@ -109,6 +127,7 @@ export function isResult(v: unknown): v is ProblemResult {
     isString(v.mode) &&
     isString(v.gold) &&
     isAnswer(v.answer) &&
+    (v.error === undefined || isProgramError(v.error)) &&
     typeof v.correct === 'boolean' &&
     Array.isArray(v.samples) &&
     v.samples.every(isSample) &&

@@ -46,8 +46,10 @@ export function summarize(
     let tokens = 0;
     let callMs = 0;
     let seconds = 0;
+    const errors: Record<string, number> = {};
     for (const r of list) {
       if (r.correct) correct += 1;
+      if (r.error) errors[r.error.kind] = (errors[r.error.kind] ?? 0) + 1;
       samples += r.samples.length;
       tokens += r.tokens;
       seconds += r.seconds;
@@ -64,6 +66,7 @@ export function summarize(
       tokens,
       tokensPerSecond: callMs > 0 ? tokens / (callMs / 1000) : 0,
       seconds,
+      errors,
     };
   });
 }

@@ -1,13 +1,17 @@
 // The shapes a benchmark run is made of, shared by the runner, both stores, the exports and the page.
 // Types only; values read back from storage are checked by schema.ts before they are trusted.
 import type { ModelFamily } from '../models/catalog';
+import type { ProgramError } from '../program/answer';
 import type { StopRule } from '../solver/stop';
 
 /** One problem with a known answer. */
 export interface Problem {
-  /** stable within its data file: `L` and the 1-based line number, e.g. "L12" */
+  /**
+   * stable within its data file: `L` and the 1-based line number, e.g. "L12", or in a JSON array
+   * (SVAMP) `R` and the 1-based record number
+   */
   id: string;
-  /** 1-based line in the data file */
+  /** 1-based line in the data file, or record in a JSON array */
   line: number;
   question: string;
   /** the gold answer: GSM8K's text after `####`, trimmed, thousands commas removed */
@@ -18,6 +22,8 @@ export interface Problem {
 export type ModeSpec =
   /** one greedy call (temperature 0) */
   | { kind: 'single' }
+  /** one greedy call asking for a Python program, run in the sandbox (src/lib/program) */
+  | { kind: 'program' }
   /** up to `k` sampled calls and a majority vote, stopping early when `rule` allows */
   | { kind: 'ensemble'; k: number; rule: StopRule };
 
@@ -89,8 +95,10 @@ export interface ProblemResult {
   /** `modeId` of the mode */
   mode: string;
   gold: string;
-  /** the final answer: the single call's, or the ensemble's majority; null when none */
+  /** the final answer: the single call's or program's, or the ensemble's majority; null when none */
   answer: string | null;
+  /** program mode only: why the program gave no answer (no program, exception, timeout, …) */
+  error?: ProgramError;
   /** `answer` equals `gold` numerically (solver `answersEqual`) */
   correct: boolean;
   /** the calls made, in the order they finished */
@@ -136,4 +144,6 @@ export interface ModeSummary {
   tokensPerSecond: number;
   /** summed wall time of the problems' attempts, seconds */
   seconds: number;
+  /** program mode: problems whose program gave no answer, by why (`ProgramError` kind) */
+  errors: Record<string, number>;
 }

@@ -1,16 +1,19 @@
 // The benchmark page's state: the data, the options, a run in progress or saved, and its results.
 // Failures land in `error` (a run that could not go on) or `failures` (problems a resume retries).
 import type { Engine } from '../engine/engine';
-import { fingerprint, parseDataset, type SkippedLine } from '../bench/data';
+import { fingerprint, parseDataset, type Dataset, type SkippedLine } from '../bench/data';
 import {
   checkData,
   DataError,
   dataSource,
   downloadData,
-  gsm8kTest,
+  published,
   type DataProgress,
   type DataSource,
+  type PublishedId,
 } from '../bench/published';
+import { createBrowserRunner } from '../program/browser-runner';
+import type { ProgramRunner } from '../program/runner';
 import { toCsv, toJson } from '../bench/export';
 import { defaultForm, planRun, type BenchForm, type LoadedData } from '../bench/form';
 import { IdbStore } from '../bench/idb-store';
@@ -36,8 +39,9 @@ export class BenchState {
   form = $state<BenchForm>({ ...defaultForm });
   /** the data a new run takes problems from */
   data = $state.raw<LoadedData | undefined>();
-  /** malformed lines of the loaded data */
+  /** malformed lines (or records) of the loaded data */
   skipped = $state.raw<SkippedLine[]>([]);
+  skippedUnit = $state<Dataset['unit']>('line');
   /** the run shown: in progress, finished, or saved from an earlier visit */
   header = $state.raw<RunHeader | undefined>();
   results = $state.raw<ProblemResult[]>([]);
@@ -46,8 +50,12 @@ export class BenchState {
   status = $state<BenchStatus>('idle');
   /** data is being read */
   loadingData = $state(false);
-  /** where GSM8K is downloaded from: empty for its published home, else a URL (see dataSource) */
-  gsm8kUrl = $state('');
+  /** the published set the Data panel offers */
+  setId = $state<PublishedId>('gsm8k');
+  /** where each published set is downloaded from: empty for its home, else a URL (see dataSource) */
+  sourceUrls = $state<Record<PublishedId, string>>({ gsm8k: '', 'gsm-hard': '', svamp: '' });
+  /** the chosen published set */
+  set = $derived(published[this.setId]);
   /** the download under way, if any */
   download = $state.raw<DataProgress | undefined>();
   /** how the last session ended */
@@ -65,6 +73,8 @@ export class BenchState {
     this.header !== undefined && this.status === 'idle' && this.results.length < this.total,
   );
   readonly #store: ResultStore;
+  /** runs the program mode's programs; started on the first run that has that mode */
+  #programs: ProgramRunner | undefined;
   #restored: Promise<void> | undefined;
   #abort: AbortController | undefined;
   /** counts data loads: only the latest one's problems are kept */
@@ -96,14 +106,14 @@ export class BenchState {
   }
 
   /**
-   * Loads GSM8K's test split: the copy kept in this browser, else a download (its progress in
-   * `download`), checked against the published lines and digest and kept for offline use. With
-   * `keptOnly`, only a kept copy is read: opening the page contacts no other host.
+   * Loads the chosen published set: the copy kept in this browser, else a download (its progress
+   * in `download`), checked against the published records and digest and kept for offline use.
+   * With `keptOnly`, only a kept copy is read: opening the page contacts no other host.
    */
-  async useGsm8k(keptOnly = false): Promise<void> {
+  async usePublished(keptOnly = false): Promise<void> {
     let source: DataSource;
     try {
-      source = dataSource(this.gsm8kUrl, gsm8kTest);
+      source = dataSource(this.sourceUrls[this.setId], this.set.source);
     } catch (error) {
       this.error = error instanceof Error ? error.message : String(error);
       return;
@@ -121,6 +131,14 @@ export class BenchState {
         this.download = undefined;
       }
     });
+  }
+
+  /** Chooses another published set, loading the copy this browser kept of it, if any. */
+  async chooseSet(id: PublishedId): Promise<void> {
+    if (this.status !== 'idle') return;
+    this.setId = id;
+    this.error = '';
+    await this.usePublished(true);
   }
 
   /** Loads problems from a file the person picked. */
@@ -229,9 +247,10 @@ export class BenchState {
     try {
       const text = await read();
       if (load !== this.#dataLoads || text === undefined) return;
-      const { problems, skipped } = parseDataset(text);
+      const { problems, skipped, unit } = parseDataset(text);
       this.data = { name, problems, fingerprint: fingerprint(problems) };
       this.skipped = skipped;
+      this.skippedUnit = unit;
       this.error = problems.length === 0 ? `${name} has no valid problems.` : '';
     } catch (error) {
       if (load !== this.#dataLoads) return;
@@ -256,6 +275,9 @@ export class BenchState {
       header,
       done,
       store: this.#store,
+      programs: header.config.modes.some((mode) => mode.kind === 'program')
+        ? (this.#programs ??= createBrowserRunner())
+        : undefined,
       concurrency: this.form.concurrency,
       signal: abort.signal,
       onStart: (problem, mode) => {
