@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { forgedPlaceholders, hostileReplies } from '../../../tests/fixtures/hostile-replies';
 import {
   maxElements,
+  maxFormulaChars,
   maxFormulaDepth,
   maxFormulas,
   maxHtmlChars,
@@ -58,6 +59,12 @@ describe('limits', () => {
     const deep = `$${'{'.repeat(maxFormulaDepth + 1)}x${'}'.repeat(maxFormulaDepth + 1)}$`;
     expect(toHtml(deep)).toContain(`<code>${'{'.repeat(maxFormulaDepth + 1)}x`);
     expect(toHtml('$\\frac{1}{2}$')).toContain('class="katex"');
+  });
+
+  test(`a formula longer than ${maxFormulaChars} characters is shown as its source`, () => {
+    const long = `$$${'<'.repeat(maxFormulaChars + 1)}$$`;
+    expect(toHtml(long)).toContain(`<code>${'&#60;'.repeat(maxFormulaChars + 1)}</code>`);
+    expect(toHtml(`$$${'<'.repeat(maxFormulaChars)}$$`)).toContain('class="katex');
   });
 
   test(`quotes or lists nested over ${maxNesting} deep: plain text with a notice`, () => {
