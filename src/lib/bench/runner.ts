@@ -114,6 +114,7 @@ async function attempt(
       temperature: sampling.temperature,
       top_p: sampling.top_p,
       maxTokens: sampling.max_tokens,
+      verify: false,
       signal,
     });
     if (ensemble.stopReason === 'aborted') return undefined;

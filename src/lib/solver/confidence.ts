@@ -107,3 +107,33 @@ export function sampleConfidence(
   meter.push(tokens);
   return meter.result;
 }
+
+/**
+ * DeepConf's online early termination: the first `warmup` samples run whole and set a threshold;
+ * any later sample whose running group confidence falls below it is stopped and counted out.
+ */
+export interface EarlyStop {
+  /** samples that run whole and set the threshold, 1.. */
+  warmup: number;
+  /** the share of warm-up samples that would pass the threshold (DeepConf's η), 0..1 */
+  keep: number;
+}
+
+/**
+ * Tally's early termination unless told otherwise; chosen by `npm run bench:vote`
+ * (docs/BENCHMARKS.md, "Confidence").
+ */
+export const defaultEarlyStop: EarlyStop | null = null;
+
+/**
+ * The threshold that `keep` of the warm-up confidences reach: their (1 − keep) quantile, linear
+ * between neighbours; null for no confidences.
+ */
+export function earlyThreshold(confidences: readonly number[], keep: number): number | null {
+  if (confidences.length === 0) return null;
+  const sorted = [...confidences].sort((a, b) => a - b);
+  const at = Math.min(1, Math.max(0, 1 - keep)) * (sorted.length - 1);
+  const low = sorted[Math.floor(at)] ?? 0;
+  const high = sorted[Math.ceil(at)] ?? low;
+  return low + (high - low) * (at - Math.floor(at));
+}
