@@ -101,6 +101,8 @@ const methods: Method[] = [
   { name: 'beta', rule: beta, early: null, keep: null },
   { name: 'beta + early 90%', rule: beta, early: { warmup: 4, keep: 0.9 }, keep: null },
   { name: 'beta + early 50%', rule: beta, early: { warmup: 4, keep: 0.5 }, keep: null },
+  // what the page does by default: the stop rule reads the majority, the answer is weighted
+  { name: 'beta + conf 90%', rule: beta, early: null, keep: 0.9 },
 ];
 /** each early-termination method and the method it must match (same stop rule, no early stop) */
 const earlyBaselines: [string, string][] = [

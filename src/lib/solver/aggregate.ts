@@ -40,14 +40,14 @@ export interface Aggregate {
  * DeepConf's η. The paper's 10% (DeepConf-low) is for 512 traces; at Tally's k = 16 it would keep
  * one or two samples. Chosen by `npm run bench:vote` (docs/BENCHMARKS.md, "Confidence").
  */
-export const defaultKeepShare = 0.5;
+export const defaultKeepShare = 0.9;
 
 /**
  * The aggregation whose answer is the ensemble's answer. Chosen by `npm run bench:vote` under the
  * rule written in docs/BENCHMARKS.md before the run ("Confidence"): majority stays unless another
  * is at least as accurate at every simulated setting, uninformative confidence included.
  */
-export const defaultAggregation: AggregationName = 'majority';
+export const defaultAggregation: AggregationName = 'confidence';
 
 const unavailable = (name: AggregationName): Aggregate => ({
   name,

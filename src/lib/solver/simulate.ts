@@ -131,7 +131,7 @@ export function simulate(options: SimulationOptions): RuleStats[] {
 /** A simulated sample with a confidence and a length. */
 export interface ConfidentSample {
   answer: string | null;
-  /** the sample's confidence: N(d, 1) when correct, N(0, 1) otherwise */
+  /** the sample's confidence: 5 + N(d, 1) when correct, 5 + N(0, 1) otherwise */
   confidence: number;
   /** tokens it generates in full */
   tokens: number;
@@ -146,6 +146,14 @@ function normal(random: () => number): number {
 }
 
 /**
+ * Where simulated confidences sit. DeepConf's confidences are positive (minus a mean of
+ * log-probabilities) and a vote weighs by them, so the scale matters: with top-5
+ * log-probabilities a sure token scores 7 to 9 and a sample's shakiest 32-token window a few
+ * units, hence 5 ± 1.
+ */
+export const confidenceCentre = 5;
+
+/**
  * One sample of `scenario` whose confidence separates right from wrong by `d` standard
  * deviations; 150..350 tokens long.
  */
@@ -155,7 +163,7 @@ export function drawConfident(
   random: () => number,
 ): ConfidentSample {
   const answer = drawAnswer(scenario, random);
-  const confidence = normal(random) + (answer === correctAnswer ? d : 0);
+  const confidence = confidenceCentre + normal(random) + (answer === correctAnswer ? d : 0);
   const tokens = 150 + Math.floor(random() * 201);
   const cutAt = 32 + Math.floor(random() * (tokens - 31));
   return { answer, confidence, tokens, cutAt };

@@ -395,9 +395,11 @@ export async function solveEnsemble(
   if (logprobs === 'read' && options.verify !== false && !signal?.aborted && vote.valid > 0) {
     options.onVerifying?.();
     verification = await verifyAnswers(engine, question, samples.map(scored), signal);
+    // new objects, not edits: a caller may hold the ones onSample gave it
     for (const verdict of verification.verdicts) {
-      const sample = samples.find((s) => s.index === verdict.sample);
-      if (sample) sample.verifier = verdict.score;
+      const at = samples.findIndex((s) => s.index === verdict.sample);
+      const sample = samples[at];
+      if (sample) samples[at] = { ...sample, verifier: verdict.score };
     }
   }
   const aggregates = aggregateAll(samples.map(scored));
