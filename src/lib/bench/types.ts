@@ -18,7 +18,7 @@ export interface Problem {
 export type ModeSpec =
   /** one greedy call (temperature 0) */
   | { kind: 'single' }
-  /** up to `k` sampled calls and a majority vote, stopping early when `rule` allows */
+  /** up to `k` sampled calls and a vote (solver `defaultAggregation`), stopping early when `rule` allows */
   | { kind: 'ensemble'; k: number; rule: StopRule };
 
 /** Sampling for ensemble calls; single calls are greedy and share only `max_tokens`. */
@@ -89,7 +89,7 @@ export interface ProblemResult {
   /** `modeId` of the mode */
   mode: string;
   gold: string;
-  /** the final answer: the single call's, or the ensemble's majority; null when none */
+  /** the final answer: the single call's, or the ensemble's (solver `defaultAggregation`); null when none */
   answer: string | null;
   /** `answer` equals `gold` numerically (solver `answersEqual`) */
   correct: boolean;
