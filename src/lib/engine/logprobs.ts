@@ -39,32 +39,30 @@ function readTop(value: unknown): TopLogprob | undefined {
   return { token: value.token, logprob: value.logprob };
 }
 
+/** Every item of a list read by `read`, or undefined when it is not a list or any item is bad. */
+function readList<T>(value: unknown, read: (item: unknown) => T | undefined): T[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const items: T[] = [];
+  for (const item of value) {
+    const entry = read(item);
+    if (entry === undefined) return undefined;
+    items.push(entry);
+  }
+  return items;
+}
+
 /** One entry of `logprobs.content`, or undefined when it is not one. */
 export function readTokenLogprob(value: unknown): TokenLogprob | undefined {
   if (!isRecord(value) || typeof value.token !== 'string' || !isLogprob(value.logprob)) {
     return undefined;
   }
-  const raw = value.top_logprobs ?? [];
-  if (!Array.isArray(raw)) return undefined;
-  const top: TopLogprob[] = [];
-  for (const entry of raw) {
-    const read = readTop(entry);
-    if (!read) return undefined;
-    top.push(read);
-  }
-  return { token: value.token, logprob: value.logprob, top_logprobs: top };
+  const top = readList(value.top_logprobs ?? [], readTop);
+  return top && { token: value.token, logprob: value.logprob, top_logprobs: top };
 }
 
 /** A list of entries (`logprobs.content`, or the protocol's list), or undefined when any is bad. */
 export function readTokenLogprobs(value: unknown): TokenLogprob[] | undefined {
-  if (!Array.isArray(value)) return undefined;
-  const tokens: TokenLogprob[] = [];
-  for (const entry of value) {
-    const read = readTokenLogprob(entry);
-    if (!read) return undefined;
-    tokens.push(read);
-  }
-  return tokens;
+  return readList(value, readTokenLogprob);
 }
 
 /**
