@@ -18,7 +18,8 @@ describe('bench:vote CLI', { timeout: 120_000 }, () => {
   test('prints every rule at every p(correct) and k, a summary and the choice', () => {
     const { code, out } = benchVote('--trials', '40', '--seed', '7');
     expect(code).toBe(0);
-    const rows = out.split('\n').filter((line) => /^\| 0\.\d \| \d+ \|/.test(line));
+    const [rules = '', confidence = ''] = out.split('### Confidence');
+    const rows = rules.split('\n').filter((line) => /^\| 0\.\d \| \d+ \|/.test(line));
     // 4 accuracies x 3 values of k x 6 rules
     expect(rows).toHaveLength(72);
     for (const rule of ['fixed', 'esc(3)', 'esc(5)', 'beta(0.9)', 'beta(0.95)', 'beta(0.99)']) {
@@ -32,6 +33,17 @@ describe('bench:vote CLI', { timeout: 120_000 }, () => {
       expect(match).toBe('100.0%');
     }
     expect(out).toMatch(/Choice \(largest mean saving.*\): .+; defaultStopRule is beta\(0\.95\)\./);
+    // the confidence part: 3 accuracies x 4 separations x 2 values of k x 9 methods
+    const methodRows = confidence
+      .split('\n')
+      .filter((line) => /^\| 0\.\d \| [\d.]+ \| \d+ \|/.test(line));
+    expect(methodRows).toHaveLength(216);
+    // the majority is its own baseline
+    for (const row of methodRows.filter((r) => r.includes('| majority |'))) {
+      expect(row).toMatch(/\| \+0\.0 \| \d+ \| 1\.00 \|$/);
+    }
+    expect(confidence).toMatch(/^Default aggregation: .+ \(code: confidence\)\.$/m);
+    expect(confidence).toMatch(/^Early termination: .+ \(code: off\)\.$/m);
   });
 
   test('the same seed prints the same figures', () => {

@@ -142,6 +142,8 @@ async function attempt(
       temperature: sampling.temperature,
       top_p: sampling.top_p,
       maxTokens: sampling.max_tokens,
+      // the verifier's extra prompts are not measured here yet (docs/ARCHITECTURE.md, Benchmark)
+      verify: false,
       signal,
     });
     if (ensemble.stopReason === 'aborted') return undefined;

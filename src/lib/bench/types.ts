@@ -24,7 +24,7 @@ export type ModeSpec =
   | { kind: 'single' }
   /** one greedy call asking for a Python program, run in the sandbox (src/lib/program) */
   | { kind: 'program' }
-  /** up to `k` sampled calls and a majority vote, stopping early when `rule` allows */
+  /** up to `k` sampled calls and a vote (solver `defaultAggregation`), stopping early when `rule` allows */
   | { kind: 'ensemble'; k: number; rule: StopRule };
 
 /** Sampling for ensemble calls; single calls are greedy and share only `max_tokens`. */
@@ -95,7 +95,7 @@ export interface ProblemResult {
   /** `modeId` of the mode */
   mode: string;
   gold: string;
-  /** the final answer: the single call's or program's, or the ensemble's majority; null when none */
+  /** the final answer: the single call's or program's, or the ensemble's (solver `defaultAggregation`); null when none */
   answer: string | null;
   /** program mode only: why the program gave no answer (no program, exception, timeout, …) */
   error?: ProgramError;

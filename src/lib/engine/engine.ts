@@ -1,5 +1,6 @@
 // The one interface the solver, the benchmark and the UI use to run a model, whatever runs it.
 // Implementations reject with EngineError (code 'aborted' when the caller's signal fired).
+import type { TokenLogprob } from './logprobs';
 
 /** One chat turn; chat templates are applied by the engine, never by Tally. */
 export interface ChatMessage {
@@ -35,8 +36,16 @@ export const neutralPenalties = {
 } as const;
 
 export interface CompleteOptions extends Sampling {
-  /** called with each piece of text as it streams in, in order */
-  onDelta?: (delta: string) => void;
+  /**
+   * ask for the top log-probabilities of each generated token, this many (1..`topLogprobs`);
+   * none are asked for when left out
+   */
+  top_logprobs?: number;
+  /**
+   * called with each piece of text as it streams in, in order, and the log-probabilities of the
+   * tokens it holds (when asked for and sent)
+   */
+  onDelta?: (delta: string, logprobs?: readonly TokenLogprob[]) => void;
   /** aborting stops generation within one token and rejects with code 'aborted' */
   signal?: AbortSignal;
 }
@@ -56,6 +65,11 @@ export interface Completion {
   /** 'length' when max_tokens cut the text short */
   finishReason: 'stop' | 'length';
   usage: Usage;
+  /**
+   * each generated token's log-probabilities, when `top_logprobs` was asked for; null when it was
+   * and the engine sent none (a server that ignores the request); absent when it was not
+   */
+  logprobs?: TokenLogprob[] | null;
 }
 
 /** Load progress, one monotonic fraction across named phases. */

@@ -334,6 +334,59 @@ describe('complete', () => {
     expect(plain?.seed).toBeUndefined();
   });
 
+  test('asked for log-probabilities: sends logprobs and top_logprobs, and each piece carries its tokens', async () => {
+    mock.script({
+      replies: [
+        {
+          match: 'Janet',
+          outputs: [{ text: 'Nine eggs, so 18.', logprobs: [-0.2, -2, -3], alternatives: ['Ten'] }],
+        },
+      ],
+    });
+    const engine = await loaded();
+    const seen: { delta: string; tokens: readonly unknown[] | undefined }[] = [];
+    const completion = await engine.complete(messages, {
+      ...greedy,
+      top_logprobs: 2,
+      onDelta: (delta, tokens) => seen.push({ delta, tokens }),
+    });
+    const sent = mock.stats().requests[0];
+    expect(sent).toMatchObject({ logprobs: true, top_logprobs: 2 });
+    expect(completion.logprobs).toHaveLength(toPieces('Nine eggs, so 18.').length);
+    expect(completion.logprobs?.[0]).toEqual({
+      token: 'Nine ',
+      logprob: -0.2,
+      top_logprobs: [
+        { token: 'Nine ', logprob: -0.2 },
+        { token: 'Ten', logprob: -2 },
+      ],
+    });
+    expect(seen.map((s) => s.tokens?.length)).toEqual(seen.map(() => 1));
+  });
+
+  test('not asked: no logprobs in the request and none on the completion', async () => {
+    const engine = await loaded();
+    const completion = await engine.complete(messages, greedy);
+    expect(mock.stats().requests[0]?.logprobs).toBeUndefined();
+    expect(completion).not.toHaveProperty('logprobs');
+  });
+
+  test('a server that ignores the request: the completion says logprobs null, the text is whole', async () => {
+    mock.script({ wire: { omitLogprobs: true } });
+    const engine = await loaded();
+    const completion = await engine.complete(messages, { ...greedy, top_logprobs: 5 });
+    expect(completion.logprobs).toBeNull();
+    expect(completion.text).toContain('\\boxed{42}');
+  });
+
+  test('a server that ignores stream: true still gives the tokens of its one reply', async () => {
+    mock.script({ wire: { ignoreStream: true } });
+    const engine = await loaded();
+    const completion = await engine.complete(messages, { ...greedy, top_logprobs: 3 });
+    expect(completion.logprobs?.length).toBeGreaterThan(3);
+    expect(completion.logprobs?.[0]?.top_logprobs).toHaveLength(3);
+  });
+
   test('max_tokens cutting the text gives finishReason length', async () => {
     mock.script({ fallback: long });
     const engine = await loaded();

@@ -10,6 +10,7 @@ import type {
   Usage,
 } from './engine';
 import { abortError, EngineError, isAbort } from './errors';
+import { readChoiceLogprobs, type TokenLogprob } from './logprobs';
 import { SseParser, type SseEvent } from './sse';
 
 export interface OpenAIConfig {
@@ -263,6 +264,8 @@ interface Reading {
   usage: Pick<Usage, 'promptTokens' | 'completionTokens'> | undefined;
   /** `data: [DONE]` seen */
   done: boolean;
+  /** tokens' log-probabilities received; null until one choice carried any */
+  logprobs: TokenLogprob[] | null;
   /** performance.now() at the last piece or finish, ms */
   lastAt: number;
 }
@@ -368,6 +371,7 @@ export class OpenAIEngine implements Engine {
 
   async #complete(messages: ChatMessage[], options: CompleteOptions): Promise<Completion> {
     const started = performance.now();
+    const asked = options.top_logprobs !== undefined;
     const exchange = this.#exchange(options.signal);
     try {
       const response = await this.#send('chat/completions', exchange, {
@@ -379,6 +383,7 @@ export class OpenAIEngine implements Engine {
         top_p: options.top_p,
         max_tokens: options.max_tokens,
         ...(options.seed === undefined ? {} : { seed: options.seed }),
+        ...(asked ? { logprobs: true, top_logprobs: options.top_logprobs } : {}),
       });
       const type = response.headers.get('content-type') ?? '';
       const reading: Reading = {
@@ -387,6 +392,7 @@ export class OpenAIEngine implements Engine {
         finish: undefined,
         usage: undefined,
         done: false,
+        logprobs: null,
         lastAt: started,
       };
       if (/json/i.test(type)) {
@@ -406,6 +412,7 @@ export class OpenAIEngine implements Engine {
           completionTokens: reading.usage?.completionTokens ?? reading.pieces,
           ms: reading.lastAt - started,
         },
+        ...(asked ? { logprobs: reading.logprobs } : {}),
       };
     } finally {
       this.#done(exchange);
@@ -417,7 +424,7 @@ export class OpenAIEngine implements Engine {
     response: Response,
     exchange: Exchange,
     reading: Reading,
-    onDelta: ((delta: string) => void) | undefined,
+    onDelta: CompleteOptions['onDelta'],
   ): Promise<void> {
     const body = response.body;
     if (!body) throw this.#notAnApi('it answered with an empty body');
@@ -467,7 +474,7 @@ export class OpenAIEngine implements Engine {
     event: SseEvent,
     exchange: Exchange,
     reading: Reading,
-    onDelta: ((delta: string) => void) | undefined,
+    onDelta: CompleteOptions['onDelta'],
   ): void {
     if (event.data === '[DONE]') {
       reading.done = true;
@@ -501,13 +508,14 @@ export class OpenAIEngine implements Engine {
       if (choice.index !== undefined && choice.index !== 0) continue;
       const { delta, finish_reason: finish } = choice;
       const content = isRecord(delta) && typeof delta.content === 'string' ? delta.content : '';
+      const tokens = this.#readLogprobs(choice.logprobs, reading);
       if (content !== '') {
         // The caller may have aborted in its previous onDelta: not one more piece after that.
         exchange.check();
         reading.text += content;
         reading.pieces += 1;
         reading.lastAt = performance.now();
-        onDelta?.(content);
+        onDelta?.(content, tokens);
       }
       if (typeof finish === 'string') {
         reading.finish = finish === 'length' ? 'length' : 'stop';
@@ -521,7 +529,7 @@ export class OpenAIEngine implements Engine {
     response: Response,
     exchange: Exchange,
     reading: Reading,
-    onDelta: ((delta: string) => void) | undefined,
+    onDelta: CompleteOptions['onDelta'],
   ): Promise<void> {
     let body: unknown;
     try {
@@ -547,7 +555,16 @@ export class OpenAIEngine implements Engine {
     reading.finish = choice.finish_reason === 'length' ? 'length' : 'stop';
     reading.lastAt = performance.now();
     if (isRecord(body.usage)) this.#readUsage(body.usage, reading);
-    if (message.content !== '') onDelta?.(message.content);
+    const tokens = this.#readLogprobs(choice.logprobs, reading);
+    if (message.content !== '') onDelta?.(message.content, tokens);
+  }
+
+  /** A choice's log-probabilities, added to `reading`; a malformed list fails the reply. */
+  #readLogprobs(value: unknown, reading: Reading): TokenLogprob[] {
+    const tokens = readChoiceLogprobs(value);
+    if (!tokens) throw this.#garbled('log-probabilities that are not a list of tokens');
+    if (tokens.length > 0) (reading.logprobs ??= []).push(...tokens);
+    return tokens;
   }
 
   #readUsage(usage: Record<string, unknown>, reading: Reading): void {

@@ -20,6 +20,12 @@ describe('parseToWorker', () => {
       id: 2,
       request,
     });
+    const asking = { ...request, top_logprobs: 5 };
+    expect(parseToWorker({ type: 'complete', id: 2, request: asking })).toEqual({
+      type: 'complete',
+      id: 2,
+      request: asking,
+    });
     expect(parseToWorker({ type: 'ack', id: 2 })).toEqual({ type: 'ack', id: 2 });
     expect(parseToWorker({ type: 'abort', id: 2 })).toEqual({ type: 'abort', id: 2 });
     expect(parseToWorker({ type: 'unload', id: 3 })).toEqual({ type: 'unload', id: 3 });
@@ -38,6 +44,9 @@ describe('parseToWorker', () => {
     },
     { type: 'complete', id: 1, request: { ...request, repetition_penalty: undefined } },
     { type: 'complete', id: 1, request: { ...request, max_tokens: Number.NaN } },
+    { type: 'complete', id: 1, request: { ...request, top_logprobs: 0 } },
+    { type: 'complete', id: 1, request: { ...request, top_logprobs: 6 } },
+    { type: 'complete', id: 1, request: { ...request, top_logprobs: '5' } },
     { type: 'interruptGenerate', id: 1 },
   ])('refuses %j', (data) => {
     expect(parseToWorker(data)).toBeUndefined();
@@ -49,6 +58,21 @@ describe('parseFromWorker', () => {
     for (const message of [
       { type: 'progress', id: 1, progress: 0.5, text: 'Loading GPU shader modules[1/2]' },
       { type: 'delta', id: 2, text: '4' },
+      {
+        type: 'delta',
+        id: 2,
+        text: '4',
+        logprobs: [
+          {
+            token: '4',
+            logprob: -0.1,
+            top_logprobs: [
+              { token: '4', logprob: -0.1 },
+              { token: '5', logprob: -2.5 },
+            ],
+          },
+        ],
+      },
       { type: 'done', id: 2, finishReason: 'length', promptTokens: 9, completionTokens: 64 },
       { type: 'ok', id: 1 },
       { type: 'error', id: 2, error: { code: 'aborted', message: 'Stopped.' } },
@@ -61,6 +85,9 @@ describe('parseFromWorker', () => {
   test.each([
     null,
     { type: 'delta', id: 1 },
+    { type: 'delta', id: 1, text: '4', logprobs: [{ token: '4', logprob: 0.5, top_logprobs: [] }] },
+    { type: 'delta', id: 1, text: '4', logprobs: [{ token: '4', logprob: -1, top_logprobs: 'x' }] },
+    { type: 'delta', id: 1, text: '4', logprobs: { content: [] } },
     { type: 'done', id: 1, finishReason: 'abort', promptTokens: 1, completionTokens: 1 },
     { type: 'error', id: 1, error: { code: 'nope', message: 'x' } },
     { type: 'device-lost' },

@@ -3,10 +3,13 @@
 import type { ModelRecord } from '@mlc-ai/web-llm';
 import type { ChatMessage, Sampling } from './engine';
 import { isEngineErrorCode, type SerializedError } from './errors';
+import { readTokenLogprobs, topLogprobs, type TokenLogprob } from './logprobs';
 
 /** One completion as the worker runs it: the messages and every sampling field Tally sets. */
 export interface CompletionRequest extends Sampling {
   messages: ChatMessage[];
+  /** top log-probabilities per token, 1..`topLogprobs`; none when absent */
+  top_logprobs?: number;
 }
 
 /** Page → worker. `id` pairs a request with its replies; the page never reuses one. */
@@ -25,7 +28,8 @@ export type ToWorker =
  */
 export type FromWorker =
   | { type: 'progress'; id: number; progress: number; text: string }
-  | { type: 'delta'; id: number; text: string }
+  /** `logprobs`: the tokens of `text`, when the request asked for them */
+  | { type: 'delta'; id: number; text: string; logprobs?: TokenLogprob[] }
   | {
       type: 'done';
       id: number;
@@ -70,8 +74,12 @@ export function parseFromWorker(data: unknown): FromWorker | undefined {
       return isNumber(data.progress) && typeof data.text === 'string'
         ? { type: 'progress', id, progress: data.progress, text: data.text }
         : undefined;
-    case 'delta':
-      return typeof data.text === 'string' ? { type: 'delta', id, text: data.text } : undefined;
+    case 'delta': {
+      if (typeof data.text !== 'string') return undefined;
+      if (data.logprobs === undefined) return { type: 'delta', id, text: data.text };
+      const logprobs = readTokenLogprobs(data.logprobs);
+      return logprobs ? { type: 'delta', id, text: data.text, logprobs } : undefined;
+    }
     case 'done': {
       const { finishReason, promptTokens, completionTokens } = data;
       if (finishReason !== 'stop' && finishReason !== 'length') return undefined;
@@ -113,6 +121,8 @@ function parseRequest(value: unknown): CompletionRequest | undefined {
   ] as const;
   if (!messages || !numbers.every((key) => isNumber(value[key]))) return undefined;
   if (value.seed !== undefined && !isNumber(value.seed)) return undefined;
+  const top = value.top_logprobs;
+  if (top !== undefined && !(isId(top) && top >= 1 && top <= topLogprobs)) return undefined;
   const request: CompletionRequest = {
     messages,
     temperature: value.temperature as number,
@@ -123,6 +133,7 @@ function parseRequest(value: unknown): CompletionRequest | undefined {
     presence_penalty: value.presence_penalty as number,
   };
   if (value.seed !== undefined) request.seed = value.seed;
+  if (top !== undefined) request.top_logprobs = top;
   return request;
 }
 

@@ -118,6 +118,30 @@ describe('WebLLMEngine over web-llm’s real MLCEngine', { timeout: 60_000 }, ()
     expect([cut.text, cut.finishReason]).toEqual(['1 2 3 4 ', 'length']);
   });
 
+  test('asked for log-probabilities: every token’s reaches the page, in order, with its deltas', async () => {
+    const engine = await loaded();
+    const streamed: number[] = [];
+    const result = await engine.complete(ask('count 12 step 3'), {
+      ...greedy,
+      top_logprobs: 3,
+      onDelta: (_, tokens) => streamed.push(...(tokens ?? []).map((t) => t.logprob)),
+    });
+    const logprobs = result.logprobs ?? [];
+    expect(logprobs.map((t) => t.token)).toEqual(Array.from({ length: 12 }, (_, i) => `${i + 1} `));
+    expect(streamed).toEqual(logprobs.map((t) => t.logprob));
+    expect(logprobs[4]).toEqual({
+      token: '5 ',
+      logprob: -0.5,
+      top_logprobs: [
+        { token: '5 ', logprob: -0.5 },
+        { token: 'alt1', logprob: -1.5 },
+        { token: 'alt2', logprob: -2.5 },
+      ],
+    });
+    const plain = await engine.complete(ask('count 3'), greedy);
+    expect(plain).not.toHaveProperty('logprobs');
+  });
+
   test('greedy sends neutral penalties, so mlc-chat-config.json’s 1.05 does not apply', async () => {
     const engine = await loaded();
     await engine.complete(ask('count 2'), greedy);

@@ -5,6 +5,7 @@ import type { InitProgressReport } from '@mlc-ai/web-llm';
 import type { ChatMessage, CompleteOptions, Completion, Engine, LoadProgress } from './engine';
 import { abortError, EngineError } from './errors';
 import { describeThisPage, holdGpu, type GpuHold } from './gpu-lock';
+import type { TokenLogprob } from './logprobs';
 import { parseFromWorker, type FromWorker, type ToWorker } from './protocol';
 import { recordOf, type ModelBuild } from '../models/catalog';
 
@@ -258,6 +259,8 @@ export class WebLLMEngine implements Engine {
     const started = performance.now();
     return new Promise<Completion>((resolve, reject) => {
       let text = '';
+      const asked = options.top_logprobs !== undefined;
+      const logprobs: TokenLogprob[] = [];
       let settled = false;
       const finish = (id: number, stop: boolean, outcome: () => void) => {
         if (settled) return;
@@ -280,6 +283,7 @@ export class WebLLMEngine implements Engine {
             frequency_penalty: options.frequency_penalty,
             presence_penalty: options.presence_penalty,
             ...(options.seed === undefined ? {} : { seed: options.seed }),
+            ...(asked ? { top_logprobs: options.top_logprobs } : {}),
           },
         }),
         {
@@ -288,8 +292,9 @@ export class WebLLMEngine implements Engine {
               case 'delta':
                 worker.post({ type: 'ack', id });
                 text += message.text;
+                if (message.logprobs) logprobs.push(...message.logprobs);
                 try {
-                  onDelta?.(message.text);
+                  onDelta?.(message.text, message.logprobs ?? []);
                 } catch (error) {
                   finish(id, true, () => {
                     reject(error instanceof Error ? error : new Error(String(error)));
@@ -306,6 +311,7 @@ export class WebLLMEngine implements Engine {
                       completionTokens: message.completionTokens,
                       ms: performance.now() - started,
                     },
+                    ...(asked ? { logprobs } : {}),
                   });
                 });
                 return;

@@ -7,6 +7,7 @@
 // reported the moment it happens. engine.worker.ts serves a real MLCEngine with it.
 import type { ChatCompletionChunk, MLCEngine, ModelRecord } from '@mlc-ai/web-llm';
 import { abortError, EngineError, fromWebLLM } from './errors';
+import { readChoiceLogprobs, type TokenLogprob } from './logprobs';
 import { parseToWorker, type CompletionRequest, type FromWorker } from './protocol';
 
 /** Where requests come from and replies go: the worker's global scope. */
@@ -63,15 +64,26 @@ export function serveEngine(
   const pending = new Set<number>();
   /** completions the page stopped */
   const stopped = new Set<number>();
-  /** per running completion: text not sent yet, and whether the page has taken the last delta */
-  const outbox = new Map<number, { text: string; unacknowledged: boolean }>();
+  /**
+   * per running completion: text (and, when asked for, its tokens' log-probabilities) not sent
+   * yet, and whether the page has taken the last delta
+   */
+  const outbox = new Map<
+    number,
+    { text: string; logprobs: TokenLogprob[] | undefined; unacknowledged: boolean }
+  >();
 
   /** Sends what `id` decoded so far unless the page has not taken the previous delta yet. */
   const send = (id: number, force: boolean) => {
     const box = outbox.get(id);
     if (!box || !box.text || (box.unacknowledged && !force)) return;
-    post({ type: 'delta', id, text: box.text });
+    post(
+      box.logprobs
+        ? { type: 'delta', id, text: box.text, logprobs: box.logprobs }
+        : { type: 'delta', id, text: box.text },
+    );
     box.text = '';
+    if (box.logprobs) box.logprobs = [];
     box.unacknowledged = true;
   };
   let loaded = false;
@@ -124,13 +136,19 @@ export function serveEngine(
       if (stopped.has(id)) throw abortError();
       if (lost) throw lost;
       if (!loaded) throw new EngineError('unknown', 'Load a model before asking it a question.');
+      const asked = request.top_logprobs !== undefined;
       const stream = await engine.chatCompletion({
         ...request,
+        ...(asked ? { logprobs: true } : {}),
         stream: true,
         stream_options: { include_usage: true },
       });
       iterator = stream[Symbol.asyncIterator]();
-      const box = { text: '', unacknowledged: false };
+      const box = {
+        text: '',
+        logprobs: asked ? ([] as TokenLogprob[]) : undefined,
+        unacknowledged: false,
+      };
       outbox.set(id, box);
       let finish: string | null | undefined;
       let promptTokens = 0;
@@ -147,6 +165,15 @@ export function serveEngine(
           const text = choice.delta.content;
           if (text) box.text += text;
           if (choice.finish_reason) finish = choice.finish_reason;
+          if (box.logprobs) {
+            // web-llm puts the token just decoded in each chunk; a chunk it holds back (a token
+            // ending mid-character) drops that token's entry, so a reply may miss a few
+            const tokens = readChoiceLogprobs(choice.logprobs);
+            if (!tokens) {
+              throw new EngineError('bad-response', 'web-llm sent malformed log-probabilities.');
+            }
+            box.logprobs.push(...tokens);
+          }
         }
         send(id, false);
         if (chunk.usage) {

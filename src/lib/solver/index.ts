@@ -33,7 +33,26 @@ export {
   type EnsembleOptions,
   type EnsembleResult,
   type StopReason,
+  type LogprobsStatus,
 } from './solve';
+export {
+  sampleConfidence,
+  tokenConfidence,
+  confidenceWindow,
+  tailTokens,
+  defaultEarlyStop,
+  type EarlyStop,
+  type SampleConfidence,
+} from './confidence';
+export {
+  aggregateAll,
+  aggregationNames,
+  defaultAggregation,
+  defaultKeepShare,
+  type Aggregate,
+  type AggregationName,
+} from './aggregate';
+export { type Verification, type Verdict } from './verify';
 export { questionProblem, maxQuestionLength } from './question';
 export {
   fields,

@@ -1,5 +1,13 @@
 import { describe, expect, test } from 'vitest';
-import { correctAnswer, drawAnswer, runRule, seededRandom, simulate } from './simulate';
+import {
+  correctAnswer,
+  drawAnswer,
+  drawConfident,
+  runMethod,
+  runRule,
+  seededRandom,
+  simulate,
+} from './simulate';
 
 describe('seededRandom', () => {
   test('is deterministic per seed, spans [0, 1) and looks uniform', () => {
@@ -83,5 +91,54 @@ describe('runRule and simulate', () => {
         seed: 1,
       }),
     ).toThrow(RangeError);
+  });
+});
+
+describe('runMethod', () => {
+  const sample = (answer: string | null, confidence: number) => ({
+    answer,
+    confidence,
+    tokens: 100,
+    cutAt: 40,
+  });
+  const fixed = { kind: 'fixed' } as const;
+
+  test('the confidence-weighted vote can overturn the majority', () => {
+    const samples = [
+      sample('1', 1),
+      sample('42', 9),
+      sample('1', 1),
+      sample('42', 9),
+      sample('1', 1),
+    ];
+    expect(runMethod({ name: 'm', rule: fixed, early: null, keep: null }, samples, 5)).toEqual({
+      winner: '1',
+      tokens: 500,
+    });
+    expect(runMethod({ name: 'c', rule: fixed, early: null, keep: 0.9 }, samples, 5).winner).toBe(
+      '42',
+    );
+  });
+
+  test('early termination counts out samples below the warm-up threshold and spends their tokens to the cut', () => {
+    // warm-up of 2 (confidences 5 and 7, keep 1 → threshold 5); then 3 is cut, 6 counted
+    const samples = [sample('42', 5), sample('42', 7), sample('1', 3), sample('1', 6)];
+    const outcome = runMethod(
+      { name: 'e', rule: fixed, early: { warmup: 2, keep: 1 }, keep: null },
+      samples,
+      4,
+    );
+    expect(outcome).toEqual({ winner: '42', tokens: 100 + 100 + 40 + 100 });
+  });
+
+  test('drawConfident separates right from wrong by d', () => {
+    const random = seededRandom(3);
+    const scenario = { pCorrect: 0.5, pNone: 0, distractors: [1] };
+    const draws = Array.from({ length: 4000 }, () => drawConfident(scenario, 2, random));
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const right = mean(draws.filter((s) => s.answer === '42').map((s) => s.confidence));
+    const wrong = mean(draws.filter((s) => s.answer !== '42').map((s) => s.confidence));
+    expect(right - wrong).toBeCloseTo(2, 0);
+    expect(draws.every((s) => s.cutAt >= 32 && s.cutAt <= s.tokens)).toBe(true);
   });
 });

@@ -1,6 +1,11 @@
-// Simulated sample sets with known answer distributions, to measure stopping rules against fixed k.
-// Deterministic for a seed; bad settings (k > samples drawn, p outside 0..1) throw a RangeError.
-import { voteUntilStop, type StopRule } from './stop';
+// Simulated sample sets with known answer distributions, to measure stopping rules against fixed k,
+// and samples with a confidence of stated informativeness, to measure confidence-weighted voting
+// and early termination. Deterministic for a seed; bad settings (k > samples drawn, p outside
+// 0..1) throw a RangeError.
+import { confidenceWeighted, majority } from './aggregate';
+import { earlyThreshold, type EarlyStop } from './confidence';
+import { shouldStop, voteUntilStop, type StopRule } from './stop';
+import { tally } from './vote';
 
 /** A seeded uniform generator on [0, 1) (mulberry32: 32-bit state, fast, good enough here). */
 export function seededRandom(seed: number): () => number {
@@ -117,6 +122,147 @@ export function simulate(options: SimulationOptions): RuleStats[] {
           accuracy: outcomes.filter((o) => o.winner === correctAnswer).length / sets.length,
           fixedAccuracy,
         });
+      }
+    }
+  }
+  return rows;
+}
+
+/** A simulated sample with a confidence and a length. */
+export interface ConfidentSample {
+  answer: string | null;
+  /** the sample's confidence: 5 + N(d, 1) when correct, 5 + N(0, 1) otherwise */
+  confidence: number;
+  /** tokens it generates in full */
+  tokens: number;
+  /** tokens it has generated when early termination would cut it (32..tokens) */
+  cutAt: number;
+}
+
+/** A standard normal draw (Box–Muller). */
+function normal(random: () => number): number {
+  const u = 1 - random();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
+
+/**
+ * Where simulated confidences sit. DeepConf's confidences are positive (minus a mean of
+ * log-probabilities) and a vote weighs by them, so the scale matters: with top-5
+ * log-probabilities a sure token scores 7 to 9 and a sample's shakiest 32-token window a few
+ * units, hence 5 ± 1.
+ */
+export const confidenceCentre = 5;
+
+/**
+ * One sample of `scenario` whose confidence separates right from wrong by `d` standard
+ * deviations; 150..350 tokens long.
+ */
+export function drawConfident(
+  scenario: Scenario,
+  d: number,
+  random: () => number,
+): ConfidentSample {
+  const answer = drawAnswer(scenario, random);
+  const confidence = confidenceCentre + normal(random) + (answer === correctAnswer ? d : 0);
+  const tokens = 150 + Math.floor(random() * 201);
+  const cutAt = 32 + Math.floor(random() * (tokens - 31));
+  return { answer, confidence, tokens, cutAt };
+}
+
+/** How a simulated ensemble samples and aggregates. */
+export interface Method {
+  name: string;
+  /** stop rule over the counted samples' majority (`fixed` for none) */
+  rule: StopRule;
+  /** online early termination, or null */
+  early: EarlyStop | null;
+  /** the confidence-weighted vote's keep share, or null for the majority */
+  keep: number | null;
+}
+
+/** What one method did on one trial. */
+export interface MethodOutcome {
+  winner: string | null;
+  tokens: number;
+}
+
+/**
+ * Runs a method over the first k samples in order, as solveEnsemble would on a one-lane engine:
+ * cut samples are counted out and spend their tokens up to the cut; the stop rule reads the
+ * majority of the counted ones.
+ */
+export function runMethod(
+  method: Method,
+  samples: readonly ConfidentSample[],
+  k: number,
+): MethodOutcome {
+  const counted: ConfidentSample[] = [];
+  let tokens = 0;
+  let threshold: number | null = null;
+  for (const sample of samples.slice(0, k)) {
+    if (threshold !== null && sample.confidence < threshold) {
+      tokens += sample.cutAt;
+      continue;
+    }
+    tokens += sample.tokens;
+    counted.push(sample);
+    const { early } = method;
+    if (early && threshold === null && counted.length >= early.warmup) {
+      threshold = earlyThreshold(
+        counted.slice(0, early.warmup).map((c) => c.confidence),
+        early.keep,
+      );
+    }
+    if (counted.length < k && shouldStop(method.rule, tally(counted.map((c) => c.answer)))) break;
+  }
+  const scored = counted.map((c) => ({ ...c, verifier: null, weight: 1 }));
+  const aggregate =
+    method.keep === null ? majority(scored) : confidenceWeighted(scored, method.keep);
+  return { winner: aggregate.answer, tokens };
+}
+
+/** One row: a method at one accuracy, separation and k, over all trials. */
+export interface MethodStats {
+  method: string;
+  pCorrect: number;
+  d: number;
+  k: number;
+  accuracy: number;
+  /** mean tokens generated per problem */
+  tokens: number;
+}
+
+export interface ConfidenceSimulationOptions {
+  scenarios: Scenario[];
+  separations: number[];
+  ks: number[];
+  methods: Method[];
+  trials: number;
+  seed: number;
+}
+
+/** Every method at every scenario, separation and k, on the same simulated samples (paired). */
+export function simulateConfidence(options: ConfidenceSimulationOptions): MethodStats[] {
+  const maxK = Math.max(...options.ks);
+  const random = seededRandom(options.seed);
+  const rows: MethodStats[] = [];
+  for (const scenario of options.scenarios) {
+    for (const d of options.separations) {
+      const sets = Array.from({ length: options.trials }, () =>
+        Array.from({ length: maxK }, () => drawConfident(scenario, d, random)),
+      );
+      for (const k of options.ks) {
+        for (const method of options.methods) {
+          const outcomes = sets.map((samples) => runMethod(method, samples, k));
+          rows.push({
+            method: method.name,
+            pCorrect: scenario.pCorrect,
+            d,
+            k,
+            accuracy: outcomes.filter((o) => o.winner === correctAnswer).length / sets.length,
+            tokens: outcomes.reduce((n, o) => n + o.tokens, 0) / sets.length,
+          });
+        }
       }
     }
   }

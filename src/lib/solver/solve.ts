@@ -11,11 +11,28 @@ import { EngineError } from '../engine/errors';
 import { runReply, type ProgramResult } from '../program/answer';
 import { programPromptFor } from '../program/prompt';
 import type { ProgramRunner } from '../program/runner';
+import { topLogprobs } from '../engine/logprobs';
+import {
+  aggregateAll,
+  defaultAggregation,
+  type Aggregate,
+  type AggregationName,
+  type Scored,
+} from './aggregate';
 import { arithmeticWeight, checkSolution, uncheckedResult, type CheckResult } from './check';
+import {
+  ConfidenceMeter,
+  defaultEarlyStop,
+  earlyThreshold,
+  sampleConfidence,
+  type EarlyStop,
+  type SampleConfidence,
+} from './confidence';
 import { extractDetail, type AnswerSource, type Extracted } from './extract';
 import { fields, maxSamples, sampleKindAt, type SampleKinds } from './fields';
 import { promptFor, type PromptFamily } from './prompt';
 import { defaultStopRule, shouldStop, stopRuleProblem, type StopRule } from './stop';
+import { verifyAnswers, type Verification } from './verify';
 import { tally, type Vote } from './vote';
 
 /** One finished completion and what Tally read from it. */
@@ -40,6 +57,10 @@ export interface SampleResult {
   check: CheckResult;
   /** the sample's weight in the vote: 1, or `arithmeticWeight(check)` when weighting */
   weight: number;
+  /** its token confidence (DeepConf), or null without log-probabilities */
+  confidence: SampleConfidence | null;
+  /** the self-verifier's P(yes) for it, or null when it was not the sample verified */
+  verifier: number | null;
 }
 
 export interface SolveOptions {
@@ -83,6 +104,16 @@ export interface EnsembleOptions extends SolveOptions {
   kinds?: SampleKinds;
   /** runs program samples; required unless `kinds` is prose */
   runner?: ProgramRunner;
+  /** ask for log-probabilities and read each sample's confidence (default true) */
+  confidence?: boolean;
+  /** online early termination by confidence (default `defaultEarlyStop`; null: off) */
+  earlyStop?: EarlyStop | null;
+  /** ask the self-verifier about each answer once sampling is over (default true) */
+  verify?: boolean;
+  /** sample i was stopped for low confidence after `tokens` tokens; it is not counted */
+  onSampleCut?: (i: number, tokens: number) => void;
+  /** sampling is over and the verifier starts */
+  onVerifying?: () => void;
   /** sample i started */
   onSampleStart?: (i: number) => void;
   /** sample i streamed a piece of text */
@@ -96,15 +127,36 @@ export interface EnsembleOptions extends SolveOptions {
 /** Why an ensemble stopped. */
 export type StopReason = 'settled' | 'k' | 'aborted';
 
+/**
+ * Whether the samples' confidence could be read: 'read', 'unavailable' (asked for, and the engine
+ * sent no log-probabilities: confidence, early termination and the verifier are off), 'off' (not
+ * asked for).
+ */
+export type LogprobsStatus = 'read' | 'unavailable' | 'off';
+
 export interface EnsembleResult {
   /** finished samples, in the order they finished (the order the vote counted them) */
   samples: SampleResult[];
-  /** the vote over `samples`; bucket `members` index into `samples` */
+  /** the majority over `samples` (what the stop rule reads); bucket `members` index into `samples` */
   vote: Vote;
-  /** the winning answer, or null when no sample gave one */
+  /** every aggregation over the same samples, side by side */
+  aggregates: Record<AggregationName, Aggregate>;
+  /** the answer of `defaultAggregation` (the majority when it is unavailable), or null */
   answer: string | null;
-  /** the winner's share of valid votes, 0..1 */
+  /** the majority winner's share of valid votes, 0..1 */
   agreement: number;
+  logprobs: LogprobsStatus;
+  /** samples stopped early for low confidence, not counted (`samplesUsed` leaves them out) */
+  cut: number;
+  /** tokens the cut samples generated before they were stopped */
+  cutTokens: number;
+  /**
+   * tokens early termination saved, estimated: each cut sample's tokens against the mean length of
+   * the counted samples
+   */
+  savedTokens: number;
+  /** the self-verifier's answers and cost, or null when it did not run */
+  verification: Verification | null;
   /** samples finished and counted */
   samplesUsed: number;
   /** k - samplesUsed: samples not needed (or not run, after an abort) */
@@ -119,6 +171,11 @@ export interface EnsembleResult {
   completionTokens: number;
   /** wall time of the whole ensemble, milliseconds */
   ms: number;
+}
+
+/** A sample as the aggregations and the verifier read it: its lowest group confidence. */
+function scored(sample: SampleResult): Scored & { index: number; text: string } {
+  return { ...sample, confidence: sample.confidence?.lowest ?? null };
 }
 
 function badInput(message: string): EngineError {
@@ -152,6 +209,8 @@ function toResult(index: number, completion: Completion, weigh: boolean): Sample
     usage: completion.usage,
     check,
     weight: weigh ? arithmeticWeight(check) : 1,
+    confidence: completion.logprobs ? sampleConfidence(completion.logprobs) : null,
+    verifier: null,
   };
 }
 
@@ -170,6 +229,8 @@ function programSample(index: number, completion: Completion, run: ProgramResult
     usage: completion.usage,
     check: nothingToCheck,
     weight: 1,
+    confidence: completion.logprobs ? sampleConfidence(completion.logprobs) : null,
+    verifier: null,
     program: run,
   };
 }
@@ -258,9 +319,26 @@ export async function solveEnsemble(
   const started = performance.now();
   const samples: SampleResult[] = [];
   const inflight = new Map<number, AbortController>();
+  const asked = options.confidence !== false;
+  const early = asked
+    ? options.earlyStop === undefined
+      ? defaultEarlyStop
+      : options.earlyStop
+    : null;
   let vote = tally([]);
   // mutated by the lanes below; an object so TypeScript does not narrow it to its start values
-  const progress = { next: 0, settled: false, cancelled: 0 };
+  const progress = {
+    next: 0,
+    settled: false,
+    cancelled: 0,
+    /** a completion came back without the log-probabilities asked for */
+    unavailable: false,
+    /** the early-termination threshold, once the warm-up samples set it */
+    threshold: null as number | null,
+    cut: 0,
+    cutTokens: 0,
+    cutLengths: [] as number[],
+  };
   /** the first engine failure (any later ones come from aborting the rest) */
   const failures: unknown[] = [];
 
@@ -272,6 +350,12 @@ export async function solveEnsemble(
   const finish = (result: SampleResult): void => {
     const i = result.index;
     samples.push(result);
+    if (early && progress.threshold === null && samples.length >= early.warmup) {
+      const warm = samples.flatMap((s) =>
+        s.confidence?.lowest == null ? [] : [s.confidence.lowest],
+      );
+      progress.threshold = earlyThreshold(warm.slice(0, early.warmup), early.keep);
+    }
     options.onSample?.(i, result);
     vote = tally(
       samples.map((s) => s.answer),
@@ -288,6 +372,9 @@ export async function solveEnsemble(
     const controller = new AbortController();
     inflight.set(i, controller);
     const kind = sampleKindAt(kinds, i);
+    const meter = early ? new ConfidenceMeter() : undefined;
+    /** whether it was stopped for low confidence */
+    const stopped = { lowConfidence: false };
     try {
       options.onSampleStart?.(i);
       const completion = await engine.complete(messages[kind], {
@@ -297,7 +384,17 @@ export async function solveEnsemble(
         max_tokens: options.maxTokens ?? 1024,
         seed: options.seed === undefined ? undefined : options.seed + i,
         signal: controller.signal,
-        onDelta: (delta) => options.onDelta?.(i, delta),
+        ...(asked ? { top_logprobs: topLogprobs } : {}),
+        onDelta: (delta, tokens) => {
+          options.onDelta?.(i, delta);
+          if (!meter || !tokens) return;
+          meter.push(tokens);
+          const group = meter.group;
+          if (progress.threshold !== null && group !== null && group < progress.threshold) {
+            stopped.lowConfidence = true;
+            controller.abort();
+          }
+        },
       });
       // a program sample's answer is its run's; the run stops with the sample
       const result =
@@ -310,11 +407,20 @@ export async function solveEnsemble(
           : toResult(i, completion, options.weighByArithmetic === true);
       // finished in the same instant the vote settled: past the stop point, not counted
       if (progress.settled) progress.cancelled += 1;
-      else if (failures.length === 0) finish(result);
+      else if (failures.length === 0) {
+        if (asked && !completion.logprobs) progress.unavailable = true;
+        finish(result);
+      }
     } catch (error) {
       // once the vote settled or the caller stopped, in-flight samples end however they end
       if (progress.settled) progress.cancelled += 1;
-      else if (!signal?.aborted && failures.length === 0) {
+      else if (stopped.lowConfidence && !signal?.aborted) {
+        const tokens = meter?.result.scored ?? 0;
+        progress.cut += 1;
+        progress.cutTokens += tokens;
+        progress.cutLengths.push(tokens);
+        options.onSampleCut?.(i, tokens);
+      } else if (!signal?.aborted && failures.length === 0) {
         failures.push(error);
         abortAll();
       }
@@ -338,11 +444,33 @@ export async function solveEnsemble(
     signal?.removeEventListener('abort', abortAll);
   }
   if (failures.length > 0) throw failures[0];
+  const logprobs: LogprobsStatus = !asked ? 'off' : progress.unavailable ? 'unavailable' : 'read';
+  let verification: Verification | null = null;
+  if (logprobs === 'read' && options.verify !== false && !signal?.aborted && vote.valid > 0) {
+    options.onVerifying?.();
+    verification = await verifyAnswers(engine, question, samples.map(scored), signal);
+    // new objects, not edits: a caller may hold the ones onSample gave it
+    for (const verdict of verification.verdicts) {
+      const at = samples.findIndex((s) => s.index === verdict.sample);
+      const sample = samples[at];
+      if (sample) samples[at] = { ...sample, verifier: verdict.score };
+    }
+  }
+  const aggregates = aggregateAll(samples.map(scored));
+  const chosen = aggregates[defaultAggregation];
+  const counted = samples.reduce((n, s) => n + s.usage.completionTokens, 0);
+  const meanLength = samples.length > 0 ? counted / samples.length : 0;
   return {
     samples,
     vote,
-    answer: vote.winner,
+    aggregates,
+    answer: chosen.available ? chosen.answer : vote.winner,
     agreement: vote.agreement,
+    logprobs,
+    cut: progress.cut,
+    cutTokens: progress.cutTokens,
+    savedTokens: progress.cutLengths.reduce((n, t) => n + Math.max(0, meanLength - t), 0),
+    verification,
     samplesUsed: samples.length,
     samplesSaved: k - samples.length,
     cancelled: progress.cancelled,

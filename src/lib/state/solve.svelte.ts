@@ -33,6 +33,8 @@ export class LiveSample {
   readonly kind: 'prose' | 'program';
   text = $state('');
   result = $state.raw<SampleResult | undefined>();
+  /** tokens it had generated when it was stopped for low confidence; 0 when it was not */
+  cutAt = $state(0);
 
   constructor(index: number, kind: 'prose' | 'program' = 'prose') {
     this.index = index;
@@ -88,6 +90,8 @@ export class SolveState {
   ensemble = $state.raw<EnsembleResult | undefined>();
   /** k of the ensemble under way or last run; 0 when none */
   k = $state(0);
+  /** sampling is over and the self-verifier is asking about the answers */
+  verifying = $state(false);
   /** the program reply's text as it streams */
   programText = $state('');
   program = $state.raw<ProgramSolveResult | undefined>();
@@ -221,8 +225,24 @@ export class SolveState {
           onVote: (vote) => {
             if (current()) this.vote = vote;
           },
+          onSampleCut: (i, tokens) => {
+            stream.flush();
+            const sample = current() ? this.samples[i] : undefined;
+            if (sample) sample.cutAt = Math.max(1, tokens);
+          },
+          onVerifying: () => {
+            if (current()) this.verifying = true;
+          },
         });
-        if (current()) this.ensemble = result;
+        if (current()) {
+          this.verifying = false;
+          this.ensemble = result;
+          // the verified samples come back with their scores
+          for (const sample of result.samples) {
+            const live = this.samples[sample.index];
+            if (live) live.result = sample;
+          }
+        }
       }
       if (current()) this.status = abort.signal.aborted ? 'stopped' : 'done';
     } catch (error) {
@@ -273,6 +293,7 @@ export class SolveState {
     this.samples = [];
     this.vote = undefined;
     this.ensemble = undefined;
+    this.verifying = false;
     this.k = k;
     this.programText = '';
     this.program = undefined;
