@@ -9,6 +9,7 @@ import { cpus } from 'node:os';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright';
+import { fields } from '../../src/lib/solver/fields';
 import { startMockOpenAI, type MockOpenAI } from '../../tests/fixtures/mock-openai';
 import { median, numberFlags, runBench, startBench, type Bench } from '../harness';
 
@@ -136,9 +137,10 @@ async function runTally(bench: Bench, mock: MockOpenAI): Promise<Sample> {
     await page.getByTestId('engine-ready').waitFor();
     const toggle = page.getByLabel('Also sample an ensemble and vote');
     if (!(await toggle.isChecked())) await toggle.check();
-    await page.getByLabel('Samples (k)').fill(String(K));
-    await page.getByLabel('Samples (k)').blur();
-    await page.getByLabel('Stop early').selectOption('fixed');
+    const samples = page.getByLabel(fields.k.label);
+    await samples.fill(String(K));
+    await samples.blur();
+    await page.getByLabel('Stop rule').selectOption('fixed');
     await page.getByLabel('Word problem').fill(QUESTION);
     const from = await now(page);
     await page.getByRole('button', { name: 'Solve' }).click();
