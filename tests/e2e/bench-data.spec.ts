@@ -43,11 +43,11 @@ test('shows the download, keeps the checked file, and loads it again with no net
   expect(await kept(page)).toEqual([fixtureGsm8kUrl('?throttle=4000').split('#')[0]]);
   expect(await setRequests()).toBe(before + 1);
 
-  // No network: the service worker serves the page, the kept copy the problems.
+  // No network: the service worker serves the page, the kept copy the problems (the URL it was
+  // downloaded from is kept too, so the page opens on it with nothing to press).
   await context.setOffline(true);
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Benchmark' })).toBeVisible();
-  await downloadFixtureGsm8k(page, '?throttle=4000');
   await expect(page.getByTestId('bench-data')).toContainText('GSM8K test: 36 problems');
   await expect(page.getByTestId('bench-error')).toBeHidden();
   expect(await setRequests()).toBe(before + 1);
@@ -95,4 +95,16 @@ test('a GSM8K URL that is not one is called that', async ({ page }) => {
   await expect(page.getByTestId('bench-error')).toHaveText(
     '“raw.githubusercontent.com/test.jsonl” is not a URL for GSM8K test.',
   );
+});
+
+test('the GSM8K URL is kept in this browser, and the copy it names loads on the next visit', async ({
+  page,
+}) => {
+  await page.goto('/#bench');
+  await downloadFixtureGsm8k(page);
+  await expect(page.getByTestId('bench-data')).toContainText('GSM8K test: 36 problems');
+  await page.reload();
+  await expect(page.getByTestId('bench-data')).toContainText('GSM8K test: 36 problems');
+  await page.getByText('Download source').click();
+  await expect(page.getByLabel('GSM8K URL')).toHaveValue(fixtureGsm8kUrl());
 });

@@ -1,5 +1,6 @@
 // The benchmark page's state: the data, the options, a run in progress or saved, and its results.
 // Failures land in `error` (a run that could not go on) or `failures` (problems a resume retries).
+import { get, set } from 'idb-keyval';
 import type { Engine } from '../engine/engine';
 import { fingerprint, parseDataset, type SkippedLine } from '../bench/data';
 import {
@@ -30,6 +31,9 @@ export const dataCacheName = 'tally-data';
 /** largest data file the page reads, bytes */
 export const maxDataBytes = 50 * 1024 * 1024;
 
+/** where the GSM8K URL setting is kept (idb-keyval's default store, beside the settings) */
+const gsm8kUrlKey = 'tally:gsm8k-url';
+
 export type BenchStatus = 'idle' | 'running' | 'stopping';
 
 export class BenchState {
@@ -46,7 +50,10 @@ export class BenchState {
   status = $state<BenchStatus>('idle');
   /** data is being read */
   loadingData = $state(false);
-  /** where GSM8K is downloaded from: empty for its published home, else a URL (see dataSource) */
+  /**
+   * where GSM8K is downloaded from: empty for its published home, else a URL (see dataSource);
+   * kept in this browser by `saveGsm8kUrl`
+   */
   gsm8kUrl = $state('');
   /** the download under way, if any */
   download = $state.raw<DataProgress | undefined>();
@@ -66,6 +73,7 @@ export class BenchState {
   );
   readonly #store: ResultStore;
   #restored: Promise<void> | undefined;
+  #urlRestored: Promise<void> | undefined;
   #abort: AbortController | undefined;
   /** counts data loads: only the latest one's problems are kept */
   #dataLoads = 0;
@@ -88,6 +96,37 @@ export class BenchState {
     return this.#restored;
   }
 
+  /** Reads the kept GSM8K URL once, unless the person has typed one meanwhile. */
+  #restoreUrl(): Promise<void> {
+    this.#urlRestored ??= Promise.resolve()
+      .then(() => get<unknown>(gsm8kUrlKey))
+      .then(
+        (saved) => {
+          if (typeof saved === 'string' && this.gsm8kUrl === '') this.gsm8kUrl = saved;
+        },
+        () => {
+          // nothing kept in this browser: the published file
+        },
+      );
+    return this.#urlRestored;
+  }
+
+  /**
+   * Sets the GSM8K URL and keeps it in this browser; one that does not parse is not kept (using it
+   * says why), so a later visit never opens on it.
+   */
+  saveGsm8kUrl(url: string): void {
+    this.gsm8kUrl = url;
+    try {
+      dataSource(url, gsm8kTest);
+    } catch {
+      return;
+    }
+    set(gsm8kUrlKey, url).catch(() => {
+      this.error = 'The GSM8K URL could not be kept in this browser.';
+    });
+  }
+
   update(patch: Partial<BenchForm>): void {
     this.form = { ...this.form, ...patch };
   }
@@ -98,6 +137,7 @@ export class BenchState {
    * `keptOnly`, only a kept copy is read: opening the page contacts no other host.
    */
   async useGsm8k(keptOnly = false): Promise<void> {
+    await this.#restoreUrl();
     let source: DataSource;
     try {
       source = dataSource(this.gsm8kUrl, gsm8kTest);
