@@ -29,6 +29,49 @@ const metrics: [label: string, read: (lhr: Result) => number, show: (v: number) 
   ['CPU index', (lhr) => lhr.environment.benchmarkIndex, (v) => v.toFixed(0)],
 ];
 
+interface Item {
+  [key: string]: unknown;
+}
+const items = (lhr: Result, id: string): Item[] => {
+  const details = lhr.audits[id]?.details;
+  return details && 'items' in details ? (details.items as Item[]) : [];
+};
+const ms = (value: unknown) => `${Number(value).toFixed(0)} ms`;
+const short = (url: unknown) => String(url).replace(/^https?:\/\/[^/]+/, '');
+
+/** Where a run's time went, from Lighthouse's own diagnostics: what to fix next. */
+function diagnostics(lhr: Result): string {
+  const lcp = items(lhr, 'largest-contentful-paint-element')[0] as
+    { items?: { node?: { nodeLabel?: string } }[] } | undefined;
+  const phases = items(lhr, 'largest-contentful-paint-element')[1] as
+    { items?: { phase: string; timing: number }[] } | undefined;
+  const lines = [
+    `    LCP element: ${lcp?.items?.[0]?.node?.nodeLabel ?? '?'}` +
+      (phases?.items
+        ? ` (${phases.items.map((p) => `${p.phase} ${ms(p.timing)}`).join(', ')})`
+        : ''),
+    `    render-blocking: ${
+      items(lhr, 'render-blocking-resources')
+        .map((i) => `${short(i.url)} ${ms(i.wastedMs)}`)
+        .join(', ') || 'none'
+    }`,
+    `    long tasks (observed): ${
+      items(lhr, 'long-tasks')
+        .slice(0, 5)
+        .map((i) => `${short(i.url)} ${ms(i.duration)}`)
+        .join(', ') || 'none'
+    }`,
+    `    main thread: ${items(lhr, 'mainthread-work-breakdown')
+      .map((i) => `${String(i.groupLabel)} ${ms(i.duration)}`)
+      .join(', ')}`,
+    `    script: ${items(lhr, 'bootup-time')
+      .slice(0, 4)
+      .map((i) => `${short(i.url)} ${ms(i.total)}`)
+      .join(', ')}`,
+  ];
+  return lines.join('\n');
+}
+
 async function main(): Promise<void> {
   const { runs } = numberFlags(process.argv.slice(2), { runs: 3 }, { '--runs': 'runs' });
   const chromePath = findChromium();
@@ -64,7 +107,7 @@ async function main(): Promise<void> {
           chromeVersion = /Chrome\/[\d.]+/.exec(lhr.environment.hostUserAgent)?.[0] ?? '';
           metrics.forEach(([, read], m) => scores[m]?.push(read(lhr)));
           console.log(
-            `${variant.name}, run ${i + 1}/${runs}: ${metrics.map(([label, , show], m) => `${label} ${show(scores[m]?.at(-1) ?? NaN)}`).join(', ')}`,
+            `${variant.name}, run ${i + 1}/${runs}: ${metrics.map(([label, , show], m) => `${label} ${show(scores[m]?.at(-1) ?? NaN)}`).join(', ')}\n${diagnostics(lhr)}`,
           );
         } finally {
           chrome.kill();
