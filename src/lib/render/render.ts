@@ -48,9 +48,9 @@ class Renderer {
   }
 
   /**
-   * Fetches DOMPurify and KaTeX's style sheet, once: the page asks once it has shown itself, so
-   * the first solution does not wait for them. Neither loads offline on a visit before the service
-   * worker kept them: solutions then show as escaped text, and math with the page's fonts.
+   * Fetches DOMPurify and KaTeX's style sheet, once: the page asks when a model or server is
+   * ready, so the first solution does not wait for them. Neither loads offline on a visit before
+   * the service worker kept them: solutions then show as escaped text, math with the page's fonts.
    */
   prepare(): void {
     this.#sanitize ??= import('./sanitize').then(
