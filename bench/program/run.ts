@@ -2,34 +2,23 @@
 // of the project's own programs (bench/program/programs.ts), in Node (the CLI host) and in Chromium (the
 // page's worker host, served by Vite's dev server), against an empty program run in the same
 // host. Prints the figures; docs/BENCHMARKS.md records them.
-import { chromium } from 'playwright';
-import { createServer } from 'vite';
-import { chromiumArgs, findChromium } from '../../scripts/chromium.mjs';
 import { createNodeRunner } from '../../src/lib/program/node-runner';
 import { measureHost, type HostFigures } from './measure';
 import { benchPrograms } from './programs';
+import { startBench } from '../harness';
 
 const starts = 3;
 const rounds = 7;
 
 async function browserFigures(): Promise<HostFigures> {
-  const server = await createServer({
-    configFile: new URL('../../vite.config.ts', import.meta.url).pathname,
-    logLevel: 'warn',
-    server: { host: '127.0.0.1', port: 0 },
-  });
-  await server.listen();
-  const browser = await chromium.launch({ executablePath: findChromium(), args: chromiumArgs });
+  const bench = await startBench({ name: 'program', projectConfig: true, profile: 'fresh' });
   try {
-    const url = server.resolvedUrls?.local[0];
-    if (url === undefined) throw new Error('the dev server has no address');
-    const page = await browser.newPage();
-    await page.goto(new URL('bench/program/page.html', url).href);
+    const page = await bench.newPage();
+    await page.goto(`${bench.origin}/bench/program/page.html`);
     await page.waitForFunction(() => 'tallyBench' in window);
     return await page.evaluate(([s, r]) => window.tallyBench(s, r), [starts, rounds] as const);
   } finally {
-    await browser.close();
-    await server.close();
+    await bench.close();
   }
 }
 

@@ -1,12 +1,9 @@
 // `npm run bench:store`: download speed of raw fetch, web-llm's loader (re-created) and Tally's
 // store against one fixture server in real Chromium, plus read-back and a parallelism sweep. Exits 1 on failure.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Page } from 'playwright';
-import { createServer, type Plugin } from 'vite';
-import { chromiumArgs, findChromium } from '../../scripts/chromium.mjs';
+import { cpus } from 'node:os';
+import type { Page } from 'playwright';
 import { startModelServer } from '../../tests/fixtures/model-server';
+import { median, numberFlags, runBench, startBench } from '../harness';
 import type * as StorePage from './store-page';
 import type { BenchModel, Timing } from './store-page';
 
@@ -24,44 +21,16 @@ interface Options {
 }
 
 function parse(argv: string[]): Options {
-  const options: Options = { rounds: 3, shards: 32, shardBytes: 32 * 1024 * 1024 };
-  for (let i = 0; i < argv.length; i++) {
-    const value = Number(argv[i + 1]);
-    if (argv[i] === '--rounds') options.rounds = value;
-    else if (argv[i] === '--shards') options.shards = value;
-    else if (argv[i] === '--shard-mib') options.shardBytes = value * 1024 * 1024;
-    else continue;
-    if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${argv[i]} needs a number`);
-    i++;
-  }
-  return options;
+  const { shardMib, ...rest } = numberFlags(
+    argv,
+    { rounds: 3, shards: 32, shardMib: 32 },
+    { '--rounds': 'rounds', '--shards': 'shards', '--shard-mib': 'shardMib' },
+  );
+  return { ...rest, shardBytes: shardMib * 1024 * 1024 };
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-};
 /** MB/s, MB = 10^6 bytes */
 const rate = (t: Timing) => t.bytes / 1e6 / (t.ms / 1000);
-
-const benchPage: Plugin = {
-  name: 'tally-store-bench-page',
-  configureServer(server) {
-    server.middlewares.use((req, res, next) => {
-      if (req.url !== '/__store-bench.html') {
-        next();
-        return;
-      }
-      res.setHeader('Content-Type', 'text/html');
-      res.end(
-        '<!doctype html><title>loading</title><script type="module">' +
-          "import * as bench from '/bench/store/store-page.ts';" +
-          "window.__storeBench = bench; document.title = 'ready';</script>",
-      );
-    });
-  },
-};
 
 type Method = 'raw' | 'webllm' | 'tally' | 'tallySizes' | 'readBack' | 'ceiling';
 
@@ -149,41 +118,22 @@ async function main(): Promise<void> {
   const options = parse(process.argv.slice(2));
   const started = performance.now();
   const server = await startModelServer({ host: '127.0.0.1' });
-  const vite = await createServer({
-    configFile: false,
-    root: process.cwd(),
-    logLevel: 'error',
-    server: { host: '127.0.0.1', port: 0 },
-    optimizeDeps: { noDiscovery: true, include: [] },
-    plugins: [benchPage],
-  });
-  await vite.listen();
-  const viteOrigin = vite.resolvedUrls?.local[0]?.replace(/\/$/, '');
-  if (!viteOrigin) throw new Error('vite did not start');
-  const profile = mkdtempSync(join(tmpdir(), 'tally-bench-store-'));
-  const executablePath = findChromium();
-  // A persistent profile: quota from the disk (as for real visitors), not an incognito RAM share.
-  const context = await chromium.launchPersistentContext(profile, {
-    ...(executablePath ? { executablePath } : {}),
-    args: chromiumArgs,
-    headless: true,
+  const bench = await startBench({
+    name: 'store',
+    pages: [{ name: 'store-bench', module: '/bench/store/store-page.ts', global: '__storeBench' }],
+    vite: { optimizeDeps: { noDiscovery: true, include: [] } },
   });
   try {
     const model = (await server.model('bench-store', {
       shards: options.shards,
       shardBytes: options.shardBytes,
     })) as BenchModel;
-    const page = await context.newPage();
-    await page.goto(`${viteOrigin}/__store-bench.html`);
-    await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 60_000 });
-    const version = await page.evaluate(
-      () => /Chrom(?:e|ium)\/([\d.]+)/.exec(navigator.userAgent)?.[1] ?? navigator.userAgent,
-    );
+    const page = await bench.openBenchPage('store-bench', 60_000);
     const total = model.shards.reduce((sum, s) => sum + s.size, 0);
     console.log(
       `bench:store — fixture model ${(total / 1e9).toFixed(2)} GB of weights ` +
         `(${model.shards.length} shards × ${options.shardBytes / 1024 / 1024} MiB), ` +
-        `${options.rounds} rounds, Chromium ${version}, ${cpus().length} cores\n`,
+        `${options.rounds} rounds, Chromium ${bench.chromium}, ${cpus().length} cores\n`,
     );
 
     /** Holds every connection to each shard of `model` to `mbps` MB/s (0: no limit). */
@@ -259,14 +209,9 @@ async function main(): Promise<void> {
     await page.evaluate(() => window.__storeBench?.clear());
     console.log(`\ntook ${((performance.now() - started) / 1000).toFixed(0)} s`);
   } finally {
-    await context.close();
-    await vite.close();
+    await bench.close();
     await server.close();
-    rmSync(profile, { recursive: true, force: true });
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench('bench:store', main);

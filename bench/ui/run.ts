@@ -4,16 +4,14 @@
 // the same stream into Tally and into a page that only appends text (bench/ui/baseline-page.js),
 // measuring main-thread long tasks, total blocking time, frames and frame gaps, and DOM nodes.
 // Prints medians per page and their ratio. Exits 1 when a run fails (never on the figures).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright';
-import { build, preview } from 'vite';
-import { chromiumArgs, findChromium } from '../../scripts/chromium.mjs';
+import type { Page } from 'playwright';
+import { fields } from '../../src/lib/solver/fields';
 import { startMockOpenAI, type MockOpenAI } from '../../tests/fixtures/mock-openai';
+import { median, numberFlags, runBench, startBench, type Bench } from '../harness';
 
 /** The issue's workload. */
 const K = 40;
@@ -26,22 +24,6 @@ const QUESTION =
 const TAIL_MS = 500;
 /** A task or a frame gap longer than this blocks the page (the Long Tasks API's threshold). */
 const LONG_MS = 50;
-
-interface Options {
-  rounds: number;
-}
-
-function parse(argv: string[]): Options {
-  const options: Options = { rounds: 3 };
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] !== '--rounds') throw new Error(`unknown flag ${argv[i] ?? ''}: use --rounds N`);
-    const value = Number(argv[i + 1]);
-    if (!Number.isSafeInteger(value) || value < 1) throw new Error('--rounds needs a number ≥ 1');
-    options.rounds = value;
-    i++;
-  }
-  return options;
-}
 
 /**
  * A worked solution as a math model writes one: markdown steps, inline and display LaTeX, checked
@@ -143,12 +125,11 @@ async function measure(page: Page, from: number, to: number): Promise<Sample> {
 const now = (page: Page) => page.evaluate(() => performance.now());
 
 /** One ensemble through Tally's own screens, as a person runs it. */
-async function runTally(browser: Browser, origin: string, mock: MockOpenAI): Promise<Sample> {
-  const context = await browser.newContext({ serviceWorkers: 'block' });
+async function runTally(bench: Bench, mock: MockOpenAI): Promise<Sample> {
+  const page = await bench.newPage();
   try {
-    const page = await context.newPage();
     await page.addInitScript(recorder);
-    await page.goto(origin);
+    await page.goto(bench.origin);
     await page.getByLabel('On a server').check();
     await page.getByLabel('Server URL').fill(mock.baseUrl);
     await page.getByLabel('Model name').fill(MODEL);
@@ -156,9 +137,10 @@ async function runTally(browser: Browser, origin: string, mock: MockOpenAI): Pro
     await page.getByTestId('engine-ready').waitFor();
     const toggle = page.getByLabel('Also sample an ensemble and vote');
     if (!(await toggle.isChecked())) await toggle.check();
-    await page.getByLabel('Samples (k)').fill(String(K));
-    await page.getByLabel('Samples (k)').blur();
-    await page.getByLabel('Stop early').selectOption('fixed');
+    const samples = page.getByLabel(fields.k.label);
+    await samples.fill(String(K));
+    await samples.blur();
+    await page.getByLabel('Stop rule').selectOption('fixed');
     await page.getByLabel('Word problem').fill(QUESTION);
     const from = await now(page);
     await page.getByRole('button', { name: 'Solve' }).click();
@@ -172,7 +154,7 @@ async function runTally(browser: Browser, origin: string, mock: MockOpenAI): Pro
     if (cards !== K) throw new Error(`Tally shows ${cards} sample cards, not ${K}`);
     return sample;
   } finally {
-    await context.close();
+    await page.close();
   }
 }
 
@@ -198,10 +180,9 @@ function serveBaseline(): Promise<{ origin: string; server: Server }> {
 }
 
 /** The same requests into the page that only appends text. */
-async function runBaseline(browser: Browser, origin: string, mock: MockOpenAI): Promise<Sample> {
-  const context = await browser.newContext({ serviceWorkers: 'block' });
+async function runBaseline(bench: Bench, origin: string, mock: MockOpenAI): Promise<Sample> {
+  const page = await bench.newPage();
   try {
-    const page = await context.newPage();
     await page.addInitScript(recorder);
     await page.goto(origin);
     const from = await now(page);
@@ -222,15 +203,9 @@ async function runBaseline(browser: Browser, origin: string, mock: MockOpenAI): 
     await page.waitForTimeout(TAIL_MS);
     return await measure(page, from, await now(page));
   } finally {
-    await context.close();
+    await page.close();
   }
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-};
 
 const rows: [keyof Sample, string, number][] = [
   ['longTasks', 'long tasks (> 50 ms)', 0],
@@ -252,50 +227,17 @@ function line(sample: Sample): string {
   );
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        resolve(typeof address === 'object' && address ? address.port : 0);
-      });
-    });
-  });
-}
-
 async function main(): Promise<void> {
-  const options = parse(process.argv.slice(2));
-  const outDir = mkdtempSync(join(tmpdir(), 'tally-bench-ui-'));
+  const options = numberFlags(process.argv.slice(2), { rounds: 3 }, { '--rounds': 'rounds' });
   const mock = await startMockOpenAI({ host: '127.0.0.1' });
   const baseline = await serveBaseline();
-  let server: Awaited<ReturnType<typeof preview>> | undefined;
-  let browser: Browser | undefined;
+  let bench: Bench | undefined;
   try {
     console.log('bench:ui — building the app…');
-    await build({ logLevel: 'error', build: { outDir, emptyOutDir: true } });
-    server = await preview({
-      logLevel: 'error',
-      build: { outDir },
-      preview: { host: '127.0.0.1', port: await freePort(), strictPort: true },
-    });
-    const origin = server.resolvedUrls?.local[0]?.replace(/\/$/, '');
-    if (!origin) throw new Error('vite preview did not start');
-    const executablePath = findChromium();
-    if (!executablePath) {
-      throw new Error(
-        'No Chromium found: install one (Debian: apt-get install chromium) or set CHROME_PATH.',
-      );
-    }
-    browser = await chromium.launch({
-      executablePath,
-      args: chromiumArgs,
-      headless: true,
-    });
+    bench = await startBench({ name: 'ui', app: 'build', profile: 'fresh' });
     console.log(
       `k = ${K} samples of ~150 tokens at ${TOKEN_MS} ms per token, ${LANES} in flight, after one ` +
-        `greedy call; ${options.rounds} rounds; Chromium ${browser.version()}, ` +
+        `greedy call; ${options.rounds} rounds; Chromium ${bench.chromium}, ` +
         `${cpus().length} cores\n`,
     );
     const runs: Record<'tally' | 'baseline', Sample[]> = { tally: [], baseline: [] };
@@ -303,8 +245,10 @@ async function main(): Promise<void> {
       for (const which of ['tally', 'baseline'] as const) {
         mock.reset();
         mock.script({ replies: [{ match: '', outputs }], chunkDelayMs: TOKEN_MS });
-        const run = which === 'tally' ? runTally : runBaseline;
-        const sample = await run(browser, which === 'tally' ? origin : baseline.origin, mock);
+        const sample =
+          which === 'tally'
+            ? await runTally(bench, mock)
+            : await runBaseline(bench, baseline.origin, mock);
         const { requests, maxInFlight } = mock.stats();
         if (requests.length !== K + 1 || maxInFlight !== LANES) {
           throw new Error(
@@ -337,15 +281,10 @@ async function main(): Promise<void> {
         `${met ? 'met' : 'not met'} (longest ${longest.toFixed(0)} ms, ${fps.toFixed(1)} fps)`,
     );
   } finally {
-    await browser?.close();
-    await server?.close();
+    await bench?.close();
     await mock.close();
     baseline.server.close();
-    rmSync(outDir, { recursive: true, force: true });
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(`bench:ui failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+runBench('bench:ui', main);

@@ -65,6 +65,8 @@ for (const { set, loaded, size, throttle } of sets) {
     await context.setOffline(true);
     await page.reload();
     await expect(page.getByRole('heading', { name: 'Benchmark' })).toBeVisible();
+    // the URL it came from is kept too: the page opens on GSM8K's copy with nothing to press
+    if (set === 'gsm8k') await expect(page.getByTestId('bench-data')).toContainText(loaded);
     await downloadFixture(page, set, throttle);
     await expect(page.getByTestId('bench-data')).toContainText(loaded);
     await expect(page.getByTestId('bench-error')).toBeHidden();
@@ -137,4 +139,16 @@ test('a GSM8K URL that is not one is called that', async ({ page }) => {
   await expect(page.getByTestId('bench-error')).toHaveText(
     '“raw.githubusercontent.com/test.jsonl” is not a URL for GSM8K test.',
   );
+});
+
+test('the GSM8K URL is kept in this browser, and the copy it names loads on the next visit', async ({
+  page,
+}) => {
+  await page.goto('/#bench');
+  await downloadFixture(page, 'gsm8k');
+  await expect(page.getByTestId('bench-data')).toContainText('GSM8K test: 36 problems');
+  await page.reload();
+  await expect(page.getByTestId('bench-data')).toContainText('GSM8K test: 36 problems');
+  await page.getByText('Download source').click();
+  await expect(page.getByLabel('GSM8K URL')).toHaveValue(fixtureUrl('gsm8k'));
 });

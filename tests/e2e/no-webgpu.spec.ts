@@ -59,6 +59,8 @@ test('explains once, preselects the server and offers no download', async ({ pag
   await expect(page.getByRole('button', { name: 'Load model' })).toHaveCount(0);
   await expect(page.getByTestId('download-button')).toHaveCount(0);
   await expect(page.getByTestId('storage-no-webgpu')).toBeVisible();
+  // nothing can be downloaded here, so nothing is said about keeping downloads
+  await expect(page.getByTestId('storage-persisted')).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Solve' })).toHaveAccessibleDescription(
     'Load a model or connect to a server first.',
   );
@@ -95,4 +97,16 @@ test('every control on the page does something, and every disabled one says why'
       .map((el) => el.outerHTML.slice(0, 120)),
   );
   expect(silent).toEqual([]);
+});
+
+test('the widget without WebGPU and without a server: Solve is disabled and says why beside it', async ({
+  page,
+}) => {
+  await page.goto('/embed.html');
+  await expect(page.getByTestId('widget-no-gpu')).toBeVisible();
+  const solve = page.getByRole('button', { name: 'Solve' });
+  await expect(solve).toBeDisabled();
+  await expect(solve).toHaveAccessibleDescription(
+    'Needs WebGPU, which this browser lacks (see below).',
+  );
 });

@@ -65,6 +65,23 @@ for (const [label, rule, typed, message] of solveCases) {
   });
 }
 
+test('Solve saves a number once the person is done with the field, not at each keystroke', async ({
+  page,
+}) => {
+  await openEnsemble(page);
+  const k = page.getByLabel('Samples at most (k)');
+  await k.clear();
+  await k.pressSequentially('25');
+  await expect(k).not.toHaveAttribute('aria-invalid');
+  // still in the field: neither the 2 on the way nor the 25 is saved yet
+  await page.reload();
+  await expect(page.getByLabel('Samples at most (k)')).toHaveValue('16');
+  await page.getByLabel('Samples at most (k)').fill('25');
+  await page.getByLabel('Samples at most (k)').press('Tab');
+  await page.reload();
+  await expect(page.getByLabel('Samples at most (k)')).toHaveValue('25');
+});
+
 // [field, value typed, message beside the field and at Start]
 const benchCases: [string, string, string][] = [
   ['How many problems', '0', 'must be a whole number from 1 to 1000000, not 0.'],

@@ -159,6 +159,9 @@ class Exchange {
   answered = false;
   #failure: EngineError | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** when silence ends the exchange, and when the armed timer fires (Date.now()) */
+  #deadline = 0;
+  #firesAt = 0;
   readonly #signal: AbortSignal | undefined;
   readonly #timeoutMs: number;
   readonly #silence: (answered: boolean) => EngineError;
@@ -192,12 +195,25 @@ class Exchange {
     this.controller.abort(error);
   }
 
-  /** Something arrived: restart the silence watchdog, for `ms` (default the timeout). */
+  /**
+   * Something arrived: restart the silence watchdog, for `ms` (default the timeout). A stream kicks
+   * it for every piece, so this only moves the deadline: the armed timer, when it fires early,
+   * waits out the rest (a timer per timeout, not one per token).
+   */
   kick(ms = this.#timeoutMs): void {
     if (this.#failure) return;
+    this.#deadline = Date.now() + ms;
+    if (this.#timer === undefined || this.#firesAt > this.#deadline) this.#arm(ms);
+  }
+
+  #arm(ms: number): void {
     clearTimeout(this.#timer);
+    this.#firesAt = Date.now() + ms;
     this.#timer = setTimeout(() => {
-      this.stop(this.#silence(this.answered));
+      this.#timer = undefined;
+      const left = this.#deadline - Date.now();
+      if (left > 0) this.#arm(left);
+      else this.stop(this.#silence(this.answered));
     }, ms);
   }
 

@@ -1,6 +1,5 @@
-// The page side of rendering: asks the render worker for HTML, then sanitizes it with DOMPurify.
-// Model output is untrusted; nothing reaches the DOM without passing `sanitize`.
-import DOMPurify from 'dompurify';
+// The page side of rendering: asks the render worker for HTML, then sanitizes it with DOMPurify
+// (sanitize.ts). Model output is untrusted; nothing reaches the DOM without passing `sanitize`.
 import { plainHtml } from './escape';
 import type { Mark } from './marks';
 
@@ -19,28 +18,6 @@ export interface RenderReply {
   html: string;
 }
 
-let hooked = false;
-
-/** Sanitized HTML: no scripts, handlers, styles sheets, forms, images or non-web links. */
-export function sanitize(html: string): string {
-  if (!hooked) {
-    DOMPurify.addHook('afterSanitizeAttributes', (node) => {
-      if (node instanceof HTMLAnchorElement) {
-        if (!/^https?:/i.test(node.getAttribute('href') ?? '')) node.removeAttribute('href');
-        node.setAttribute('target', '_blank');
-        node.setAttribute('rel', 'noopener noreferrer nofollow');
-      }
-    });
-    hooked = true;
-  }
-  return DOMPurify.sanitize(html, {
-    USE_PROFILES: { html: true, mathMl: true },
-    FORBID_TAGS: ['style', 'img', 'form', 'input', 'button', 'iframe', 'video', 'audio', 'source'],
-    FORBID_ATTR: ['srcset', 'ping'],
-    ADD_ATTR: ['target'],
-  });
-}
-
 type Waiter = (html: string) => void;
 
 /** One render worker per page, shared by every rendered solution. */
@@ -48,6 +25,9 @@ class Renderer {
   #worker: Worker | undefined;
   #next = 0;
   readonly #waiting = new Map<number, Waiter>();
+  /** DOMPurify and KaTeX's styles: fetched with the first solution, not with the page */
+  #sanitize: Promise<((html: string) => string) | undefined> | undefined;
+  #styles: Promise<unknown> | undefined;
 
   #start(): Worker {
     const worker = new Worker(new URL('./render.worker.ts', import.meta.url), {
@@ -67,18 +47,40 @@ class Renderer {
     return worker;
   }
 
-  /** Safe HTML for `text` with `marks` highlighted; escaped plain text if the worker fails. */
+  /**
+   * Fetches DOMPurify and KaTeX's style sheet, once: the page asks when a model or server is
+   * ready, so the first solution does not wait for them. Neither loads offline on a visit before
+   * the service worker kept them: solutions then show as escaped text, math with the page's fonts.
+   */
+  prepare(): void {
+    this.#sanitize ??= import('./sanitize').then(
+      (module) => module.sanitize,
+      () => undefined,
+    );
+    this.#styles ??= import('katex/dist/katex.min.css').catch(() => undefined);
+  }
+
+  /**
+   * Safe HTML for `text` with `marks` highlighted; escaped plain text if the worker fails. The
+   * sanitizer (DOMPurify) and KaTeX's style sheet are not part of the page's startup (`prepare`;
+   * KaTeX's fonts load only when a formula uses them); a render resolves once both are in, so
+   * math never shows unstyled.
+   */
   render(text: string, marks: readonly Mark[] = []): Promise<string> {
     this.#worker ??= this.#start();
+    this.prepare();
     const id = this.#next++;
     const worker = this.#worker;
-    return new Promise((resolve) => {
-      this.#waiting.set(id, (html) => {
-        resolve(sanitize(html || plainHtml(text)));
+    const html = new Promise<string>((resolve) => {
+      this.#waiting.set(id, (reply) => {
+        resolve(reply || plainHtml(text));
       });
       const request: RenderRequest = { id, text, marks };
       worker.postMessage(request);
     });
+    return Promise.all([html, this.#sanitize, this.#styles]).then(([reply, sanitize]) =>
+      sanitize ? sanitize(reply) : plainHtml(text),
+    );
   }
 }
 

@@ -1,5 +1,6 @@
 // The benchmark page's state: the data, the options, a run in progress or saved, and its results.
 // Failures land in `error` (a run that could not go on) or `failures` (problems a resume retries).
+import { get as readSetting, set as keepSetting } from 'idb-keyval';
 import type { Engine } from '../engine/engine';
 import { fingerprint, parseDataset, type Dataset, type SkippedLine } from '../bench/data';
 import {
@@ -8,6 +9,7 @@ import {
   dataSource,
   downloadData,
   published,
+  publishedSets,
   type DataProgress,
   type DataSource,
   type PublishedId,
@@ -32,6 +34,9 @@ import type { PromptFamily } from '../solver/prompt';
 export const dataCacheName = 'tally-data';
 /** largest data file the page reads, bytes */
 export const maxDataBytes = 50 * 1024 * 1024;
+
+/** where the published sets' URL settings are kept (idb-keyval's default store, beside the settings) */
+const sourceUrlsKey = 'tally:data-urls';
 
 export type BenchStatus = 'idle' | 'running' | 'stopping';
 
@@ -76,6 +81,7 @@ export class BenchState {
   /** runs the program mode's programs; started on the first run that has that mode */
   #programs: ProgramRunner | undefined;
   #restored: Promise<void> | undefined;
+  #urlsRestored: Promise<void> | undefined;
   #abort: AbortController | undefined;
   /** counts data loads: only the latest one's problems are kept */
   #dataLoads = 0;
@@ -101,6 +107,41 @@ export class BenchState {
     return this.#restored;
   }
 
+  /** Reads the kept URLs once; a set whose URL the person has typed meanwhile keeps theirs. */
+  #restoreUrls(): Promise<void> {
+    this.#urlsRestored ??= Promise.resolve()
+      .then(() => readSetting<unknown>(sourceUrlsKey))
+      .then(
+        (saved) => {
+          if (typeof saved !== 'object' || saved === null) return;
+          for (const { id } of publishedSets) {
+            const url: unknown = (saved as Record<string, unknown>)[id];
+            if (typeof url === 'string' && this.sourceUrls[id] === '') this.sourceUrls[id] = url;
+          }
+        },
+        () => {
+          // nothing kept in this browser: the published files
+        },
+      );
+    return this.#urlsRestored;
+  }
+
+  /**
+   * Sets a published set's URL and keeps it in this browser; one that does not parse is not kept
+   * (using it says why), so a later visit never opens on it.
+   */
+  saveSourceUrl(id: PublishedId, url: string): void {
+    this.sourceUrls[id] = url;
+    try {
+      dataSource(url, published[id].source);
+    } catch {
+      return;
+    }
+    keepSetting(sourceUrlsKey, $state.snapshot(this.sourceUrls)).catch(() => {
+      this.error = `The ${published[id].short} URL could not be kept in this browser.`;
+    });
+  }
+
   update(patch: Partial<BenchForm>): void {
     this.form = { ...this.form, ...patch };
   }
@@ -111,6 +152,7 @@ export class BenchState {
    * With `keptOnly`, only a kept copy is read: opening the page contacts no other host.
    */
   async usePublished(keptOnly = false): Promise<void> {
+    await this.#restoreUrls();
     let source: DataSource;
     try {
       source = dataSource(this.sourceUrls[this.setId], this.set.source);

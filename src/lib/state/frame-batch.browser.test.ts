@@ -49,3 +49,24 @@ describe('FrameBatch', () => {
     expect(applied).toEqual([]);
   });
 });
+
+describe('FrameBatch with an interval', () => {
+  test('pieces wait until the interval has passed since the last update, then come on a frame', async () => {
+    const applied: string[] = [];
+    const batch = new FrameBatch<string>((_key, text) => applied.push(text), 60_000);
+    batch.push('a', 'first ');
+    await nextFrame();
+    await nextFrame();
+    // nothing had been applied yet: the first pieces come on the next frame
+    expect(applied).toEqual(['first ']);
+    batch.push('a', 'second ');
+    batch.push('a', 'third');
+    await nextFrame();
+    await nextFrame();
+    // a minute has not passed: still waiting, and nothing is lost
+    expect(applied).toEqual(['first ']);
+    batch.flush();
+    expect(applied).toEqual(['first ', 'second third']);
+    batch.close();
+  });
+});

@@ -1,32 +1,59 @@
 // Streamed text arrives a piece per network read, often several per frame and for several samples
-// at once. A FrameBatch joins the pieces per key and hands them over once per animation frame, so
-// the page updates each streaming solution at most once a frame, however fast tokens come.
+// at once. A FrameBatch joins the pieces per key and hands them over on an animation frame, at most
+// once a frame (or once per `everyMs`, when given), so the page updates each streaming solution at
+// that pace however fast tokens come.
 
 export class FrameBatch<K> {
   readonly #pending = new Map<K, string>();
   readonly #apply: (key: K, text: string) => void;
+  readonly #everyMs: number;
   #frame: number | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** when the last update was applied (performance.now()) */
+  #last = -Infinity;
   #closed = false;
 
-  /** `apply(key, text)` gets the text that arrived for `key` since its last call. */
-  constructor(apply: (key: K, text: string) => void) {
+  /**
+   * `apply(key, text)` gets the text that arrived for `key` since its last call; updates come at
+   * least `everyMs` apart (0: every frame).
+   */
+  constructor(apply: (key: K, text: string) => void, everyMs = 0) {
     this.#apply = apply;
+    this.#everyMs = everyMs;
   }
 
   /** Queues `text` for `key`; the next frame (or `flush`) applies it. Ignored once closed. */
   push(key: K, text: string): void {
     if (this.#closed || text === '') return;
     this.#pending.set(key, (this.#pending.get(key) ?? '') + text);
-    this.#frame ??= requestAnimationFrame(() => {
+    if (this.#frame !== undefined || this.#timer !== undefined) return;
+    const wait = this.#last + this.#everyMs - performance.now();
+    if (wait > 0) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.#onFrame();
+      }, wait);
+    } else this.#onFrame();
+  }
+
+  #onFrame(): void {
+    this.#frame = requestAnimationFrame(() => {
       this.#frame = undefined;
       this.flush();
     });
   }
 
+  #cancel(): void {
+    if (this.#frame !== undefined) cancelAnimationFrame(this.#frame);
+    clearTimeout(this.#timer);
+    this.#frame = undefined;
+    this.#timer = undefined;
+  }
+
   /** Applies everything queued now, in the order keys first arrived. */
   flush(): void {
-    if (this.#frame !== undefined) cancelAnimationFrame(this.#frame);
-    this.#frame = undefined;
+    this.#cancel();
+    this.#last = performance.now();
     const pending = [...this.#pending];
     this.#pending.clear();
     for (const [key, text] of pending) this.#apply(key, text);
@@ -34,8 +61,7 @@ export class FrameBatch<K> {
 
   /** Drops what is queued and ignores later pushes (the run it belonged to is gone). */
   close(): void {
-    if (this.#frame !== undefined) cancelAnimationFrame(this.#frame);
-    this.#frame = undefined;
+    this.#cancel();
     this.#pending.clear();
     this.#closed = true;
   }

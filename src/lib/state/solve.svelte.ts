@@ -27,6 +27,13 @@ import { keptOutput, type History, type HistoryEntry } from './history.svelte';
 export type SolveStatus = 'idle' | 'running' | 'done' | 'stopped' | 'error';
 
 /** An ensemble sample as it streams, then as it finished; each field is its own signal. */
+/**
+ * How often streaming text reaches the page, ms: ten times a second, a few tokens each. Every
+ * update lays out and paints the streaming boxes; at one a frame, four streams spent a quarter of
+ * the page's thread on that (bench:ui, docs/BENCHMARKS.md), more than a reader can follow.
+ */
+const streamUpdateMs = 100;
+
 export class LiveSample {
   readonly index: number;
   /** a worked solution, or a program the sandbox runs */
@@ -164,7 +171,7 @@ export class SolveState {
         const sample = this.samples[key];
         if (sample) sample.text += text;
       }
-    });
+    }, streamUpdateMs);
     this.#stream = stream;
     this.status = 'running';
     let single: SampleResult | undefined;
