@@ -6,16 +6,10 @@
 // Prints, per reply, the median longest task and total blocking time of both and their ratio, and
 // whether every hostile reply stayed under 200 ms in every round. Exits 1 when a run fails (a wrong
 // answer, an error on the page), never on the figures.
-//
-// It starts Vite and Chromium itself: the shared bench/harness.ts was not on main when this was written.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright';
-import { build, preview } from 'vite';
-import { chromiumArgs, findChromium } from '../../scripts/chromium.mjs';
+import type { Page } from 'playwright';
+import { median, numberFlags, runBench, startBench, type Bench } from '../harness';
 import { hostileReplies } from '../../tests/fixtures/hostile-replies';
 import { startMockOpenAI, toPieces, type MockOpenAI } from '../../tests/fixtures/mock-openai';
 
@@ -28,17 +22,6 @@ const LONG_MS = 50;
 const POLL_MS = 250;
 /** looks in a row at an unchanged solution after the answer showed, before the span ends */
 const STABLE_POLLS = 4;
-
-function parse(argv: string[]): { rounds: number } {
-  const options = { rounds: 3 };
-  for (let i = 0; i < argv.length; i += 2) {
-    if (argv[i] !== '--rounds') throw new Error(`unknown flag ${argv[i] ?? ''}: use --rounds N`);
-    const value = Number(argv[i + 1]);
-    if (!Number.isSafeInteger(value) || value < 1) throw new Error('--rounds needs a number ≥ 1');
-    options.rounds = value;
-  }
-  return options;
-}
 
 /** Ordinary prose with as many streamed pieces and characters as `text`, answering 7. */
 function ordinary(text: string): string {
@@ -111,56 +94,20 @@ async function solve(page: Page, mock: MockOpenAI, reply: string, answer: string
   };
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-};
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        resolve(typeof address === 'object' && address ? address.port : 0);
-      });
-    });
-  });
-}
-
 async function main(): Promise<void> {
-  const { rounds } = parse(process.argv.slice(2));
-  const outDir = mkdtempSync(join(tmpdir(), 'tally-bench-hostile-'));
+  const { rounds } = numberFlags(process.argv.slice(2), { rounds: 3 }, { '--rounds': 'rounds' });
   const mock = await startMockOpenAI({ host: '127.0.0.1' });
-  let server: Awaited<ReturnType<typeof preview>> | undefined;
-  let browser: Browser | undefined;
+  let bench: Bench | undefined;
   try {
     console.log('bench:hostile — building the app…');
-    await build({ logLevel: 'error', build: { outDir, emptyOutDir: true } });
-    server = await preview({
-      logLevel: 'error',
-      build: { outDir },
-      preview: { host: '127.0.0.1', port: await freePort(), strictPort: true },
-    });
-    const origin = server.resolvedUrls?.local[0]?.replace(/\/$/, '');
-    if (!origin) throw new Error('vite preview did not start');
-    const executablePath = findChromium();
-    if (!executablePath) {
-      throw new Error(
-        'No Chromium found: install one (Debian: apt-get install chromium) or set CHROME_PATH.',
-      );
-    }
-    browser = await chromium.launch({ executablePath, args: chromiumArgs, headless: true });
+    bench = await startBench({ name: 'hostile', app: 'build', profile: 'fresh' });
     console.log(
       `${hostileReplies.length} replies, each beside ordinary prose of its size; ${rounds} ` +
-        `rounds; Chromium ${browser.version()}, ${cpus().length} cores\n`,
+        `rounds; Chromium ${bench.chromium}, ${cpus().length} cores\n`,
     );
-    const context = await browser.newContext({ serviceWorkers: 'block' });
-    const page = await context.newPage();
+    const page = await bench.newPage();
     await page.addInitScript(recorder);
-    await page.goto(origin);
+    await page.goto(bench.origin);
     await page.getByLabel('On a server').check();
     await page.getByLabel('Server URL').fill(mock.baseUrl);
     await page.getByLabel('Model name').fill(MODEL);
@@ -182,7 +129,7 @@ async function main(): Promise<void> {
         );
       }
     }
-    await context.close();
+    await page.close();
 
     console.log(`\nmedians over ${rounds} rounds, ms (plain: ordinary prose of the same size)`);
     console.log(
@@ -208,14 +155,9 @@ async function main(): Promise<void> {
         `${worst <= BOUND_MS ? 'met' : 'not met'} (worst ${worst.toFixed(0)} ms)`,
     );
   } finally {
-    await browser?.close();
-    await server?.close();
+    await bench?.close();
     await mock.close();
-    rmSync(outDir, { recursive: true, force: true });
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(`bench:hostile failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+runBench('bench:hostile', main);
