@@ -30,7 +30,9 @@ interface Problem {
  * so a Ctrl-C (SIGINT to the group) reaches tsx and the script alike.
  */
 function start(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['src/cli/bench.ts', ...args], {
+  // as `npm run bench` runs it: one Node process with tsx as its loader (tsx's own command would put
+  // a parent in between that SIGKILLs the run when it does not answer a relayed Ctrl-C in 30 ms)
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bench.ts', ...args], {
     cwd: root,
     detached: true,
     env: { ...process.env, TALLY_API_KEY: '', FORCE_COLOR: '0', ...env },

@@ -186,8 +186,10 @@ async function main(argv: string[]): Promise<ExitCode> {
   }
   const total = header.problems.length * header.config.modes.length;
 
-  // One Ctrl-C reaches this process twice (the terminal signals the whole process group, and
-  // tsx relays it too): only a press more than a second after the first quits at once.
+  // One Ctrl-C can reach this process twice (the terminal signals the whole process group, and npm
+  // relays it too): only a press more than a second after the first quits at once. `npm run bench`
+  // runs this file in one process (`node --import tsx`): tsx's own command relays signals through
+  // a parent that SIGKILLs the run when it does not answer within 30 ms, as on a busy machine.
   let firstInterrupt = 0;
   process.on('SIGINT', () => {
     const now = Date.now();
