@@ -87,3 +87,73 @@ describe('readRun: a saved run read back entry by entry', () => {
     );
   });
 });
+
+describe('readRun: the scores and aggregations an ensemble result carries', () => {
+  const aggregate = {
+    available: true,
+    answer: '18',
+    correct: true,
+    generationTokens: 40,
+    verificationTokens: 0,
+  };
+  const ensemble = (): ProblemResult => ({
+    ...result('a'),
+    samples: [
+      {
+        text: 'x',
+        answer: '18',
+        completionTokens: 20,
+        promptTokens: 9,
+        ms: 5,
+        finishReason: 'stop',
+        confidence: 4.2,
+        verifier: 0.9,
+      },
+      {
+        text: 'y',
+        answer: '18',
+        completionTokens: 20,
+        promptTokens: 9,
+        ms: 5,
+        finishReason: 'stop',
+        confidence: null,
+        verifier: null,
+      },
+    ],
+    aggregates: {
+      majority: aggregate,
+      confidence: aggregate,
+      verifier: { ...aggregate, verificationTokens: 12 },
+      'best-of-n': { ...aggregate, available: false, answer: null, correct: false },
+    },
+  });
+
+  test('a new result is read whole, and an old one without them still loads', () => {
+    const old = result('b', 2);
+    old.samples = [
+      {
+        text: 'x',
+        answer: '18',
+        completionTokens: 20,
+        promptTokens: 9,
+        ms: 5,
+        finishReason: 'stop',
+      },
+    ];
+    const saved = readRun(header(), [ensemble(), old], 0);
+    expect(saved.results).toEqual([ensemble(), old]);
+    expect(saved.unreadable).toBe(0);
+  });
+
+  test('damaged scores or aggregations leave the result out, to be redone', () => {
+    const badScore = ensemble();
+    badScore.samples[0] = { ...badScore.samples[0]!, confidence: Number.NaN };
+    const missing = ensemble() as unknown as { aggregates: Record<string, unknown> };
+    delete missing.aggregates.verifier;
+    const badCount = ensemble() as unknown as { aggregates: Record<string, unknown> };
+    badCount.aggregates.majority = { ...aggregate, generationTokens: -1 };
+    for (const bad of [badScore, missing, badCount]) {
+      expect(readRun(header(), [bad], 0)).toMatchObject({ results: [], unreadable: 1 });
+    }
+  });
+});
