@@ -67,7 +67,7 @@ test.beforeEach(async () => {
 
 test('runs 20 downloaded problems, survives a reload mid-run, and exports JSON and CSV', async ({
   page,
-}) => {
+}, testInfo) => {
   test.setTimeout(120_000);
   // the scripted matches pick out one problem each
   expect(new Set(problems.map((p) => p.question.slice(0, 80))).size).toBe(20);
@@ -140,6 +140,22 @@ test('runs 20 downloaded problems, survives a reload mid-run, and exports JSON a
       .textContent()
       .then((text) => Number(text?.replace(/,/g, '')));
   expect(await tokens('verifier')).toBeGreaterThan(await tokens('majority'));
+  for (const size of [
+    { name: 'desktop', width: 1280, height: 900 },
+    { name: 'phone', width: 390, height: 844 },
+  ]) {
+    await page.setViewportSize({ width: size.width, height: size.height });
+    const shot = testInfo.outputPath(`bench-aggregations-${size.name}.png`);
+    await summary.screenshot({ path: shot });
+    await testInfo.attach(`bench-aggregations-${size.name}`, {
+      path: shot,
+      contentType: 'image/png',
+    });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      size.width,
+    );
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
   const chart = page.getByTestId('bench-chart');
   await expect(chart).toBeVisible();
   await expect(chart.getByTestId('bench-point')).toHaveCount(2);
