@@ -275,10 +275,10 @@ describe('npm run bench against the mock server', () => {
     const perProblem = (name: string) =>
       Number(new RegExp(`\\n  ${name}\\s.*\\s(\\d+\\.\\d)\\n`).exec(run.stdout + '\n')?.[1]);
     expect(run.stdout).toMatch(/\nensemble-k3-fixed\s+4\s+4\s+100\.0%/);
-    expect(run.stdout).toMatch(/\n  majority\s+4\s+2\s+50\.0%\s+15\.0%–85\.0%\s/);
-    expect(run.stdout).toMatch(/\n  confidence\s+4\s+4\s+100\.0%\s+51\.0%–100\.0%\s/);
-    expect(run.stdout).toMatch(/\n  verifier\s+4\s+4\s+100\.0%\s+51\.0%–100\.0%\s/);
-    expect(run.stdout).toMatch(/\n  best-of-n\s+4\s+4\s+100\.0%\s+51\.0%–100\.0%\s/);
+    expect(run.stdout).toMatch(/\n {2}majority\s+4\s+2\s+50\.0%\s+15\.0%–85\.0%\s/);
+    expect(run.stdout).toMatch(/\n {2}confidence\s+4\s+4\s+100\.0%\s+51\.0%–100\.0%\s/);
+    expect(run.stdout).toMatch(/\n {2}verifier\s+4\s+4\s+100\.0%\s+51\.0%–100\.0%\s/);
+    expect(run.stdout).toMatch(/\n {2}best-of-n\s+4\s+4\s+100\.0%\s+51\.0%–100\.0%\s/);
     expect(perProblem('majority')).toBe(perProblem('confidence'));
     expect(perProblem('verifier')).toBe(perProblem('best-of-n'));
     expect(perProblem('verifier')).toBeGreaterThan(perProblem('majority'));

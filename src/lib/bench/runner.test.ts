@@ -217,7 +217,7 @@ describe('runBench', () => {
     // lowest group confidence: the mean over the top-5 log-probabilities of every token
     const [sureness, doubt] = [5.204, 1.3];
     expect(first?.samples.map((x) => x.confidence)).toEqual(
-      [doubt, sureness, doubt, doubt, sureness].map((c) => expect.closeTo(c, 6)),
+      [doubt, sureness, doubt, doubt, sureness].map((c): unknown => expect.closeTo(c, 6)),
     );
     // the verifier asked once per answer, about its first (most confident) sample
     expect(first?.samples.map((x) => x.verifier)).toEqual([

@@ -147,7 +147,9 @@ describe('readRun: the scores and aggregations an ensemble result carries', () =
 
   test('damaged scores or aggregations leave the result out, to be redone', () => {
     const badScore = ensemble();
-    badScore.samples[0] = { ...badScore.samples[0]!, confidence: Number.NaN };
+    badScore.samples = badScore.samples.map((s, i) =>
+      i === 0 ? { ...s, confidence: Number.NaN } : s,
+    );
     const missing = ensemble() as unknown as { aggregates: Record<string, unknown> };
     delete missing.aggregates.verifier;
     const badCount = ensemble() as unknown as { aggregates: Record<string, unknown> };
