@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { DamagedRun, damageNotice, readRun } from './schema';
-import type { ProblemResult, RunHeader } from './types';
+import type { ProblemResult, RunHeader, SampleRecord } from './types';
 
 const header = (): RunHeader => ({
   version: 1,
@@ -96,29 +96,19 @@ describe('readRun: the scores and aggregations an ensemble result carries', () =
     generationTokens: 40,
     verificationTokens: 0,
   };
+  const sample: SampleRecord = {
+    text: 'x',
+    answer: '18',
+    completionTokens: 20,
+    promptTokens: 9,
+    ms: 5,
+    finishReason: 'stop',
+  };
   const ensemble = (): ProblemResult => ({
     ...result('a'),
     samples: [
-      {
-        text: 'x',
-        answer: '18',
-        completionTokens: 20,
-        promptTokens: 9,
-        ms: 5,
-        finishReason: 'stop',
-        confidence: 4.2,
-        verifier: 0.9,
-      },
-      {
-        text: 'y',
-        answer: '18',
-        completionTokens: 20,
-        promptTokens: 9,
-        ms: 5,
-        finishReason: 'stop',
-        confidence: null,
-        verifier: null,
-      },
+      { ...sample, confidence: 4.2, verifier: 0.9 },
+      { ...sample, confidence: null, verifier: null },
     ],
     aggregates: {
       majority: aggregate,
@@ -130,16 +120,8 @@ describe('readRun: the scores and aggregations an ensemble result carries', () =
 
   test('a new result is read whole, and an old one without them still loads', () => {
     const old = result('b', 2);
-    old.samples = [
-      {
-        text: 'x',
-        answer: '18',
-        completionTokens: 20,
-        promptTokens: 9,
-        ms: 5,
-        finishReason: 'stop',
-      },
-    ];
+    // saved before samples carried scores
+    old.samples = [sample];
     const saved = readRun(header(), [ensemble(), old], 0);
     expect(saved.results).toEqual([ensemble(), old]);
     expect(saved.unreadable).toBe(0);
