@@ -99,10 +99,18 @@ async function exported(path: string): Promise<BenchExport> {
   return JSON.parse(await readFile(path, 'utf8')) as BenchExport;
 }
 
-/** Requests per problem (by its question), over the mock's stats so far. */
+/** The self-verifier's question (src/lib/solver/verify.ts): its requests quote a solution. */
+const verifying = 'Is the proposed solution correct?';
+
+/** Requests for solutions, over the mock's stats so far: the verifier's are left out. */
+function solving() {
+  return mock.stats().requests.filter((r) => !r.messages.at(-1)?.content.includes(verifying));
+}
+
+/** Solution requests per problem (by its question), over the mock's stats so far. */
 function asked(): number[] {
   const counts = problems.map(() => 0);
-  for (const request of mock.stats().requests) {
+  for (const request of solving()) {
     const text = request.messages.at(-1)?.content ?? '';
     const i = problems.findIndex((p) => text.includes(p.question));
     if (i >= 0) counts[i] = (counts[i] ?? 0) + 1;
@@ -170,7 +178,7 @@ describe('npm run bench against the mock server', () => {
     expect(result.results.map((r) => r.line).filter((_, i) => i % 2 === 0)).toEqual([
       1, 2, 3, 5, 6, 7, 8, 10, 11, 12,
     ]);
-    expect(mock.stats().requests).toHaveLength(10 + 30);
+    expect(solving()).toHaveLength(10 + 30);
     expect(run.stdout).toMatch(/single\s+10\s+6\s+60\.0%/);
     expect(run.stdout).toMatch(/ensemble-k3-fixed\s+10\s+8\s+80\.0%/);
   });
@@ -225,11 +233,79 @@ describe('npm run bench against the mock server', () => {
       ['0', 'no-program'],
     ]);
     // one program call per problem, asked with the program prompt
-    const asking = mock
-      .stats()
-      .requests.filter((r) => r.messages.at(-1)?.content.includes('solution()'));
+    const asking = solving().filter((r) => r.messages.at(-1)?.content.includes('solution()'));
     expect(asking).toHaveLength(6);
     expect(asking.every((r) => r.temperature === 0)).toBe(true);
+  });
+
+  it('shows every aggregation of the same samples, with its accuracy and tokens, and exports the scores', async () => {
+    // Problems 1-2: two unsure samples are wrong, one sure sample is right, and the verifier
+    // says yes only to the right one; problems 3-4: every sample is right and sure.
+    const file = await data('aggregations.jsonl', gsm8k(4));
+    const sure = [-0.02, -5, -6, -7, -8];
+    const unsure = [-0.9, -1.1, -1.3, -1.5, -1.7];
+    mock.script({
+      replies: [
+        {
+          match: '+ 12 pencils',
+          outputs: [{ text: 'No', logprobs: [-0.1, -2.4], alternatives: ['Yes'] }],
+        },
+        {
+          match: '* 12 =',
+          outputs: [{ text: 'Yes', logprobs: [-0.1, -2.4], alternatives: ['No'] }],
+        },
+        ...problems.slice(0, 4).map((p, i) => ({
+          match: p.question,
+          outputs:
+            i < 2
+              ? [
+                  { text: wrong(p), logprobs: unsure },
+                  { text: right(p), logprobs: sure },
+                  { text: wrong(p), logprobs: unsure },
+                ]
+              : [{ text: right(p), logprobs: sure }],
+        })),
+      ],
+    });
+    const out = join(dir, 'aggregations.csv');
+    const run = await cli(
+      connect('--data', file, '--modes', 'ensemble', '--k', '3', '--stop', 'fixed', '--out', out),
+    );
+    expect(run.code, run.stderr).toBe(0);
+    // the ensemble's own answer is the confidence-weighted one; the rows under it, each
+    // aggregation's (the verifier's tokens count towards the verifier and best-of-n alone)
+    const perProblem = (name: string) =>
+      Number(new RegExp(`\\n  ${name}\\s.*\\s(\\d+\\.\\d)\\n`).exec(run.stdout + '\n')?.[1]);
+    expect(run.stdout).toMatch(/\nensemble-k3-fixed\s+4\s+4\s+100\.0%/);
+    expect(run.stdout).toMatch(/\n {2}majority\s+4\s+2\s+50\.0%\s+15\.0%–85\.0%\s/);
+    expect(run.stdout).toMatch(/\n {2}confidence\s+4\s+4\s+100\.0%\s+51\.0%–100\.0%\s/);
+    expect(run.stdout).toMatch(/\n {2}verifier\s+4\s+4\s+100\.0%\s+51\.0%–100\.0%\s/);
+    expect(run.stdout).toMatch(/\n {2}best-of-n\s+4\s+4\s+100\.0%\s+51\.0%–100\.0%\s/);
+    expect(perProblem('majority')).toBe(perProblem('confidence'));
+    expect(perProblem('verifier')).toBe(perProblem('best-of-n'));
+    expect(perProblem('verifier')).toBeGreaterThan(perProblem('majority'));
+    // one verification per distinct answer: two on problems 1-2, one on 3-4
+    expect(mock.stats().requests.length - solving().length).toBe(6);
+
+    const rows = parseCsv(await readFile(out, 'utf8'));
+    const at = (name: (typeof csvColumns)[number]) => csvColumns.indexOf(name);
+    expect(
+      rows
+        .slice(1)
+        .map((r) => [
+          r[at('majority_answer')],
+          r[at('confidence_answer')],
+          r[at('verifier_answer')],
+          r[at('best_of_n_answer')],
+        ]),
+    ).toEqual([
+      ['15', '36', '36', '36'],
+      ['16', '48', '48', '48'],
+      ['60', '60', '60', '60'],
+      ['72', '72', '72', '72'],
+    ]);
+    expect(rows[1]?.[at('confidences')]).toBe('1.3000;5.2040;1.3000');
+    expect(rows[1]?.[at('verifier_scores')]).toMatch(/^0\.0911;0\.9089;$/);
   });
 
   it('stops an ensemble early by its rule and counts the samples used', async () => {

@@ -22,12 +22,16 @@ interface Stats {
   requests: { messages: { role: string; content: string }[] }[];
 }
 
-/** Requests per problem so far, by the question in the last user message. */
+/** The self-verifier's question (src/lib/solver/verify.ts): its requests quote a solution. */
+const verifying = 'Is the proposed solution correct?';
+
+/** Solution requests per problem so far, by the question in the last user message. */
 async function asked(): Promise<number[]> {
   const stats = (await admin(mockOpenAI(), 'stats')) as Stats;
   const counts = problems.map(() => 0);
   for (const request of stats.requests) {
     const text = request.messages.at(-1)?.content ?? '';
+    if (text.includes(verifying)) continue;
     const i = problems.findIndex((p) => text.includes(p.question));
     if (i >= 0) counts[i] = (counts[i] ?? 0) + 1;
   }
@@ -47,16 +51,23 @@ test.beforeEach(async () => {
   await admin(mockOpenAI(), 'reset', {});
   await admin(mockOpenAI(), 'script', {
     chunkDelayMs: 40,
-    replies: problems.map((p, i) => ({
-      match: p.question.slice(0, 80),
-      outputs: [reply(p.gold, isRight(i))],
-    })),
+    replies: [
+      // the verifier is sure of every solution, so its aggregations agree with the vote
+      {
+        match: verifying,
+        outputs: [{ text: 'Yes', logprobs: [-0.1, -2.4], alternatives: ['No'] }],
+      },
+      ...problems.map((p, i) => ({
+        match: p.question.slice(0, 80),
+        outputs: [reply(p.gold, isRight(i))],
+      })),
+    ],
   });
 });
 
 test('runs 20 downloaded problems, survives a reload mid-run, and exports JSON and CSV', async ({
   page,
-}) => {
+}, testInfo) => {
   test.setTimeout(120_000);
   // the scripted matches pick out one problem each
   expect(new Set(problems.map((p) => p.question.slice(0, 80))).size).toBe(20);
@@ -113,6 +124,38 @@ test('runs 20 downloaded problems, survives a reload mid-run, and exports JSON a
   await expect(single.locator('[data-cell="accuracy"]')).toHaveText('75.0%');
   await expect(ensemble.locator('[data-cell="correct"]')).toHaveText('15');
   await expect(ensemble.locator('[data-cell="samples"]')).toHaveText('3.00');
+  // every aggregation of the same samples, under the ensemble; the verifier's cost its own
+  const aggregations = summary.locator('tr[data-aggregation]');
+  await expect(aggregations).toHaveCount(4);
+  await expect(aggregations.locator('th')).toHaveText([
+    'Majority',
+    'Confidence, top 90%',
+    'Verifier',
+    'Best-of-n',
+  ]);
+  await expect(aggregations.locator('[data-cell="correct"]')).toHaveText(['15', '15', '15', '15']);
+  const tokens = (name: string) =>
+    summary
+      .locator(`tr[data-aggregation="${name}"] [data-cell="tokens"]`)
+      .textContent()
+      .then((text) => Number(text?.replace(/,/g, '')));
+  expect(await tokens('verifier')).toBeGreaterThan(await tokens('majority'));
+  for (const size of [
+    { name: 'desktop', width: 1280, height: 900 },
+    { name: 'phone', width: 390, height: 844 },
+  ]) {
+    await page.setViewportSize({ width: size.width, height: size.height });
+    const shot = testInfo.outputPath(`bench-aggregations-${size.name}.png`);
+    await summary.screenshot({ path: shot });
+    await testInfo.attach(`bench-aggregations-${size.name}`, {
+      path: shot,
+      contentType: 'image/png',
+    });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      size.width,
+    );
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
   const chart = page.getByTestId('bench-chart');
   await expect(chart).toBeVisible();
   await expect(chart.getByTestId('bench-point')).toHaveCount(2);
@@ -137,6 +180,15 @@ test('runs 20 downloaded problems, survives a reload mid-run, and exports JSON a
     ['ensemble-k3-fixed', 20, 15],
   ]);
   expect(exported.results.filter((r) => r.correct)).toHaveLength(30);
+  expect(exported.summary[1]?.aggregations.map((a) => [a.name, a.n, a.correct])).toEqual([
+    ['majority', 20, 15],
+    ['confidence', 20, 15],
+    ['verifier', 20, 15],
+    ['best-of-n', 20, 15],
+  ]);
+  const samples = exported.results.filter((r) => r.mode !== 'single').flatMap((r) => r.samples);
+  expect(samples.every((s) => typeof s.confidence === 'number')).toBe(true);
+  expect(samples.filter((s) => s.verifier !== null)).toHaveLength(20);
 
   const csv = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export CSV' }).click();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { csvField, parseCsv, toCsvText } from './csv';
 import { csvColumns, toCsv, toJson, type BenchExport } from './export';
-import type { ProblemResult, SavedRun } from './types';
+import type { AggregationRecord, ProblemResult, SavedRun } from './types';
 
 describe('csv', () => {
   it('quotes only what needs quoting, doubling quotes', () => {
@@ -65,6 +65,35 @@ function result(
   };
 }
 
+/** The ensemble's answer as each aggregation gave it; only the verifier ones paid to verify. */
+const aggregate = (answer: string | null, verificationTokens = 0): AggregationRecord => ({
+  available: answer !== null,
+  answer,
+  correct: answer === '18',
+  generationTokens: 36,
+  verificationTokens,
+});
+
+/** An ensemble result with its samples' scores and every aggregation, as the runner records them. */
+function scored(plain: ProblemResult): ProblemResult {
+  const confidences = [5.25, null, 1.3];
+  const verifiers = [0.9089, null, null];
+  return {
+    ...plain,
+    samples: plain.samples.map((s, i) => ({
+      ...s,
+      confidence: confidences[i] ?? null,
+      verifier: verifiers[i] ?? null,
+    })),
+    aggregates: {
+      majority: aggregate('18'),
+      confidence: aggregate('18'),
+      verifier: aggregate(null, 41),
+      'best-of-n': aggregate('17', 41),
+    },
+  };
+}
+
 const run: SavedRun = {
   header: {
     version: 1,
@@ -90,7 +119,7 @@ const run: SavedRun = {
   },
   results: [
     result('L2', 'single', ['-10'], '-10'),
-    result('L1', 'ensemble-k3-fixed', ['18', null, '18'], '18'),
+    scored(result('L1', 'ensemble-k3-fixed', ['18', null, '18'], '18')),
     result('L1', 'single', ['17'], '18'),
     {
       ...result('L1', 'program', [null], '18'),
@@ -117,6 +146,19 @@ describe('exports', () => {
       kind: 'timeout',
       message: 'The program was stopped after 5 s (the time limit).',
     });
+    // each sample's scores and every aggregation travel whole
+    expect(parsed.results[2]?.samples.map((s) => [s.confidence, s.verifier])).toEqual([
+      [5.25, 0.9089],
+      [null, null],
+      [1.3, null],
+    ]);
+    expect(parsed.results[2]?.aggregates?.['best-of-n']).toEqual(aggregate('17', 41));
+    expect(parsed.summary[2]?.aggregations.map((a) => [a.name, a.correct, a.meanTokens])).toEqual([
+      ['majority', 1, 36],
+      ['confidence', 1, 36],
+      ['verifier', 0, 77],
+      ['best-of-n', 0, 77],
+    ]);
     expect(parsed.summary.map((s) => [s.mode, s.n, s.correct, s.errors])).toEqual([
       ['single', 2, 1, {}],
       ['program', 1, 0, { timeout: 1 }],
@@ -146,6 +188,13 @@ describe('exports', () => {
       seconds: '0.750',
       truncated: '0',
       program_error: '',
+      confidences: '',
+      verifier_scores: '',
+      majority_answer: '',
+      confidence_answer: '',
+      verifier_answer: '',
+      best_of_n_answer: '',
+      verification_tokens: '',
       question: 'Janet’s ducks, "16" of them,\nlay eggs?',
     });
     expect(records[1]).toMatchObject({
@@ -163,6 +212,13 @@ describe('exports', () => {
       votes: '18=2',
       prompt_tokens: '90',
       truncated: '1',
+      confidences: '5.2500;;1.3000',
+      verifier_scores: '0.9089;;',
+      majority_answer: '18',
+      confidence_answer: '18',
+      verifier_answer: '',
+      best_of_n_answer: '17',
+      verification_tokens: '41',
     });
     expect(records[3]).toMatchObject({
       problem_id: 'L2',

@@ -1,5 +1,6 @@
 // A run as a file: JSON (everything, solutions included) or CSV (one row per problem and mode).
 // The page and the CLI both write through here, so their files are the same; nothing here throws.
+import { aggregationNames } from '../solver/aggregate';
 import { toCsvText } from './csv';
 import { modeId } from './modes';
 import { resultKey } from './schema';
@@ -42,8 +43,16 @@ export const csvColumns = [
   'seconds',
   'truncated',
   'program_error',
+  'confidences',
+  'verifier_scores',
+  ...aggregationNames.map((name) => `${name.replace(/-/g, '_')}_answer` as const),
+  'verification_tokens',
   'question',
 ] as const;
+
+/** Scores of the samples in order, separated by ";", four decimals; empty where a sample has none. */
+const scores = (values: readonly (number | null | undefined)[]): string =>
+  values.map((v) => (typeof v === 'number' ? v.toFixed(4) : '')).join(';');
 
 /** Finished results in problem order, then mode order, with each problem's text. */
 export function orderedResults(run: SavedRun): ExportedResult[] {
@@ -80,6 +89,10 @@ export function toJson(run: SavedRun, now = new Date()): string {
  * is "answer=count" pairs separated by ";", most votes first; `correct` and `truncated` are 1 or 0;
  * `seconds` has three decimals; `program_error` is why a program gave no answer (`no-program`,
  * `exception`, `timeout`, `memory`, `output`, `crashed`, `no-number`), empty otherwise.
+ * Ensemble modes add each sample's lowest group confidence (`confidences`) and verifier P(yes)
+ * (`verifier_scores`), listed like `answers`; each aggregation's answer (`majority_answer`, …,
+ * empty when it had none); and the tokens the verifier read and wrote. Those columns are empty
+ * for other modes and for runs saved before they were recorded.
  */
 export function toCsv(run: SavedRun): string {
   const rows = orderedResults(run).map((r) => [
@@ -100,6 +113,10 @@ export function toCsv(run: SavedRun): string {
     r.seconds.toFixed(3),
     r.samples.some((s) => s.finishReason === 'length') ? '1' : '0',
     r.error?.kind ?? '',
+    scores(r.samples.map((s) => s.confidence)),
+    scores(r.samples.map((s) => s.verifier)),
+    ...aggregationNames.map((name) => r.aggregates?.[name].answer ?? ''),
+    r.aggregates ? String(r.aggregates.verifier.verificationTokens) : '',
     r.question,
   ]);
   return toCsvText([[...csvColumns], ...rows]);

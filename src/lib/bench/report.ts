@@ -34,10 +34,20 @@ export function table(rows: readonly (readonly string[])[]): string {
     .join('\n');
 }
 
-/** The summary table: one row per mode. */
+/**
+ * The summary table: one row per mode, and under an ensemble mode one row per aggregation of its
+ * samples ("  majority", …) with its accuracy, interval and tokens per problem (verification
+ * included); the columns an aggregation does not have are left empty.
+ */
 export function summaryTable(summaries: readonly ModeSummary[]): string {
   // the program mode's failures get a column only in runs that have that mode
   const programs = summaries.some((s) => s.mode === 'program');
+  const accuracy = (s: { n: number; correct: number; accuracy: number; ci: ModeSummary['ci'] }) => [
+    String(s.n),
+    String(s.correct),
+    percent(s.accuracy),
+    `${percent(s.ci.low)}–${percent(s.ci.high)}`,
+  ];
   return table([
     [
       'mode',
@@ -47,21 +57,29 @@ export function summaryTable(summaries: readonly ModeSummary[]): string {
       '95% CI',
       'mean samples',
       'tokens',
+      'tokens/problem',
       'tok/s',
       'time',
       ...(programs ? ['program errors'] : []),
     ],
-    ...summaries.map((s) => [
-      s.mode,
-      String(s.n),
-      String(s.correct),
-      percent(s.accuracy),
-      `${percent(s.ci.low)}–${percent(s.ci.high)}`,
-      s.meanSamples.toFixed(2),
-      String(s.tokens),
-      s.tokensPerSecond.toFixed(1),
-      duration(s.seconds),
-      ...(programs ? [errorsText(s.errors) || '-'] : []),
+    ...summaries.flatMap((s) => [
+      [
+        s.mode,
+        ...accuracy(s),
+        s.meanSamples.toFixed(2),
+        String(s.tokens),
+        s.n > 0 ? (s.tokens / s.n).toFixed(1) : '-',
+        s.tokensPerSecond.toFixed(1),
+        duration(s.seconds),
+        ...(programs ? [errorsText(s.errors) || '-'] : []),
+      ],
+      ...s.aggregations.map((a) => [
+        `  ${a.name}${a.available === 0 ? ' (unavailable)' : ''}`,
+        ...accuracy(a),
+        '',
+        '',
+        a.meanTokens.toFixed(1),
+      ]),
     ]),
   ]);
 }

@@ -132,6 +132,106 @@ describe('runBench', () => {
     expect((await s.load())?.results).toHaveLength(16);
   });
 
+  it('records every aggregation of the same samples, and each sample’s scores', async () => {
+    // Problem 1: three unsure samples say 11 (wrong), two sure ones say 10 (right); the verifier
+    // says yes to 10 and no to 11. Problem 2 is asked nothing special: every sample is right.
+    const [one, two] = problems as [Problem, Problem];
+    const sure = [-0.02, -5, -6, -7, -8];
+    const unsure = [-0.9, -1.1, -1.3, -1.5, -1.7];
+    mock.script({
+      replies: [
+        {
+          match: 'boxed{10}',
+          outputs: [{ text: 'Yes', logprobs: [-0.1, -2.4], alternatives: ['No'] }],
+        },
+        {
+          match: 'boxed{11}',
+          outputs: [{ text: 'No', logprobs: [-0.2, -1.7], alternatives: ['Yes'] }],
+        },
+        {
+          match: one.question,
+          outputs: [
+            { text: wrong(one), logprobs: unsure },
+            { text: right(one), logprobs: sure },
+            { text: wrong(one), logprobs: unsure },
+            { text: wrong(one), logprobs: unsure },
+            { text: right(one), logprobs: sure },
+          ],
+        },
+        { match: two.question, outputs: [right(two)] },
+      ],
+    });
+    const h = header([{ kind: 'ensemble', k: 5, rule: { kind: 'fixed' } }]);
+    h.problems = [one, two];
+    const s = await store(h);
+    const outcome = await runBench({
+      engine: await engine(1),
+      header: h,
+      done: [],
+      store: s,
+      concurrency: 1,
+    });
+    expect(outcome.status).toBe('complete');
+    const [first, second] = (await s.load())?.results ?? [];
+    // the ensemble's own answer is the confidence-weighted one (solver defaultAggregation)
+    expect(first).toMatchObject({ answer: '10', correct: true, votes: { '11': 3, '10': 2 } });
+    const generated = first?.samples.reduce((n, x) => n + x.completionTokens, 0) ?? 0;
+    const verifierRequests = mock
+      .stats()
+      .requests.filter(
+        (r) => r.max_tokens === 1 && r.messages.at(-1)?.content.includes(one.question),
+      );
+    expect(verifierRequests).toHaveLength(2);
+    const verifying = first?.aggregates?.verifier.verificationTokens ?? 0;
+    expect(verifying).toBeGreaterThan(2);
+    expect(first?.aggregates).toEqual({
+      majority: {
+        available: true,
+        answer: '11',
+        correct: false,
+        generationTokens: generated,
+        verificationTokens: 0,
+      },
+      confidence: {
+        available: true,
+        answer: '10',
+        correct: true,
+        generationTokens: generated,
+        verificationTokens: 0,
+      },
+      verifier: {
+        available: true,
+        answer: '10',
+        correct: true,
+        generationTokens: generated,
+        verificationTokens: verifying,
+      },
+      'best-of-n': {
+        available: true,
+        answer: '10',
+        correct: true,
+        generationTokens: generated,
+        verificationTokens: verifying,
+      },
+    });
+    // lowest group confidence: the mean over the top-5 log-probabilities of every token
+    const [sureness, doubt] = [5.204, 1.3];
+    expect(first?.samples.map((x) => x.confidence)).toEqual(
+      [doubt, sureness, doubt, doubt, sureness].map((c): unknown => expect.closeTo(c, 6)),
+    );
+    // the verifier asked once per answer, about its first (most confident) sample
+    expect(first?.samples.map((x) => x.verifier)).toEqual([
+      expect.closeTo(1 / (1 + Math.exp(1.5)), 6),
+      expect.closeTo(1 / (1 + Math.exp(-2.3)), 6),
+      null,
+      null,
+      null,
+    ]);
+    // one answer only: every aggregation agrees on it
+    expect(second?.aggregates?.majority.answer).toBe(two.gold);
+    expect(second?.aggregates?.['best-of-n']).toMatchObject({ answer: two.gold, correct: true });
+  });
+
   it('skips what is done and runs only the rest', async () => {
     const h = header([{ kind: 'single' }]);
     const s = await store(h);

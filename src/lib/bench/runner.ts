@@ -5,13 +5,26 @@ import { EngineError, isAbort } from '../engine/errors';
 import { solveProgram } from '../program/solve';
 import type { ProgramError } from '../program/answer';
 import type { ProgramRunner } from '../program/runner';
+import { aggregationNames, type AggregationName } from '../solver/aggregate';
 import { answersEqual } from '../solver/equal';
-import { solveEnsemble, solveSingle, type SampleResult } from '../solver/solve';
+import {
+  solveEnsemble,
+  solveSingle,
+  type EnsembleResult,
+  type SampleResult,
+} from '../solver/solve';
 import { histogram } from '../solver/vote';
 import { modeId } from './modes';
 import { resultKey } from './schema';
 import type { ResultStore } from './store';
-import type { ModeSpec, Problem, ProblemResult, RunHeader, SampleRecord } from './types';
+import type {
+  AggregationRecord,
+  ModeSpec,
+  Problem,
+  ProblemResult,
+  RunHeader,
+  SampleRecord,
+} from './types';
 
 /** One (problem, mode) attempt that failed; a resume tries it again. */
 export interface UnitFailure {
@@ -89,6 +102,31 @@ function record(sample: SampleResult): SampleRecord {
   };
 }
 
+/** Every aggregation's answer and cost, from the same samples. */
+function aggregations(
+  ensemble: EnsembleResult,
+  gold: string,
+): Record<AggregationName, AggregationRecord> {
+  const generationTokens = ensemble.completionTokens + ensemble.cutTokens;
+  const verified = ensemble.verification
+    ? ensemble.verification.promptTokens + ensemble.verification.completionTokens
+    : 0;
+  const entries = aggregationNames.map((name): [AggregationName, AggregationRecord] => {
+    const { available, answer } = ensemble.aggregates[name];
+    return [
+      name,
+      {
+        available,
+        answer,
+        correct: answersEqual(answer, gold),
+        generationTokens,
+        verificationTokens: name === 'verifier' || name === 'best-of-n' ? verified : 0,
+      },
+    ];
+  });
+  return Object.fromEntries(entries) as Record<AggregationName, AggregationRecord>;
+}
+
 /** Attempts one problem in one mode; undefined when the signal cut it off. */
 async function attempt(
   options: RunOptions,
@@ -103,6 +141,7 @@ async function attempt(
   let answer: string | null;
   let votes: Record<string, number>;
   let error: ProgramError | undefined;
+  let aggregates: ProblemResult['aggregates'];
   if (mode.kind === 'program') {
     if (!options.programs) {
       throw new EngineError('bad-input', 'The program mode needs a sandbox to run programs in.');
@@ -142,14 +181,17 @@ async function attempt(
       temperature: sampling.temperature,
       top_p: sampling.top_p,
       maxTokens: sampling.max_tokens,
-      // the verifier's extra prompts are not measured here yet (docs/ARCHITECTURE.md, Benchmark)
-      verify: false,
       signal,
     });
     if (ensemble.stopReason === 'aborted') return undefined;
-    samples = ensemble.samples.map(record);
+    samples = ensemble.samples.map((sample) => ({
+      ...record(sample),
+      confidence: sample.confidence?.lowest ?? null,
+      verifier: sample.verifier,
+    }));
     answer = ensemble.answer;
     votes = histogram(ensemble.vote);
+    aggregates = aggregations(ensemble, problem.gold);
   }
   if (signal.aborted) return undefined;
   return {
@@ -162,6 +204,7 @@ async function attempt(
     samples,
     votes,
     tokens: samples.reduce((sum, s) => sum + s.completionTokens, 0),
+    ...(aggregates ? { aggregates } : {}),
     seconds: (performance.now() - started) / 1000,
     finishedAt: Date.now(),
   };

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { DamagedRun, damageNotice, readRun } from './schema';
-import type { ProblemResult, RunHeader } from './types';
+import type { ProblemResult, RunHeader, SampleRecord } from './types';
 
 const header = (): RunHeader => ({
   version: 1,
@@ -85,5 +85,59 @@ describe('readRun: a saved run read back entry by entry', () => {
     expect(() => readRun(broken, [result('a')], 0)).toThrow(
       'The saved benchmark run could not be read (its settings are damaged), so its 1 saved result(s) cannot be shown or resumed. Starting a new run replaces it.',
     );
+  });
+});
+
+describe('readRun: the scores and aggregations an ensemble result carries', () => {
+  const aggregate = {
+    available: true,
+    answer: '18',
+    correct: true,
+    generationTokens: 40,
+    verificationTokens: 0,
+  };
+  const sample: SampleRecord = {
+    text: 'x',
+    answer: '18',
+    completionTokens: 20,
+    promptTokens: 9,
+    ms: 5,
+    finishReason: 'stop',
+  };
+  const ensemble = (): ProblemResult => ({
+    ...result('a'),
+    samples: [
+      { ...sample, confidence: 4.2, verifier: 0.9 },
+      { ...sample, confidence: null, verifier: null },
+    ],
+    aggregates: {
+      majority: aggregate,
+      confidence: aggregate,
+      verifier: { ...aggregate, verificationTokens: 12 },
+      'best-of-n': { ...aggregate, available: false, answer: null, correct: false },
+    },
+  });
+
+  test('a new result is read whole, and an old one without them still loads', () => {
+    const old = result('b', 2);
+    // saved before samples carried scores
+    old.samples = [sample];
+    const saved = readRun(header(), [ensemble(), old], 0);
+    expect(saved.results).toEqual([ensemble(), old]);
+    expect(saved.unreadable).toBe(0);
+  });
+
+  test('damaged scores or aggregations leave the result out, to be redone', () => {
+    const badScore = ensemble();
+    badScore.samples = badScore.samples.map((s, i) =>
+      i === 0 ? { ...s, confidence: Number.NaN } : s,
+    );
+    const missing = ensemble() as unknown as { aggregates: Record<string, unknown> };
+    delete missing.aggregates.verifier;
+    const badCount = ensemble() as unknown as { aggregates: Record<string, unknown> };
+    badCount.aggregates.majority = { ...aggregate, generationTokens: -1 };
+    for (const bad of [badScore, missing, badCount]) {
+      expect(readRun(header(), [bad], 0)).toMatchObject({ results: [], unreadable: 1 });
+    }
   });
 });

@@ -1,9 +1,11 @@
 // Checks values read back from a results file or IndexedDB before the runner trusts them.
 // A guard returns false for anything malformed; callers drop that entry and redo its work.
 import type { ProgramError } from '../program/answer';
+import { aggregationNames } from '../solver/aggregate';
 import { stopRuleProblem, type StopRule } from '../solver/stop';
 import { modeId } from './modes';
 import type {
+  AggregationRecord,
   BenchSampling,
   ModeSpec,
   Problem,
@@ -23,6 +25,8 @@ const isString = (v: unknown): v is string => typeof v === 'string';
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isCount = (v: unknown): v is number => isNumber(v) && Number.isInteger(v) && v >= 0;
 const isAnswer = (v: unknown): v is string | null => v === null || isString(v);
+/** absent (older runs), null, or a finite number */
+const isOptionalScore = (v: unknown): boolean => v === undefined || v === null || isNumber(v);
 
 function isRule(v: unknown): v is StopRule {
   if (!isShape(v)) return false;
@@ -116,7 +120,27 @@ function isSample(v: unknown): v is SampleRecord {
     isCount(v.completionTokens) &&
     isCount(v.promptTokens) &&
     isNumber(v.ms) &&
-    (v.finishReason === 'stop' || v.finishReason === 'length')
+    (v.finishReason === 'stop' || v.finishReason === 'length') &&
+    isOptionalScore(v.confidence) &&
+    isOptionalScore(v.verifier)
+  );
+}
+
+function isAggregation(v: unknown): v is AggregationRecord {
+  return (
+    isShape(v) &&
+    typeof v.available === 'boolean' &&
+    isAnswer(v.answer) &&
+    typeof v.correct === 'boolean' &&
+    isCount(v.generationTokens) &&
+    isCount(v.verificationTokens)
+  );
+}
+
+/** absent (older runs and single-call modes), or one record per aggregation */
+function isAggregates(v: unknown): boolean {
+  return (
+    v === undefined || (isShape(v) && aggregationNames.every((name) => isAggregation(v[name])))
   );
 }
 
@@ -134,6 +158,7 @@ export function isResult(v: unknown): v is ProblemResult {
     isShape(v.votes) &&
     Object.values(v.votes).every(isCount) &&
     isCount(v.tokens) &&
+    isAggregates(v.aggregates) &&
     isNumber(v.seconds) &&
     isNumber(v.finishedAt)
   );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { summarize, wilson } from './stats';
-import type { ModeSpec, ProblemResult } from './types';
+import { summarize, summarizeAggregations, wilson } from './stats';
+import type { AggregationRecord, ModeSpec, ProblemResult } from './types';
 
 describe('wilson', () => {
   it('matches published values', () => {
@@ -93,5 +93,80 @@ describe('summarize', () => {
       tokensPerSecond: 0,
       ci: { low: 0, high: 1 },
     });
+  });
+});
+
+describe('summarizeAggregations', () => {
+  const record = (
+    correct: boolean,
+    available = true,
+    verificationTokens = 0,
+  ): AggregationRecord => ({
+    available,
+    answer: available ? (correct ? '1' : '2') : null,
+    correct,
+    generationTokens: 50,
+    verificationTokens,
+  });
+  /** an ensemble result whose aggregations answered as given: [majority, confidence, verifier, best-of-n] */
+  function withAggregates(
+    problemId: string,
+    [majority, confidence, verifier, best]: [boolean, boolean, boolean, boolean],
+    verifying = 20,
+  ): ProblemResult {
+    return {
+      ...result(problemId, 'ensemble-k5-fixed', majority, 5),
+      aggregates: {
+        majority: record(majority),
+        confidence: record(confidence),
+        verifier: record(verifier, true, verifying),
+        'best-of-n': record(best, true, verifying),
+      },
+    };
+  }
+
+  it('gives each aggregation its accuracy, interval and tokens per problem, verification included', () => {
+    const rows = summarizeAggregations([
+      withAggregates('L1', [true, true, true, true], 20),
+      withAggregates('L2', [false, true, true, false], 40),
+      withAggregates('L3', [false, false, true, false], 30),
+      // saved before aggregations were recorded: left out of these rows
+      result('L4', 'ensemble-k5-fixed', true, 5),
+    ]);
+    expect(rows.map((r) => [r.name, r.n, r.correct])).toEqual([
+      ['majority', 3, 1],
+      ['confidence', 3, 2],
+      ['verifier', 3, 3],
+      ['best-of-n', 3, 1],
+    ]);
+    expect(rows[1]?.accuracy).toBeCloseTo(2 / 3, 12);
+    expect(rows[1]?.ci).toEqual(wilson(2, 3));
+    expect(rows[0]).toMatchObject({ meanTokens: 50, meanVerificationTokens: 0 });
+    expect(rows[2]).toMatchObject({ meanTokens: 80, meanVerificationTokens: 30 });
+  });
+
+  it('counts an aggregation that could not answer as wrong, and says how often it could', () => {
+    const blind: ProblemResult = {
+      ...result('L1', 'ensemble-k5-fixed', true, 5),
+      aggregates: {
+        majority: record(true),
+        confidence: record(false, false),
+        verifier: record(false, false),
+        'best-of-n': record(false, false),
+      },
+    };
+    const [majority, confidence] = summarizeAggregations([blind]);
+    expect(majority).toMatchObject({ n: 1, available: 1, correct: 1 });
+    expect(confidence).toMatchObject({ n: 1, available: 0, correct: 0, accuracy: 0 });
+  });
+
+  it('has no rows without recorded aggregations, and summarize passes them on per mode', () => {
+    expect(summarizeAggregations([result('L1', 'single', true, 1)])).toEqual([]);
+    const [single, ensemble] = summarize(
+      [{ kind: 'single' }, { kind: 'ensemble', k: 5, rule: { kind: 'fixed' } }],
+      [result('L1', 'single', true, 1), withAggregates('L1', [true, false, true, true])],
+    );
+    expect(single?.aggregations).toEqual([]);
+    expect(ensemble?.aggregations.map((a) => a.correct)).toEqual([1, 0, 1, 1]);
   });
 });

@@ -1,7 +1,8 @@
 // Accuracy with a confidence interval, and the cost of each mode, from a run's finished results.
 // Pure arithmetic; no results gives n = 0 with the uninformative interval [0, 1], never NaN.
+import { aggregationNames } from '../solver/aggregate';
 import { modeId, modeLabel } from './modes';
-import type { ModeSpec, ModeSummary, ProblemResult } from './types';
+import type { AggregationSummary, ModeSpec, ModeSummary, ProblemResult } from './types';
 
 /** z for a two-sided 95% interval: the 97.5th percentile of the standard normal. */
 export const z95 = 1.959963984540054;
@@ -24,6 +25,39 @@ export function wilson(correct: number, n: number, z = z95): { low: number; high
     low: correct <= 0 ? 0 : Math.max(0, centre - half),
     high: correct >= n ? 1 : Math.min(1, centre + half),
   };
+}
+
+/**
+ * One row per aggregation over the results that recorded aggregations (an ensemble mode's, run
+ * since they were recorded); none when no result did.
+ */
+export function summarizeAggregations(results: readonly ProblemResult[]): AggregationSummary[] {
+  const recorded = results.flatMap((r) => (r.aggregates ? [r.aggregates] : []));
+  const n = recorded.length;
+  if (n === 0) return [];
+  return aggregationNames.map((name) => {
+    let available = 0;
+    let correct = 0;
+    let tokens = 0;
+    let verification = 0;
+    for (const aggregates of recorded) {
+      const a = aggregates[name];
+      if (a.available) available += 1;
+      if (a.correct) correct += 1;
+      tokens += a.generationTokens + a.verificationTokens;
+      verification += a.verificationTokens;
+    }
+    return {
+      name,
+      n,
+      available,
+      correct,
+      accuracy: correct / n,
+      ci: wilson(correct, n),
+      meanTokens: tokens / n,
+      meanVerificationTokens: verification / n,
+    };
+  });
 }
 
 /** One summary per mode, in the order of `modes`, over the results that belong to each. */
@@ -67,6 +101,7 @@ export function summarize(
       tokensPerSecond: callMs > 0 ? tokens / (callMs / 1000) : 0,
       seconds,
       errors,
+      aggregations: summarizeAggregations(list),
     };
   });
 }

@@ -2,6 +2,7 @@
 // Types only; values read back from storage are checked by schema.ts before they are trusted.
 import type { ModelFamily } from '../models/catalog';
 import type { ProgramError } from '../program/answer';
+import type { AggregationName } from '../solver/aggregate';
 import type { StopRule } from '../solver/stop';
 
 /** One problem with a known answer. */
@@ -87,6 +88,23 @@ export interface SampleRecord {
   ms: number;
   /** 'length' when max_tokens cut the reply short */
   finishReason: 'stop' | 'length';
+  /** ensemble samples: the lowest group confidence (DeepConf), null without log-probabilities; absent in older runs */
+  confidence?: number | null;
+  /** ensemble samples: the self-verifier's P(yes), null when it was not the sample verified; absent in older runs */
+  verifier?: number | null;
+}
+
+/** One aggregation's answer to an ensemble's samples, and what it cost. */
+export interface AggregationRecord {
+  /** false when its scores were missing (no log-probabilities, no verification): no answer */
+  available: boolean;
+  answer: string | null;
+  /** `answer` equals the gold answer numerically */
+  correct: boolean;
+  /** tokens the samples generated, those cut early for low confidence included */
+  generationTokens: number;
+  /** tokens the self-verifier read and wrote (verifier and best-of-n only; 0 for the others) */
+  verificationTokens: number;
 }
 
 /** One problem attempted in one mode: the unit a run saves and a resume skips. */
@@ -107,6 +125,8 @@ export interface ProblemResult {
   votes: Record<string, number>;
   /** completion tokens over all samples */
   tokens: number;
+  /** ensemble modes: every aggregation over the same samples; absent in older runs */
+  aggregates?: Record<AggregationName, AggregationRecord>;
   /** wall time of the whole attempt, seconds */
   seconds: number;
   /** epoch milliseconds when it finished */
@@ -146,4 +166,27 @@ export interface ModeSummary {
   seconds: number;
   /** program mode: problems whose program gave no answer, by why (`ProgramError` kind) */
   errors: Record<string, number>;
+  /**
+   * ensemble modes: one row per aggregation, in `aggregationNames` order, over the results that
+   * recorded aggregations (runs saved before they were recorded have none); empty otherwise
+   */
+  aggregations: AggregationSummary[];
+}
+
+/** Accuracy and cost of one aggregation of an ensemble mode. */
+export interface AggregationSummary {
+  name: AggregationName;
+  /** results that recorded it */
+  n: number;
+  /** results where it could answer at all (see `AggregationRecord.available`) */
+  available: number;
+  /** an unavailable aggregation counts as not answering */
+  correct: number;
+  accuracy: number;
+  /** 95% Wilson score interval of the accuracy */
+  ci: { low: number; high: number };
+  /** generation plus verification tokens, mean per problem */
+  meanTokens: number;
+  /** verification tokens alone, mean per problem */
+  meanVerificationTokens: number;
 }

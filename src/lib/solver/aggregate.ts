@@ -53,6 +53,14 @@ export const defaultKeepShare = 0.9;
  */
 export const defaultAggregation: AggregationName = 'confidence';
 
+/** Each aggregation for people, as the result and the benchmark name it. */
+export const aggregationLabels: Record<AggregationName, string> = {
+  majority: 'Majority',
+  confidence: `Confidence, top ${Math.round(defaultKeepShare * 100)}%`,
+  verifier: 'Verifier',
+  'best-of-n': 'Best-of-n',
+};
+
 const unavailable = (name: AggregationName): Aggregate => ({
   name,
   available: false,

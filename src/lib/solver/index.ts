@@ -46,6 +46,7 @@ export {
 } from './confidence';
 export {
   aggregateAll,
+  aggregationLabels,
   aggregationNames,
   defaultAggregation,
   defaultKeepShare,
