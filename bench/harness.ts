@@ -260,3 +260,12 @@ export function runBench(name: string, main: () => Promise<void>): void {
     process.exit(1);
   });
 }
+
+/** Connects the Solve page to an OpenAI-compatible server, as a person does, and waits for Ready. */
+export async function connectToServer(page: Page, baseUrl: string, model: string): Promise<void> {
+  await page.getByLabel('On a server').check();
+  await page.getByLabel('Server URL').fill(baseUrl);
+  await page.getByLabel('Model name').fill(model);
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await page.getByTestId('engine-ready').waitFor();
+}

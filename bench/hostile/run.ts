@@ -9,7 +9,7 @@
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright';
-import { median, numberFlags, runBench, startBench, type Bench } from '../harness';
+import { connectToServer, median, numberFlags, runBench, startBench, type Bench } from '../harness';
 import { hostileReplies } from '../../tests/fixtures/hostile-replies';
 import { startMockOpenAI, toPieces, type MockOpenAI } from '../../tests/fixtures/mock-openai';
 
@@ -108,11 +108,7 @@ async function main(): Promise<void> {
     const page = await bench.newPage();
     await page.addInitScript(recorder);
     await page.goto(bench.origin);
-    await page.getByLabel('On a server').check();
-    await page.getByLabel('Server URL').fill(mock.baseUrl);
-    await page.getByLabel('Model name').fill(MODEL);
-    await page.getByRole('button', { name: 'Connect' }).click();
-    await page.getByTestId('engine-ready').waitFor();
+    await connectToServer(page, mock.baseUrl, MODEL);
 
     const figures = hostileReplies.map(() => ({ hostile: [] as Sample[], plain: [] as Sample[] }));
     for (let round = 1; round <= rounds; round++) {

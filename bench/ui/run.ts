@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright';
 import { fields } from '../../src/lib/solver/fields';
 import { startMockOpenAI, type MockOpenAI } from '../../tests/fixtures/mock-openai';
-import { median, numberFlags, runBench, startBench, type Bench } from '../harness';
+import { connectToServer, median, numberFlags, runBench, startBench, type Bench } from '../harness';
 
 /** The workload. */
 const K = 40;
@@ -130,11 +130,7 @@ async function runTally(bench: Bench, mock: MockOpenAI): Promise<Sample> {
   try {
     await page.addInitScript(recorder);
     await page.goto(bench.origin);
-    await page.getByLabel('On a server').check();
-    await page.getByLabel('Server URL').fill(mock.baseUrl);
-    await page.getByLabel('Model name').fill(MODEL);
-    await page.getByRole('button', { name: 'Connect' }).click();
-    await page.getByTestId('engine-ready').waitFor();
+    await connectToServer(page, mock.baseUrl, MODEL);
     const toggle = page.getByLabel('Also sample an ensemble and vote');
     if (!(await toggle.isChecked())) await toggle.check();
     const samples = page.getByLabel(fields.k.label);
