@@ -84,6 +84,25 @@ test('the renderer’s placeholders in a reply render as plain text', async ({ p
   await expect(solution.locator('a')).toHaveAttribute('title', '\uFFFD0\uFFFD');
 });
 
+test('a 100 KB reply shows as plain text, whole, in blocks laid out only on screen', async ({
+  page,
+}) => {
+  const reply = hostileReplies.find((r) => r.name.startsWith('100 KB of "answer is"'));
+  // whole, as a hostile server sends it whatever max_tokens asks
+  await admin(mockOpenAI(), 'script', { fallback: reply?.text, wire: { ignoreMaxTokens: true } });
+  await page.getByLabel('Word problem').fill('How many?');
+  await page.getByRole('button', { name: 'Solve' }).click();
+  await expect(page.getByTestId('final-answer')).toHaveText('8', { timeout: 30_000 });
+  const solution = page.getByTestId('solution');
+  await expect(solution.locator('.render-notice')).toHaveText(
+    /^Shown as plain text: this solution has 100,0\d\d characters/,
+  );
+  const blocks = solution.locator('.plain > div');
+  await expect(blocks.last()).toHaveText(/So 4 \+ 4 = 8\.$/);
+  expect(await blocks.count()).toBeGreaterThan(40);
+  await expect(blocks.last()).toHaveCSS('content-visibility', 'auto');
+});
+
 test('a reply whose check gives up says "could not check" and keeps its answer', async ({
   page,
 }) => {

@@ -6,11 +6,13 @@ import {
   maxElements,
   maxFormulaChars,
   maxFormulaDepth,
+  maxFormattedChars,
   maxFormulas,
   maxHtmlChars,
   maxNesting,
   toHtml,
 } from './markup';
+import { plainBlockChars } from './escape';
 
 describe('placeholders', () => {
   test('model text carrying them renders no highlight, no spliced formula', () => {
@@ -37,10 +39,9 @@ describe('placeholders', () => {
 
 describe('limits', () => {
   test(`more than ${maxFormulas} formulas: plain text with a notice`, () => {
-    const html = toHtml('$x$ '.repeat(20_000));
-    expect(html).toMatch(/^<p class="render-notice">Shown as plain text: .*20,000 formulas/);
-    expect(html).toContain('<pre>$x$ $x$');
-    expect(html.length).toBeLessThan(100_000);
+    const html = toHtml('$x$ '.repeat(maxFormulas + 1));
+    expect(html).toMatch(/^<p class="render-notice">Shown as plain text: .*201 formulas/);
+    expect(html).toContain('<div class="plain"><div>$x$ $x$');
   });
 
   test(`HTML over ${maxHtmlChars.toLocaleString('en-US')} characters: plain text with a notice`, () => {
@@ -49,10 +50,18 @@ describe('limits', () => {
   });
 
   test(`more than ${maxElements} elements: plain text with a notice`, () => {
-    const html = toHtml('1+(2*3)-'.repeat(12_500));
+    const html = toHtml('*a* '.repeat(maxElements + 1));
     expect(html).toMatch(/^<p class="render-notice">Shown as plain text: formatted, .* elements/);
-    expect(html.match(/<[a-z]/gi)).toHaveLength(2);
+    expect(html).not.toContain('<em>');
     expect(toHtml('*a* '.repeat(maxElements - 1)).match(/<em>/g)).toHaveLength(maxElements - 1);
+  });
+
+  test(`over ${maxFormattedChars.toLocaleString('en-US')} characters: plain text in blocks with a notice`, () => {
+    const text = 'word '.repeat(maxFormattedChars / 5 + 1);
+    const html = toHtml(text);
+    expect(html).toMatch(/^<p class="render-notice">Shown as plain text: .*32,005 characters/);
+    expect(html.match(/<div>/g)).toHaveLength(Math.ceil(text.length / plainBlockChars));
+    expect(toHtml('word '.repeat(maxFormattedChars / 5))).not.toContain('render-notice');
   });
 
   test(`a formula nested deeper than ${maxFormulaDepth} braces is shown as its source`, () => {

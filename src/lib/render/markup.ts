@@ -13,6 +13,14 @@ import {
   type Mark,
 } from './marks';
 
+/**
+ * Characters a solution may have to be formatted; a longer one is shown as plain text with a
+ * notice. The page lays out formatted text whole: 100 KB of it held its thread 150–200 ms on a
+ * 2-core machine (`npm run bench:hostile`). Plain text is laid out a screen at a time. A solution
+ * at the default 1,024 tokens is about 4,000 characters; this leaves room for 8,000 tokens.
+ */
+export const maxFormattedChars = 32_000;
+
 /** Formulas one solution may have; past this it is shown as plain text with a notice. */
 export const maxFormulas = 200;
 /**
@@ -191,10 +199,14 @@ const plural = (n: number, one: string): string =>
 /**
  * HTML for a solution, with `marks` (ranges of `text`) as <mark class="flag">. Placeholder
  * characters in the text itself are neutralized first, so only `marks` can make a highlight.
- * A solution with more than `maxFormulas` formulas, or whose HTML would pass `maxHtmlChars` or
- * `maxElements`, comes back as plain text with a notice saying why.
+ * A solution longer than `maxFormattedChars`, with more than `maxFormulas` formulas, or whose HTML
+ * would pass `maxHtmlChars` or `maxElements`, comes back as plain text with a notice saying why.
  */
 export function toHtml(text: string, marks: readonly Mark[] = []): string {
+  if (text.length > maxFormattedChars) {
+    const size = `${plural(text.length, 'character')} (formatting stops at ${maxFormattedChars.toLocaleString('en-US')})`;
+    return plainHtml(text, `Shown as plain text: this solution has ${size}.`);
+  }
   if (tooDeep.test(text)) {
     return plainHtml(
       text,
