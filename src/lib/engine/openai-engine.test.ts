@@ -311,6 +311,39 @@ describe('complete', () => {
     expect(mock.stats().aborted).toBe(0);
   });
 
+  test('a body that arrives at once is read a slice at a time: the thread gets turns between', async () => {
+    const text = 'word '.repeat(50_000);
+    mock.script({ fallback: text });
+    const engine = await loaded();
+    // the network hands over the whole stream in one piece, as after a stall or from a fast server
+    const network = globalThis.fetch;
+    vi.stubGlobal('fetch', async (...args: Parameters<typeof fetch>) => {
+      const response = await network(...args);
+      return new Response(await response.arrayBuffer(), { headers: response.headers });
+    });
+    let turns = 0;
+    let running = true;
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      turns += 1;
+      if (running) channel.port2.postMessage(null);
+    };
+    const turnsAt: number[] = [];
+    const result = await engine.complete(messages, {
+      ...greedy,
+      max_tokens: 100_000,
+      onDelta: () => {
+        if (turnsAt.length === 0) channel.port2.postMessage(null);
+        turnsAt.push(turns);
+      },
+    });
+    running = false;
+    channel.port1.close();
+    expect(result.text).toBe(text);
+    expect(turnsAt).toHaveLength(50_000);
+    expect(turnsAt.at(-1)).toBeGreaterThan(0);
+  });
+
   test('sends the messages and sampling settings, streaming with usage', async () => {
     const engine = await loaded();
     await engine.complete(messages, {
