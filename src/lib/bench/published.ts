@@ -2,6 +2,7 @@
 // ships no copy): where each lives, its licence, what its file must be (records and sha256), the
 // download with progress, and the check. Shared by the benchmark page and `npm run bench -- --data
 // gsm8k|gsm-hard|svamp`; nothing here caches.
+import { grouped } from '../format';
 import { hexDigest } from '../store/integrity';
 import { parseDataset, recordCount } from './data';
 
@@ -160,7 +161,7 @@ const host = (url: string) => new URL(url).host;
 
 /** "612 KB of 732 KB (84%)", or "612 KB" when the size is unknown. */
 export function progressText({ received, total }: DataProgress): string {
-  const kb = (n: number) => `${Math.round(n / 1024).toLocaleString('en-US')} KB`;
+  const kb = (n: number) => `${grouped(n / 1024)} KB`;
   if (total === undefined || total <= 0) return kb(received);
   return `${kb(received)} of ${kb(total)} (${Math.min(100, Math.floor((received / total) * 100))}%)`;
 }
@@ -237,23 +238,22 @@ export async function checkData(
   const what = `${source.name} from ${source.url}`;
   const text = new TextDecoder().decode(bytes);
   const records = recordCount(text);
-  const n = (count: number) => count.toLocaleString('en-US');
   if (records === undefined) {
     return `${what} is cut short or damaged: it does not read as a JSON array. Nothing of it was kept; try again later.`;
   }
   if (records < source.records) {
-    return `${what} is cut short: ${n(records)} of ${n(source.records)} problems. Nothing of it was kept; try again later.`;
+    return `${what} is cut short: ${grouped(records)} of ${grouped(source.records)} problems. Nothing of it was kept; try again later.`;
   }
   if (source.sha256 !== null) {
-    return `${what} is not the published file: its sha256 is ${digest.slice(0, 12)}…, not ${source.sha256.slice(0, 12)}… (${n(records)} records, ${n(source.records)} expected). Nothing of it was kept.`;
+    return `${what} is not the published file: its sha256 is ${digest.slice(0, 12)}…, not ${source.sha256.slice(0, 12)}… (${grouped(records)} records, ${grouped(source.records)} expected). Nothing of it was kept.`;
   }
   if (records !== source.records) {
-    return `${what} is not the published file: it holds ${n(records)} records, not ${n(source.records)}. Nothing of it was kept.`;
+    return `${what} is not the published file: it holds ${grouped(records)} records, not ${grouped(source.records)}. Nothing of it was kept.`;
   }
   const { skipped, unit } = parseDataset(text);
   const [first] = skipped;
   if (first) {
-    return `${what} is not the published file: ${unit} ${first.line}: ${first.reason}${skipped.length > 1 ? ` (and ${n(skipped.length - 1)} more)` : ''}. Nothing of it was kept.`;
+    return `${what} is not the published file: ${unit} ${first.line}: ${first.reason}${skipped.length > 1 ? ` (and ${grouped(skipped.length - 1)} more)` : ''}. Nothing of it was kept.`;
   }
   return undefined;
 }

@@ -2,6 +2,7 @@
 // Pure string work so it runs in the render worker and in Node; render.ts still sanitizes it.
 import katex from 'katex';
 import { Marked, type Tokens } from 'marked';
+import { grouped } from '../format';
 import { escapeHtml, plainHtml } from './escape';
 import {
   MARK_CLOSE,
@@ -193,8 +194,7 @@ function renderTex(tex: string, display: boolean): string {
 /** The placeholders `extractMath` leaves where formula i was. */
 const slots = new RegExp(`${MATH_OPEN}(\\d+)${MATH_CLOSE}`, 'g');
 
-const plural = (n: number, one: string): string =>
-  `${n.toLocaleString('en-US')} ${one}${n === 1 ? '' : 's'}`;
+const plural = (n: number, one: string): string => `${grouped(n)} ${one}${n === 1 ? '' : 's'}`;
 
 /**
  * HTML for a solution, with `marks` (ranges of `text`) as <mark class="flag">. Placeholder
@@ -204,7 +204,7 @@ const plural = (n: number, one: string): string =>
  */
 export function toHtml(text: string, marks: readonly Mark[] = []): string {
   if (text.length > maxFormattedChars) {
-    const size = `${plural(text.length, 'character')} (formatting stops at ${maxFormattedChars.toLocaleString('en-US')})`;
+    const size = `${plural(text.length, 'character')} (formatting stops at ${grouped(maxFormattedChars)})`;
     return plainHtml(text, `Shown as plain text: this solution has ${size}.`);
   }
   if (tooDeep.test(text)) {
@@ -229,12 +229,12 @@ export function toHtml(text: string, marks: readonly Mark[] = []): string {
     .replaceAll(MARK_OPEN, '<mark class="flag">')
     .replaceAll(MARK_CLOSE, '</mark>');
   if (html.length > maxHtmlChars) {
-    const size = `${Math.round(html.length / 1000).toLocaleString('en-US')} KB`;
+    const size = `${grouped(html.length / 1000)} KB`;
     return plainHtml(text, `Shown as plain text: formatted, this solution would be ${size}.`);
   }
   const elements = html.match(/<[a-z]/gi)?.length ?? 0;
   if (elements > maxElements) {
-    const count = `${plural(elements, 'element')} (the limit is ${maxElements.toLocaleString('en-US')})`;
+    const count = `${plural(elements, 'element')} (the limit is ${grouped(maxElements)})`;
     return plainHtml(text, `Shown as plain text: formatted, this solution would be ${count}.`);
   }
   return html;
