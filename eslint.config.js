@@ -9,7 +9,6 @@ export default ts.config(
     ignores: [
       'dist',
       'dist-test',
-      'dist-bench',
       'node_modules',
       'test-results',
       'playwright-report',
