@@ -84,9 +84,10 @@ test('the renderer’s placeholders in a reply render as plain text', async ({ p
   await expect(solution.locator('a')).toHaveAttribute('title', '\uFFFD0\uFFFD');
 });
 
-test('a 100 KB reply shows as plain text, whole, in blocks laid out only on screen', async ({
+test('a 100 KB reply shows as plain text, whole, in blocks laid out only on screen, within a phone', async ({
   page,
 }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
   const reply = hostileReplies.find((r) => r.name.startsWith('100 KB of "answer is"'));
   // whole, as a hostile server sends it whatever max_tokens asks
   await admin(mockOpenAI(), 'script', { fallback: reply?.text, wire: { ignoreMaxTokens: true } });
@@ -101,6 +102,9 @@ test('a 100 KB reply shows as plain text, whole, in blocks laid out only on scre
   await expect(blocks.last()).toHaveText(/So 4 \+ 4 = 8\.$/);
   expect(await blocks.count()).toBeGreaterThan(40);
   await expect(blocks.last()).toHaveCSS('content-visibility', 'auto');
+  // a block not laid out yet must not widen the page (its stand-in size is a height only)
+  await blocks.last().scrollIntoViewIfNeeded();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 });
 
 test('a reply whose check gives up says "could not check" and keeps its answer', async ({
