@@ -107,6 +107,14 @@ test('a 100 KB reply shows as plain text, whole, in blocks laid out only on scre
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 });
 
+test('a code block with a 5,000-character line wraps within a phone', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await solve(page, `So:\n\n\`\`\`\n${'9'.repeat(5000)}\n\`\`\`\n\nThe answer is 4.`);
+  await expect(page.getByTestId('final-answer')).toHaveText('4');
+  await expect(page.getByTestId('solution').locator('pre')).toContainText('9999');
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+});
+
 test('a reply whose check gives up says "could not check" and keeps its answer', async ({
   page,
 }) => {
