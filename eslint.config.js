@@ -6,14 +6,7 @@ import svelteConfig from './svelte.config.js';
 
 export default ts.config(
   {
-    ignores: [
-      'dist',
-      'dist-test',
-      'node_modules',
-      'test-results',
-      'playwright-report',
-      '.tally',
-    ],
+    ignores: ['dist', 'dist-test', 'node_modules', 'test-results', 'playwright-report', '.tally'],
   },
   js.configs.recommended,
   ...ts.configs.strictTypeChecked,
