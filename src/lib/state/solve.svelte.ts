@@ -103,6 +103,8 @@ export class SolveState {
   programText = $state('');
   program = $state.raw<ProgramSolveResult | undefined>();
   programPhase = $state<ProgramPhase>('off');
+  /** an entry from history shown again, until the next run or entry replaces it */
+  recalled = $state.raw<HistoryEntry | undefined>();
   verdict = $derived.by((): Verdict | undefined => {
     if (!this.single) return undefined;
     const columns: VerdictColumn[] = [{ name: 'the single call', answer: this.single.answer }];
@@ -282,12 +284,12 @@ export class SolveState {
     return this.#runner;
   }
 
-  /** Shows a problem from history again (answers only; solutions are not re-run). */
+  /** Shows a problem from history again, as it was kept (nothing is run again). */
   show(entry: HistoryEntry): void {
     this.#abort?.abort();
     this.#reset(0);
     this.question = entry.question;
-    this.singleText = entry.single?.text ?? '';
+    this.recalled = entry;
     this.status = 'idle';
   }
 
@@ -305,6 +307,7 @@ export class SolveState {
     this.programText = '';
     this.program = undefined;
     this.programPhase = 'off';
+    this.recalled = undefined;
   }
 
   /** What a run finished, for the history. */
