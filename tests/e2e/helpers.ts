@@ -43,6 +43,29 @@ export async function admin(origin: string, path: string, body?: unknown): Promi
   return response.json();
 }
 
+/**
+ * Scripts the mock OpenAI server for Janet's eggs: a Python program when Tally asks for one, a
+ * prose solution otherwise, both coming to 18; `fallback` answers any other problem.
+ */
+export async function scriptEggs(fallback?: string): Promise<void> {
+  await admin(mockOpenAI(), 'script', {
+    replies: [
+      {
+        match: 'eggs',
+        system: 'programs',
+        outputs: [
+          'Let me compute it.\n```python\ndef solution():\n    eggs_left = 16 - 3 - 4  # eaten, baked\n    return eggs_left * 2\n\nprint(f"She makes ${solution()} a day")\n```',
+        ],
+      },
+      {
+        match: 'eggs',
+        outputs: ['She sells 16 - 3 - 4 = 9 eggs for 9 * 2 = 18 dollars. \\boxed{18}'],
+      },
+    ],
+    ...(fallback === undefined ? {} : { fallback }),
+  });
+}
+
 /** Switches the page to the server engine and connects to the mock OpenAI server. */
 export async function connectMock(page: Page, model = 'mock-math'): Promise<void> {
   await page.getByLabel('On a server').check();

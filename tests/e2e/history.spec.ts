@@ -1,26 +1,11 @@
 // A problem reopened from History shows what was kept of it: each column's answer, the solution,
 // the program and what it printed, and the vote; nothing is run again until Solve.
 import { expect, test } from '@playwright/test';
-import { admin, connectMock, mockOpenAI } from './helpers';
+import { admin, connectMock, mockOpenAI, scriptEggs } from './helpers';
 
 test('a problem reopened from History shows each column as it was kept', async ({ page }) => {
   await admin(mockOpenAI(), 'reset', {});
-  await admin(mockOpenAI(), 'script', {
-    replies: [
-      {
-        match: 'eggs',
-        system: 'programs',
-        outputs: [
-          'Here it is.\n```python\neggs_left = 16 - 3 - 4\nprint(f"She makes ${eggs_left * 2} a day")\n```',
-        ],
-      },
-      {
-        match: 'eggs',
-        outputs: ['She sells 16 - 3 - 4 = 9 eggs for 9 * 2 = 18 dollars. \\boxed{18}'],
-      },
-    ],
-    fallback: 'So 2 + 2 = 4. \\boxed{4}',
-  });
+  await scriptEggs('So 2 + 2 = 4. \\boxed{4}');
   await page.goto('/');
   await connectMock(page);
   await page.getByLabel('Also write a Python program and run it').check();

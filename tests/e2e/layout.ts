@@ -3,7 +3,7 @@
 // and a full-page screenshot of each in the test output for a person to look at.
 // layout.spec.ts runs these with WebGPU, layout-no-webgpu.spec.ts without.
 import { expect, test, type Page } from '@playwright/test';
-import { admin, connectMock, mockOpenAI } from './helpers';
+import { admin, connectMock, mockOpenAI, scriptEggs } from './helpers';
 
 /**
  * The Solve screen with every column: the single answer, a Program result (the mock server
@@ -11,21 +11,7 @@ import { admin, connectMock, mockOpenAI } from './helpers';
  */
 async function solvedWithProgram(page: Page): Promise<void> {
   await admin(mockOpenAI(), 'reset', {});
-  await admin(mockOpenAI(), 'script', {
-    replies: [
-      {
-        match: 'eggs',
-        system: 'programs',
-        outputs: [
-          'Let me compute it.\n```python\ndef solution():\n    eggs_left = 16 - 3 - 4  # eaten, baked\n    return eggs_left * 2\n\nprint(f"She makes ${solution()} a day")\n```',
-        ],
-      },
-      {
-        match: 'eggs',
-        outputs: ['She sells 16 - 3 - 4 = 9 eggs for 9 * 2 = 18 dollars. \\boxed{18}'],
-      },
-    ],
-  });
+  await scriptEggs();
   await connectMock(page);
   await page.getByLabel('Also write a Python program and run it').check();
   await page.getByLabel('Also sample an ensemble and vote').check();
