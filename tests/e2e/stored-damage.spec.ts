@@ -2,6 +2,7 @@
 // shape keep the good entries visible, with the notice other damage gets, instead of a blank
 // panel; a damaged benchmark header is explained instead of the saved run vanishing silently.
 import { expect, test, type Page } from '@playwright/test';
+import { savedHeader, savedResult } from '../fixtures/saved-run';
 import { trackErrors } from './helpers';
 
 /** Puts `entries` ([key, value]) into an idb-keyval database, as another tab or version might. */
@@ -70,38 +71,14 @@ test('history entries sharing an id: the good ones shown, with a notice', async 
 
 // The benchmark's saved run, as the page stores it: database tally-bench, store run, one key for
 // the header and one per result.
-const header = (problems: unknown[]) => ({
-  version: 1,
-  config: {
-    dataset: 'mine.jsonl',
-    fingerprint: 'f',
-    selection: { sample: 'first', limit: 0, seed: 1 },
-    modes: [{ kind: 'single' }],
-    sampling: { temperature: 0.7, top_p: 0.95, max_tokens: 512 },
-    family: 'qwen-math',
-    model: 'mock-math',
-  },
-  problems,
-  createdAt: 1,
-});
 const problem = (id: string, line: number, question: string) => ({
   id,
   line,
   question,
   gold: '18',
 });
-const result = (problemId: string, answer: string) => ({
-  problemId,
-  mode: 'single',
-  gold: '18',
-  answer,
-  correct: answer === '18',
-  samples: [],
-  votes: { [answer]: 1 },
-  tokens: 10,
-  seconds: 1,
-  finishedAt: 1,
-});
+/** The saved run's header holding `problems`, which may be malformed. */
+const header = (problems: unknown[]) => ({ ...savedHeader(), problems });
 
 test('a saved benchmark run with repeated and malformed records: the good ones shown, with a notice', async ({
   page,
@@ -119,9 +96,9 @@ test('a saved benchmark run with repeated and malformed records: the good ones s
         { id: 'c', line: 'four' },
       ]),
     ],
-    ['result:a/single', result('a', '18')],
+    ['result:a/single', savedResult('a')],
     // a second result for a, under another key: a keyed list of it would fail
-    ['result:x/single', result('a', '99')],
+    ['result:x/single', savedResult('a', { answer: '99' })],
     ['result:b/single', { problemId: 'b', mode: 'single' }],
   ]);
   await page.reload();
@@ -146,7 +123,7 @@ test('a saved benchmark run whose header is damaged is explained, not silently g
   await expect(page.getByRole('button', { name: 'Start benchmark' })).toBeVisible();
   await tamper(page, 'tally-bench', 'run', [
     ['header', { ...header([problem('a', 1, 'How many eggs are left?')]), config: 'damaged' }],
-    ['result:a/single', result('a', '18')],
+    ['result:a/single', savedResult('a')],
   ]);
   await page.reload();
   await expect(page.getByTestId('bench-error')).toHaveText(

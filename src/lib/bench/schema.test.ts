@@ -1,55 +1,29 @@
 import { describe, expect, test } from 'vitest';
 import { DamagedRun, damageNotice, readRun } from './schema';
-import type { ProblemResult, RunHeader, SampleRecord } from './types';
-
-const header = (): RunHeader => ({
-  version: 1,
-  config: {
-    dataset: 'mine.jsonl',
-    fingerprint: 'f',
-    selection: { sample: 'first', limit: 0, seed: 1 },
-    modes: [{ kind: 'single' }],
-    sampling: { temperature: 0.7, top_p: 0.95, max_tokens: 512 },
-    family: 'qwen-math',
-    model: 'm',
-  },
-  problems: [
-    { id: 'a', line: 1, question: 'How many eggs?', gold: '18' },
-    { id: 'b', line: 2, question: 'How far?', gold: '3' },
-  ],
-  createdAt: 1,
-});
-
-const result = (problemId: string, finishedAt = 1, mode = 'single'): ProblemResult => ({
-  problemId,
-  mode,
-  gold: '18',
-  answer: '18',
-  correct: true,
-  samples: [],
-  votes: { '18': 1 },
-  tokens: 10,
-  seconds: 1,
-  finishedAt,
-});
+import { savedHeader, savedResult } from '../../../tests/fixtures/saved-run';
+import type { ProblemResult, SampleRecord } from './types';
 
 describe('readRun: a saved run read back entry by entry', () => {
   test('a whole run is read as it was, with no notice', () => {
-    const saved = readRun(header(), [result('b', 2), result('a', 1)], 0);
-    expect(saved.header).toEqual(header());
+    const saved = readRun(
+      savedHeader(),
+      [savedResult('b', { finishedAt: 2 }), savedResult('a', { finishedAt: 1 })],
+      0,
+    );
+    expect(saved.header).toEqual(savedHeader());
     expect(saved.results.map((r) => r.problemId)).toEqual(['a', 'b']);
     expect(damageNotice(saved)).toBeUndefined();
   });
 
   test('problems repeating an id or of the wrong shape are left out, the good ones kept', () => {
-    const tampered = header();
+    const tampered = savedHeader();
     const problems: unknown[] = [
       ...tampered.problems,
       { id: 'a', line: 3, question: 'A tampered copy', gold: '1' },
       { id: 7, line: 'x' },
     ];
-    const saved = readRun({ ...tampered, problems }, [result('a')], 0);
-    expect(saved.header.problems).toEqual(header().problems);
+    const saved = readRun({ ...tampered, problems }, [savedResult('a')], 0);
+    expect(saved.header.problems).toEqual(savedHeader().problems);
     expect(saved.results).toHaveLength(1);
     expect(damageNotice(saved)).toBe(
       '2 saved problem(s) or mode(s) of this run could not be read and were left out.',
@@ -57,7 +31,7 @@ describe('readRun: a saved run read back entry by entry', () => {
   });
 
   test('a mode saved twice is kept once', () => {
-    const tampered = header();
+    const tampered = savedHeader();
     tampered.config.modes = [{ kind: 'single' }, { kind: 'single' }];
     const saved = readRun(tampered, [], 0);
     expect(saved.header.config.modes).toEqual([{ kind: 'single' }]);
@@ -66,11 +40,17 @@ describe('readRun: a saved run read back entry by entry', () => {
 
   test('results of the wrong shape, repeating a key or of no problem in the run are left out', () => {
     const saved = readRun(
-      header(),
-      [result('a', 1), result('a', 5), { problemId: 'b' }, result('z'), result('b', 2, 'other')],
+      savedHeader(),
+      [
+        savedResult('a', { finishedAt: 1 }),
+        savedResult('a', { finishedAt: 5 }),
+        { problemId: 'b' },
+        savedResult('z'),
+        savedResult('b', { finishedAt: 2, mode: 'other' }),
+      ],
       1,
     );
-    expect(saved.results).toEqual([result('a', 1)]);
+    expect(saved.results).toEqual([savedResult('a', { finishedAt: 1 })]);
     expect(saved.unreadable).toBe(5);
     expect(damageNotice(saved)).toBe(
       '5 saved result(s) could not be read and were left out; resuming redoes any the run still lacks.',
@@ -78,11 +58,11 @@ describe('readRun: a saved run read back entry by entry', () => {
   });
 
   test('a header that cannot describe a run is refused with a notice naming its results', () => {
-    const broken = { ...header(), config: { ...header().config, modes: 'single' } };
-    for (const value of [undefined, null, [], 'header', broken, { ...header(), version: 2 }]) {
-      expect(() => readRun(value, [result('a'), result('b')], 0)).toThrow(DamagedRun);
+    const broken = { ...savedHeader(), config: { ...savedHeader().config, modes: 'single' } };
+    for (const value of [undefined, null, [], 'header', broken, { ...savedHeader(), version: 2 }]) {
+      expect(() => readRun(value, [savedResult('a'), savedResult('b')], 0)).toThrow(DamagedRun);
     }
-    expect(() => readRun(broken, [result('a')], 0)).toThrow(
+    expect(() => readRun(broken, [savedResult('a')], 0)).toThrow(
       'The saved benchmark run could not be read (its settings are damaged), so its 1 saved result(s) cannot be shown or resumed. Starting a new run replaces it.',
     );
   });
@@ -105,7 +85,7 @@ describe('readRun: the scores and aggregations an ensemble result carries', () =
     finishReason: 'stop',
   };
   const ensemble = (): ProblemResult => ({
-    ...result('a'),
+    ...savedResult('a'),
     samples: [
       { ...sample, confidence: 4.2, verifier: 0.9 },
       { ...sample, confidence: null, verifier: null },
@@ -119,10 +99,10 @@ describe('readRun: the scores and aggregations an ensemble result carries', () =
   });
 
   test('a new result is read whole, and an old one without them still loads', () => {
-    const old = result('b', 2);
+    const old = savedResult('b', { finishedAt: 2 });
     // saved before samples carried scores
     old.samples = [sample];
-    const saved = readRun(header(), [ensemble(), old], 0);
+    const saved = readRun(savedHeader(), [ensemble(), old], 0);
     expect(saved.results).toEqual([ensemble(), old]);
     expect(saved.unreadable).toBe(0);
   });
@@ -137,7 +117,7 @@ describe('readRun: the scores and aggregations an ensemble result carries', () =
     const badCount = ensemble() as unknown as { aggregates: Record<string, unknown> };
     badCount.aggregates.majority = { ...aggregate, generationTokens: -1 };
     for (const bad of [badScore, missing, badCount]) {
-      expect(readRun(header(), [bad], 0)).toMatchObject({ results: [], unreadable: 1 });
+      expect(readRun(savedHeader(), [bad], 0)).toMatchObject({ results: [], unreadable: 1 });
     }
   });
 });
