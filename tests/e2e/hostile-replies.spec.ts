@@ -26,8 +26,12 @@ async function watchLongTasks(page: Page): Promise<void> {
   });
 }
 
-async function solve(page: Page, reply: string): Promise<void> {
-  await admin(mockOpenAI(), 'script', { fallback: reply });
+/** Solves with `reply` as the answer; `whole` sends all of it, whatever max_tokens asks. */
+async function solve(page: Page, reply: string, whole = false): Promise<void> {
+  await admin(mockOpenAI(), 'script', {
+    fallback: reply,
+    ...(whole ? { wire: { ignoreMaxTokens: true } } : {}),
+  });
   await page.getByLabel('Word problem').fill('How many?');
   await page.evaluate(() => (window.longTasks = []));
   await page.getByRole('button', { name: 'Solve' }).click();
@@ -89,10 +93,8 @@ test('a 100 KB reply shows as plain text, whole, in blocks laid out only on scre
 }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   const reply = hostileReplies.find((r) => r.name.startsWith('100 KB of "answer is"'));
-  // whole, as a hostile server sends it whatever max_tokens asks
-  await admin(mockOpenAI(), 'script', { fallback: reply?.text, wire: { ignoreMaxTokens: true } });
-  await page.getByLabel('Word problem').fill('How many?');
-  await page.getByRole('button', { name: 'Solve' }).click();
+  // whole, as a hostile server sends it
+  await solve(page, reply?.text ?? '', true);
   await expect(page.getByTestId('final-answer')).toHaveText('8', { timeout: 30_000 });
   const solution = page.getByTestId('solution');
   await expect(solution.locator('.render-notice')).toHaveText(
