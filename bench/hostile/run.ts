@@ -10,7 +10,7 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright';
 import { connectToServer, median, numberFlags, runBench, startBench, type Bench } from '../harness';
-import { hostileReplies } from '../../tests/fixtures/hostile-replies';
+import { hostileReplies, ordinaryLike } from '../../tests/fixtures/hostile-replies';
 import { startMockOpenAI, toPieces, type MockOpenAI } from '../../tests/fixtures/mock-openai';
 
 const MODEL = 'mock-math';
@@ -22,13 +22,6 @@ const LONG_MS = 50;
 const POLL_MS = 250;
 /** looks in a row at an unchanged solution after the answer showed, before the span ends */
 const STABLE_POLLS = 4;
-
-/** Ordinary prose with as many streamed pieces and characters as `text`, answering 7. */
-function ordinary(text: string): string {
-  const pieces = toPieces(text).length;
-  const word = 'a'.repeat(Math.max(1, Math.round(text.length / pieces) - 1));
-  return `${Array.from({ length: pieces - 1 }, () => `${word} `).join('')}7`;
-}
 
 interface Sample {
   longestTaskMs: number;
@@ -116,7 +109,9 @@ async function main(): Promise<void> {
         const f = figures[i];
         if (!f) continue;
         f.hostile.push(await solve(page, mock, text, answer ?? '—'));
-        f.plain.push(await solve(page, mock, ordinary(text), '7'));
+        f.plain.push(
+          await solve(page, mock, ordinaryLike(text.length, toPieces(text).length), '7'),
+        );
         const [h, p] = [f.hostile.at(-1), f.plain.at(-1)];
         console.log(
           `  round ${round} ${name.padEnd(38)} longest ${h?.longestTaskMs.toFixed(0).padStart(4)} ms ` +

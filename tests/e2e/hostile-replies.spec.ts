@@ -3,7 +3,7 @@
 // is a speed figure, not a pass/fail line here (timed assertions fail on a loaded machine): each
 // test attaches the longest task beside ordinary prose of the same size, for a person to read.
 import { expect, test, type Page } from '@playwright/test';
-import { forgedPlaceholders, hostileReplies } from '../fixtures/hostile-replies';
+import { forgedPlaceholders, hostileReplies, ordinaryLike } from '../fixtures/hostile-replies';
 import { toPieces } from '../fixtures/mock-openai';
 import { admin, connectMock, mockOpenAI, trackErrors } from './helpers';
 
@@ -49,13 +49,6 @@ async function longestTask(page: Page, reply: string, answer: string): Promise<n
   return page.evaluate(() => Math.max(0, ...window.longTasks));
 }
 
-/** Ordinary prose with as many streamed pieces and characters as `text`, answering 7. */
-function ordinary(text: string): string {
-  const pieces = Math.min(toPieces(text).length, maxTokens);
-  const word = 'a'.repeat(Math.max(1, Math.round(text.length / pieces) - 1));
-  return `${Array.from({ length: pieces - 1 }, () => `${word} `).join('')}7`;
-}
-
 test.beforeEach(async ({ page }) => {
   await admin(mockOpenAI(), 'reset', {});
   await watchLongTasks(page);
@@ -69,7 +62,11 @@ for (const { name, text, answer } of hostileReplies) {
     // a reply the mock cuts at max_tokens has no answer: its last number is mid-computation
     const shown = toPieces(text).length > maxTokens ? '—' : (answer ?? '—');
     const hostile = await longestTask(page, text, shown);
-    const baseline = await longestTask(page, ordinary(text), '7');
+    const baseline = await longestTask(
+      page,
+      ordinaryLike(text.length, Math.min(toPieces(text).length, maxTokens)),
+      '7',
+    );
     test.info().annotations.push({
       type: 'longest task, ms',
       description: `hostile ${Math.round(hostile)}, ordinary prose ${Math.round(baseline)}`,
