@@ -77,3 +77,16 @@ test('runReply on a reply without a program runs nothing', async () => {
     error: { kind: 'no-program', message: 'The reply holds no Python program.' },
   });
 });
+
+test('a complex value is a number only when it has no imaginary part', () => {
+  expect(readAnswer(ok('', '(3+4j)'))).toEqual({
+    error: {
+      kind: 'no-number',
+      message: 'solution() returned (3+4j), which is not a real number.',
+    },
+  });
+  expect(readAnswer(ok('', '4j'))).toMatchObject({ error: { kind: 'no-number' } });
+  expect(readAnswer(ok('', '(-2.5-1e-3j)'))).toMatchObject({ error: { kind: 'no-number' } });
+  expect(readAnswer(ok('', '(18+0j)'))).toEqual({ answer: '18' });
+  expect(readAnswer(ok('', '0j'))).toEqual({ answer: '0' });
+});

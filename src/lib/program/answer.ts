@@ -21,6 +21,17 @@ export interface ProgramResult {
   error: ProgramError | null;
 }
 
+/** Python's form of a complex number: `(3+4j)`, `4j`, `(2-0j)`; the real and imaginary parts. */
+const complexValue =
+  /^\(?([-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)?([-+](?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?|[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)j\)?$/i;
+
+/** A returned complex number as the real number it is (no imaginary part), else null; other values as they are. */
+function realValue(returned: string): string | null {
+  const complex = complexValue.exec(returned.trim());
+  if (complex === null) return returned;
+  return Number(complex[2]) === 0 ? (complex[1] ?? '0') : null;
+}
+
 /**
  * The answer in a finished run: the value `solution()` returned when there is one, else the
  * last answer in what the program printed (read as the solver reads prose: `\boxed{}`, "The
@@ -29,12 +40,14 @@ export interface ProgramResult {
 export function readAnswer(outcome: RunOutcome): { answer: string } | { error: ProgramError } {
   if (!outcome.ok) return { error: { kind: outcome.failure, message: outcome.message } };
   if (outcome.returned !== null) {
-    const answer = normalizeAnswer(outcome.returned) ?? extractAnswer(outcome.returned);
+    const real = realValue(outcome.returned);
+    const answer = real === null ? null : (normalizeAnswer(real) ?? extractAnswer(real));
     if (answer !== null) return { answer };
     const shown =
       outcome.returned.length > 80 ? `${outcome.returned.slice(0, 80)}…` : outcome.returned;
+    const kind = real === null ? 'a real number' : 'a number';
     return {
-      error: { kind: 'no-number', message: `solution() returned ${shown}, which is not a number.` },
+      error: { kind: 'no-number', message: `solution() returned ${shown}, which is not ${kind}.` },
     };
   }
   const answer = extractAnswer(outcome.stdout);
