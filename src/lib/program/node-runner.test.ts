@@ -1,6 +1,7 @@
 // The Node host with the real Pyodide: answers, errors, limits, the hostile programs, programs
 // that reach for the host (against a secret file, a listener and a marker path this test sets
 // up), and every way one program could change what the next sees. One runner serves the file.
+import { fork } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ import {
 } from '../../../tests/fixtures/hostile-programs';
 import { expectContained } from '../../../tests/fixtures/hostile-check';
 import { readAnswer, runReply } from './answer';
-import { createNodeRunner } from './node-runner';
+import { childOptions, createNodeRunner } from './node-runner';
 import { shownChars } from './runner';
 
 // 20 s rather than 5: this machine's CPU is shared, and filling 256 MiB must end by the memory limit
@@ -142,6 +143,8 @@ describe('programs that reach for the host: no command runs, no host file or set
       async () => {
         // the probe's port is known only once the listener is up
         const code = hostPrograms(probe).find((p) => p.name === program.name)?.code ?? '';
+        rmSync(probe.marker, { force: true });
+        connections = 0;
         const outcome = await runner.run(code);
         expectContained(program, outcome);
         const seen = outcome.ok ? outcome.stdout : `${outcome.stdout}${outcome.message}`;
@@ -182,3 +185,45 @@ test(
   },
   slow,
 );
+
+test('whatever JavaScript runs in the child, Node refuses it host files, writes, processes and workers', async () => {
+  // the first layer on its own: a child started with the sandbox's options, running code that
+  // needs no Pyodide route to try each
+  const file = join(folder, 'probe.mjs');
+  writeFileSync(
+    file,
+    `import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
+const tries = {
+  read: () => readFileSync(${JSON.stringify(probe.secretPath)}, 'utf8'),
+  write: () => writeFileSync(${JSON.stringify(probe.marker)}, 'x'),
+  spawn: () => spawnSync('touch', [${JSON.stringify(probe.marker)}]).error?.code ?? 'ran',
+  worker: () => new Worker('1', { eval: true }),
+  env: () => JSON.stringify(process.env),
+};
+const seen = {};
+for (const [name, attempt] of Object.entries(tries)) {
+  try {
+    seen[name] = String(attempt());
+  } catch (error) {
+    seen[name] = error.code ?? error.message;
+  }
+}
+process.send(seen);
+`,
+  );
+  const seen = await new Promise((resolve, reject) => {
+    const child = fork(file, [], childOptions(file));
+    child.on('message', resolve);
+    child.on('error', reject);
+  });
+  expect(seen).toEqual({
+    read: 'ERR_ACCESS_DENIED',
+    write: 'ERR_ACCESS_DENIED',
+    spawn: 'ERR_ACCESS_DENIED',
+    worker: 'ERR_ACCESS_DENIED',
+    env: '{}',
+  });
+  expect(existsSync(probe.marker)).toBe(false);
+});

@@ -48,7 +48,7 @@ function sandboxFile(): string {
  * child processes, no workers, no native addons, no WASI: the permission model's defaults), no
  * code from strings, no environment, an empty folder to run in.
  */
-function childOptions(file: string) {
+export function childOptions(file: string) {
   return {
     execArgv: [
       '--experimental-permission',
