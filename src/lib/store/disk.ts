@@ -469,46 +469,77 @@ async function sweepChunks(): Promise<void> {
   await deleteChunks(orphans);
 }
 
-/** web-llm's keys under a folder, in one database. */
-async function keysUnder(db: PlannedFile['db'], base: string): Promise<string[]> {
-  return (await allUrls(db)).filter((url) => url.startsWith(base));
+/** What other models hold: every URL another saved entry names, and every other model folder. */
+interface Others {
+  urls: Set<string>;
+  folders: string[];
+}
+
+/** What models other than `self` (a saved entry's id, or a folder web-llm fetched) hold. */
+async function othersThan(self: { id?: string; base: string }): Promise<Others> {
+  const urls = new Set<string>();
+  const folders = new Set<string>();
+  for (const { parsed } of await readEntries()) {
+    if (!parsed.ok || parsed.entry.id === self.id) continue;
+    urls.add(parsed.entry.model.model_lib);
+    for (const f of parsed.entry.files) urls.add(f.url);
+    folders.add(parsed.entry.base);
+  }
+  for (const url of await allUrls('webllm/model')) {
+    if (url.endsWith(`/${TENSOR_CACHE}`)) folders.add(url.slice(0, -TENSOR_CACHE.length));
+  }
+  folders.delete(self.base);
+  return { urls, folders: [...folders] };
+}
+
+/** Deletes keys from web-llm's databases, weight indexes first (web-llm then sees no model). */
+async function deleteKeys(keys: Pick<PlannedFile, 'db' | 'url'>[]): Promise<void> {
+  const indexes = keys.filter((k) => k.url.endsWith(`/${TENSOR_CACHE}`));
+  for (const group of [indexes, keys]) {
+    for (const db of DATABASES) {
+      await deleteUrls(
+        db,
+        group.filter((k) => k.db === db).map((k) => k.url),
+      );
+    }
+  }
 }
 
 /** Deletes an entry's library from web-llm's cache, unless another model uses it too. */
 async function removeLibrary(entry: Entry): Promise<void> {
-  const others = (await readEntries()).flatMap(({ parsed }) =>
-    parsed.ok && parsed.entry.id !== entry.id ? [parsed.entry] : [],
-  );
-  for (const f of entry.files) {
-    if (f.db !== 'webllm/wasm') continue;
-    if (others.some((o) => o.model.model_lib === f.url)) continue;
-    await deleteUrls('webllm/wasm', [f.url]);
-  }
+  const others = await othersThan(entry);
+  await deleteKeys(entry.files.filter((f) => f.db === 'webllm/wasm' && !others.urls.has(f.url)));
 }
 
 /**
- * Deletes a model's files from web-llm's databases (index first): every file its download wrote,
- * whatever key it has, then anything else web-llm keeps under its folder; and its partial data.
+ * Deletes a model's files from web-llm's databases (index first): exactly the files its entry
+ * names, less any another saved model names too (a shared library, a folder two ids share); then
+ * its partial data and the entry. Keys under its folder it does not name stay: they may be another
+ * model's, whose folder URL lies inside this one's.
  */
 async function removeEntryData(entry: Entry): Promise<void> {
-  await deleteUrls('webllm/model', [new URL(TENSOR_CACHE, entry.base).href]);
-  for (const db of ['webllm/model', 'webllm/config'] as const) {
-    await deleteUrls(
-      db,
-      entry.files.filter((f) => f.db === db).map((f) => f.url),
-    );
-  }
-  await removeFolder(entry.base);
-  await removeLibrary(entry);
+  const others = await othersThan(entry);
+  await deleteKeys(entry.files.filter((f) => !others.urls.has(f.url)));
   await deleteChunks(entry.files.map((f) => f.url));
   await deleteEntry(entry.id);
 }
 
-/** Deletes everything web-llm keeps under a model folder, tensor-cache.json first. */
+/**
+ * Deletes a folder web-llm fetched itself (no entry says which files are its own): its keys in
+ * web-llm's databases, index first, but none inside another model's folder that lies inside this
+ * one, and none another saved model names.
+ */
 async function removeFolder(base: string): Promise<void> {
-  await deleteUrls('webllm/model', [new URL(TENSOR_CACHE, base).href]);
-  await deleteUrls('webllm/model', await keysUnder('webllm/model', base));
-  await deleteUrls('webllm/config', await keysUnder('webllm/config', base));
+  const others = await othersThan({ base });
+  const own = (url: string) =>
+    url.startsWith(base) &&
+    !others.urls.has(url) &&
+    !others.folders.some((folder) => folder.startsWith(base) && url.startsWith(folder));
+  const keys: Pick<PlannedFile, 'db' | 'url'>[] = [];
+  for (const db of ['webllm/model', 'webllm/config'] as const) {
+    for (const url of (await allUrls(db)).filter(own)) keys.push({ db, url });
+  }
+  await deleteKeys(keys);
 }
 
 /** Reads the saved entry of `model`; resets it (with a notice) when damaged or for other URLs. */
