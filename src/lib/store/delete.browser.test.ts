@@ -84,7 +84,7 @@ test('deleting a model leaves a model whose folder lies inside its folder comple
   const left = await keys();
   for (const url of urls(a)) expect(left.has(url), url).toBe(false);
   for (const url of urls(b)) expect(left.has(url), url).toBe(true);
-  const listed = await listModels();
+  const { models: listed } = await listModels();
   expect(listed.find((m) => m.key === bId)?.status).toBe('complete');
   expect(listed.some((m) => m.key === aId)).toBe(false);
   await removeModel(bId);
@@ -95,13 +95,13 @@ test('deleting a folder web-llm fetched itself leaves the models inside it', asy
   const fetched = await storeFiles(outer);
   const inner = await download(id, `${modelBase(outer)}inner`);
   const nested = await storeFiles(`${modelBase(outer)}other`);
-  expect((await listModels()).find((m) => m.key === modelBase(outer))?.foreign).toBe(true);
+  expect((await listModels()).models.find((m) => m.key === modelBase(outer))?.foreign).toBe(true);
 
   await removeModel(modelBase(outer));
   const left = await keys();
   for (const url of urls(fetched)) expect(left.has(url), url).toBe(false);
   for (const url of [...urls(inner), ...urls(nested)]) expect(left.has(url), url).toBe(true);
-  expect((await listModels()).find((m) => m.key === id)?.status).toBe('complete');
+  expect((await listModels()).models.find((m) => m.key === id)?.status).toBe('complete');
   await removeModel(id);
   await removeModel(modelBase(`${modelBase(outer)}other`));
 });
