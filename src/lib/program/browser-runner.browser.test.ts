@@ -2,15 +2,9 @@
 // 2) against the sandbox, with Tally-like state in this page that none of them may touch. The
 // end-to-end versions through the page come with the Program column.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  carryOvers,
-  hostilePrograms,
-  hostPrograms,
-} from '../../../tests/fixtures/hostile-programs';
-import { expectContained } from '../../../tests/fixtures/hostile-check';
-import { readAnswer } from './answer';
+import { hostilePrograms, hostPrograms } from '../../../tests/fixtures/hostile-programs';
+import { expectContained, sandboxContract } from '../../../tests/fixtures/hostile-check';
 import { createBrowserRunner } from './browser-runner';
-import { shownChars } from './runner';
 
 // 10 s rather than 5: this machine's CPU is shared, and filling 256 MiB must end by the memory limit
 const runner = createBrowserRunner({
@@ -137,28 +131,4 @@ describe('programs that reach for a host: none gets through', () => {
   }
 });
 
-describe('no program changes what the next one sees', () => {
-  for (const { name, poison, plain, answer } of carryOvers) {
-    test(
-      name,
-      async () => {
-        await runner.run(poison);
-        expect(readAnswer(await runner.run(plain))).toEqual({ answer });
-      },
-      slow,
-    );
-  }
-});
-
-test(
-  'a huge returned value or error message comes back cut, and says so',
-  async () => {
-    const returned = await runner.run("def solution():\n    return 'x' * 8_000_000\n");
-    expect(returned.ok && returned.returned?.length).toBeLessThan(shownChars + 100);
-    expect(returned.ok && returned.returned).toContain('(cut here: 8,000,000 characters in all)');
-    const raised = await runner.run("raise ValueError('y' * 8_000_000)\n");
-    expect(!raised.ok && raised.message.length).toBeLessThan(shownChars + 100);
-    expect(!raised.ok && raised.message).toContain('characters in all)');
-  },
-  slow,
-);
+sandboxContract(runner, slow);
