@@ -386,12 +386,14 @@ describe('complete', () => {
     const sent = mock.stats().requests[0];
     expect(sent).toMatchObject({ logprobs: true, top_logprobs: 2 });
     expect(completion.logprobs).toHaveLength(toPieces('Nine eggs, so 18.').length);
+    // read as the model's own distribution over the top tokens sent: renormalised over them
+    const norm = Math.log(Math.exp(-0.2) + Math.exp(-2));
     expect(completion.logprobs?.[0]).toEqual({
       token: 'Nine ',
-      logprob: -0.2,
+      logprob: expect.closeTo(-0.2 - norm, 12),
       top_logprobs: [
-        { token: 'Nine ', logprob: -0.2 },
-        { token: 'Ten', logprob: -2 },
+        { token: 'Nine ', logprob: expect.closeTo(-0.2 - norm, 12) },
+        { token: 'Ten', logprob: expect.closeTo(-2 - norm, 12) },
       ],
     });
     expect(seen.map((s) => s.tokens?.length)).toEqual(seen.map(() => 1));

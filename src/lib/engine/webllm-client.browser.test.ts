@@ -5,6 +5,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import type { CompleteOptions, LoadProgress } from './engine';
 import { EngineError } from './errors';
 import { WebLLMEngine } from './webllm-client';
+import { verifyAnswers } from '../solver/verify';
 import { catalog, type ModelBuild } from '../models/catalog';
 import { fixtureModel } from '../../../tests/fixtures/store-client';
 import type { Stats } from '../../../tests/fixtures/replaced-pipeline';
@@ -118,28 +119,64 @@ describe('WebLLMEngine over web-llm’s real MLCEngine', { timeout: 60_000 }, ()
     expect([cut.text, cut.finishReason]).toEqual(['1 2 3 4 ', 'length']);
   });
 
-  test('asked for log-probabilities: every token’s reaches the page, in order, with its deltas', async () => {
+  test('asked for log-probabilities: every token’s reaches the page, in order, as the model’s own over its top tokens', async () => {
     const engine = await loaded();
     const streamed: number[] = [];
-    const result = await engine.complete(ask('count 12 step 3'), {
-      ...greedy,
-      top_logprobs: 3,
-      onDelta: (_, tokens) => streamed.push(...(tokens ?? []).map((t) => t.logprob)),
-    });
-    const logprobs = result.logprobs ?? [];
-    expect(logprobs.map((t) => t.token)).toEqual(Array.from({ length: 12 }, (_, i) => `${i + 1} `));
-    expect(streamed).toEqual(logprobs.map((t) => t.logprob));
-    expect(logprobs[4]).toEqual({
-      token: '5 ',
-      logprob: -0.5,
-      top_logprobs: [
-        { token: '5 ', logprob: -0.5 },
-        { token: 'alt1', logprob: -1.5 },
-        { token: 'alt2', logprob: -2.5 },
-      ],
-    });
+    // the replaced pipeline's logits at token 5: "5 " 0, alt1 −1.5, alt2 −2.5, alt3 −3.5, …
+    const top3 = Math.log(1 + Math.exp(-1.5) + Math.exp(-2.5));
+    const expected = [
+      { token: '5 ', logprob: -top3 },
+      { token: 'alt1', logprob: -1.5 - top3 },
+      { token: 'alt2', logprob: -2.5 - top3 },
+    ];
+    // sampled at 0.7, web-llm reports softmax(logits / 0.7); the page reads the model's own
+    for (const temperature of [1, 0.7]) {
+      streamed.length = 0;
+      const result = await engine.complete(ask('count 12 step 3'), {
+        ...greedy,
+        temperature,
+        top_logprobs: 3,
+        onDelta: (_, tokens) => streamed.push(...(tokens ?? []).map((t) => t.logprob)),
+      });
+      const logprobs = result.logprobs ?? [];
+      expect(logprobs.map((t) => t.token)).toEqual(
+        Array.from({ length: 12 }, (_, i) => `${i + 1} `),
+      );
+      expect(streamed).toEqual(logprobs.map((t) => t.logprob));
+      const fifth = logprobs[4];
+      expect(fifth?.logprob).toBeCloseTo(-top3, 5);
+      expect(fifth?.top_logprobs.map((t) => t.token)).toEqual(expected.map((t) => t.token));
+      fifth?.top_logprobs.forEach((t, i) => {
+        expect(t.logprob).toBeCloseTo(expected[i]?.logprob ?? 0, 5);
+      });
+    }
     const plain = await engine.complete(ask('count 3'), greedy);
     expect(plain).not.toHaveProperty('logprobs');
+  });
+
+  test('greedy log-probabilities carry nothing on web-llm: the top token 0, the others impossible', async () => {
+    const engine = await loaded();
+    const result = await engine.complete(ask('count 2'), { ...greedy, top_logprobs: 3 });
+    expect(result.logprobs?.[0]?.top_logprobs.map((t) => t.logprob)).toEqual([
+      0,
+      -Infinity,
+      -Infinity,
+    ]);
+  });
+
+  test('the verifier’s P(yes) on web-llm is the model’s, not 0, 1 or nothing', async () => {
+    const engine = await loaded();
+    // the model's first token: "To" narrowly ahead of "Yes", "No" behind
+    const candidate = (first: string) => ({
+      index: 0,
+      text: `first ${first}`,
+      answer: '18',
+      confidence: null,
+    });
+    const odds = (first: string) =>
+      verifyAnswers(engine, 'How many?', [candidate(first)]).then((v) => v.verdicts[0]?.score);
+    expect(await odds('To=0,Yes=-0.1,No=-2,The=-3')).toBeCloseTo(1 / (1 + Math.exp(-1.9)), 4);
+    expect(await odds('Yes=0,No=-0.1,To=-2')).toBeCloseTo(1 / (1 + Math.exp(-0.1)), 4);
   });
 
   test('greedy sends neutral penalties, so mlc-chat-config.json’s 1.05 does not apply', async () => {

@@ -168,7 +168,7 @@ export function serveEngine(
           if (box.logprobs) {
             // web-llm puts the token just decoded in each chunk; a chunk it holds back (a token
             // ending mid-character) drops that token's entry, so a reply may miss a few
-            const tokens = readChoiceLogprobs(choice.logprobs);
+            const tokens = readChoiceLogprobs(choice.logprobs, request.temperature);
             if (!tokens) {
               throw new EngineError('bad-response', 'web-llm sent malformed log-probabilities.');
             }
