@@ -317,16 +317,34 @@ describe('WebLLMEngine over web-llm’s real MLCEngine', { timeout: 60_000 }, ()
     expect((await engine.complete(ask('count 2'), greedy)).text).toBe('1 2 ');
   });
 
-  test('a worker that dies rejects every pending call, and the engine can load again', async () => {
-    const engine = await loaded();
+  test('a worker that dies is a loss: every pending call rejects, the page is told, the GPU is freed, and the engine can load again', async () => {
+    const lost: EngineError[] = [];
+    const engine = await loaded((e) => lost.push(e));
     const crashing = engine.complete(ask('crash'), greedy);
     const queued = engine.complete(ask('count 5'), greedy);
     const [a, b] = await Promise.all([rejection(crashing), rejection(queued)]);
     expect([a.code, b.code]).toEqual(['worker-crashed', 'worker-crashed']);
     expect(a.message).toMatch(/stopped unexpectedly.*scripted crash.*Load the model again/);
+    expect(lost.map((e) => e.code)).toEqual(['worker-crashed']);
     expect((await rejection(engine.complete(ask('count 2'), greedy))).code).toBe('worker-crashed');
+    // another page gets the GPU without waiting
+    const other = await engineFor();
+    await within(20000, other.load(), 'another page’s load');
+    await other.unload();
     await engine.load();
     expect((await engine.complete(ask('count 2'), greedy)).text).toBe('1 2 ');
+  });
+
+  test('a device lost during the load is reported as such, with the advice to try a smaller model', async () => {
+    const build = await fixtureBuild();
+    const engine = new WebLLMEngine(
+      { ...build, model_id: `${build.model_id}-lose-on-load` },
+      { createWorker: replacedWorker },
+    );
+    engines.push(engine);
+    const error = await rejection(within(20000, engine.load(), 'the load'));
+    expect(error.code).toBe('device-lost');
+    expect(error.message).toMatch(/while the model was loading.*smaller model/);
   });
 
   test('one model on the GPU per browser: a second load waits, says for whom, and goes once the first unloads', async () => {
@@ -362,6 +380,51 @@ describe('WebLLMEngine over web-llm’s real MLCEngine', { timeout: 60_000 }, ()
     expect(lost.map((e) => e.code)).toEqual(['taken-over']);
     expect((await rejection(first.complete(ask('count 2'), greedy))).code).toBe('taken-over');
     expect((await second.complete(ask('count 2'), greedy)).text).toBe('1 2 ');
+  });
+
+  test('a page still loading that is taken over is told so', async () => {
+    const build = await fixtureBuild();
+    const lost: EngineError[] = [];
+    const first = new WebLLMEngine(
+      { ...build, model_id: `${build.model_id}-slow-load` },
+      { createWorker: replacedWorker, onLost: (e) => lost.push(e) },
+    );
+    engines.push(first);
+    const started: LoadProgress[] = [];
+    const loading = rejection(first.load((p) => started.push(p)));
+    for (let i = 0; i < 200 && !started.some((p) => p.phase === 'gpu-upload'); i++) await sleep(20);
+    const second = await engineFor();
+    const seen: LoadProgress[] = [];
+    const taking = second.load((p) => seen.push(p));
+    for (let i = 0; i < 100 && seen.length === 0; i++) await sleep(20);
+    second.takeOver();
+    expect((await within(20000, loading, 'the load taken over')).code).toBe('taken-over');
+    expect(lost.map((e) => e.code)).toEqual(['taken-over']);
+    await within(20000, taking, 'the load that took over');
+  });
+
+  test('after a device loss the old worker is ended', async () => {
+    let ended = 0;
+    const counted = () => {
+      const worker = replacedWorker();
+      const terminate = worker.terminate.bind(worker);
+      worker.terminate = () => {
+        ended += 1;
+        terminate();
+      };
+      return worker;
+    };
+    const lost: EngineError[] = [];
+    const engine = new WebLLMEngine(await fixtureBuild(), {
+      createWorker: counted,
+      onLost: (e) => lost.push(e),
+    });
+    engines.push(engine);
+    await engine.load();
+    await engine.complete(ask('count 2 lose-later'), greedy);
+    for (let i = 0; i < 100 && lost.length === 0; i++) await sleep(20);
+    expect(lost.map((e) => e.code)).toEqual(['device-lost']);
+    expect(ended).toBe(1);
   });
 
   test('aborting a load ends it at once', async () => {
