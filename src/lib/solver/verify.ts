@@ -64,10 +64,13 @@ export interface Verification {
   error: string | null;
 }
 
-/** Each distinct answer's most confident sample (ties: the earlier one), in sample order. */
+/**
+ * Each distinct answer's most confident sample (ties: the one earlier in the run, whatever order
+ * they finished in), in run order.
+ */
 export function bestPerAnswer(samples: readonly Candidate[]): Candidate[] {
   const best = new Map<string, Candidate>();
-  for (const s of samples) {
+  for (const s of [...samples].sort((a, b) => a.index - b.index)) {
     if (s.answer === null) continue;
     const held = best.get(s.answer);
     if (!held || (s.confidence ?? -Infinity) > (held.confidence ?? -Infinity))
