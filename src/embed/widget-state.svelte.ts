@@ -45,7 +45,14 @@ export class WidgetState {
   /** samples finished */
   samples = $state(0);
   problem = $state('');
-  readonly engine = new EngineState();
+  /** a model lost between solves is news to the host (a solve under way reports it itself) */
+  readonly engine = new EngineState({
+    onLost: (error) => {
+      if (this.status !== 'running') {
+        this.bridge.post({ type: 'error', id: null, code: error.code, message: error.message });
+      }
+    },
+  });
   readonly source = new ModelSource();
   readonly bridge: ParentBridge;
   #abort: AbortController | undefined;

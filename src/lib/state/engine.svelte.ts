@@ -31,6 +31,12 @@ export class EngineState {
   #abort: AbortController | undefined;
   /** the in-browser engine last created, which may be waiting for the GPU */
   #inBrowser: WebLLMEngine | undefined;
+  readonly #onLost: ((error: EngineError) => void) | undefined;
+
+  /** `onLost` hears that the loaded in-browser model is gone (see `#lose`). */
+  constructor(options: { onLost?: (error: EngineError) => void } = {}) {
+    this.#onLost = options.onLost;
+  }
 
   /**
    * Loads a catalog or custom build in this browser: Tally's store first brings the weights into
@@ -155,6 +161,7 @@ export class EngineState {
     this.progress = undefined;
     this.lostBuild = build;
     this.#fail(error);
+    this.#onLost?.(error);
   }
 
   /**
