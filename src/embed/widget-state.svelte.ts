@@ -198,6 +198,8 @@ export class WidgetState {
         const result = await solveEnsemble(engine, question, {
           family,
           k,
+          // the widget shows no verifier verdicts: asking for them would cost a call per answer
+          verify: false,
           signal: abort.signal,
           onSample: (i) => {
             this.samples = i + 1;
