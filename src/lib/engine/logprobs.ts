@@ -43,7 +43,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * How far above 0 a log-probability may be and still be read (as 0): web-llm takes `Math.log` of
  * a float32 probability from the GPU's approximate exp, which can round just above 1.
  */
-export const logprobSlack = 1e-3;
+const logprobSlack = 1e-3;
 
 /** A log-probability as servers send it: a number <= 0 (llama.cpp and vLLM send -9999 or so for ~0). */
 const isLogprob = (v: unknown): v is number =>
@@ -60,7 +60,7 @@ function readTop(value: unknown): TopLogprob | undefined {
  * web-llm divides logits by max(T, 1e-6) before its softmax (LLMChatPipeline's sampling), so its
  * log-probabilities at T = 0 are those at 1e-6: the top token 0, the others −∞.
  */
-export const smallestTemperature = 1e-6;
+const smallestTemperature = 1e-6;
 
 /**
  * `token` as the model's own distribution over its top tokens (see the top of this file), from

@@ -152,8 +152,9 @@ export class EngineState {
 
   /**
    * The loaded model is gone: its GPU device went away (often out of memory), its worker died, or
-   * another tab or widget took the GPU over. The engine is dropped rather than left "Ready", and **Load again** is
-   * offered. A solve under way rejects with the same error; what it finished is kept.
+   * another tab or widget took the GPU over. The engine is dropped rather than left "Ready",
+   * **Load again** is offered and `onLost` is told. A solve under way rejects with the same error;
+   * what it finished is kept.
    */
   #lose(engine: Engine, build: ModelBuild, error: EngineError): void {
     if (this.engine !== engine) return;
