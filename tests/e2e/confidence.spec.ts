@@ -172,3 +172,42 @@ test('a server without log-probabilities still solves, with one note', async ({
   await shoot(page, 'phone', 390, 844, testInfo.outputPath('no-logprobs-phone.png'));
   expect(errors).toEqual([]);
 });
+
+test('a sample whose reply is malformed is marked failed; the vote goes on with the others', async ({
+  page,
+}, testInfo) => {
+  const errors = trackErrors(page);
+  await admin(mockOpenAI(), 'script', {
+    replies: [
+      {
+        match: 'pencils',
+        outputs: [
+          says(18), // the greedy single call
+          { text: says(18), logprobs: sure },
+          // a log-probability of 0.5 is no probability: the reply is refused
+          { text: says(26), logprobs: [0.5, -1, -2, -3, -4] },
+          { text: says(18), logprobs: sure },
+          { text: says(18), logprobs: unsure },
+        ],
+      },
+    ],
+  });
+  await solveEnsemble(page, 'A crate holds 3 boxes of 6 pencils. How many pencils?', 4);
+  const result = page.getByTestId('ensemble-result');
+  await expect(page.getByTestId('majority-answer')).toHaveText('18', { timeout: 20_000 });
+  await expect(result.getByTestId('answered-by')).toHaveText('by confidence-weighted vote');
+  await expect(result.getByTestId('failed')).toHaveText('· 1 failed, not counted');
+  const votes = result.locator('tr[data-aggregation="majority"] [data-cell="votes"]');
+  await expect(votes).toHaveText('3 of 3');
+  const failed = result.locator('details', { has: page.getByTestId('failed-sample') });
+  await expect(failed).toHaveCount(1);
+  await failed.locator('summary').click();
+  await expect(failed.getByRole('note')).toContainText('log-probabilities');
+  for (const [name, width, height] of [
+    ['desktop', 1280, 900],
+    ['phone', 390, 844],
+  ] as const) {
+    await shoot(page, name, width, height, testInfo.outputPath(`failed-sample-${name}.png`));
+  }
+  expect(errors).toEqual([]);
+});
