@@ -46,7 +46,14 @@ export class WidgetState {
   /** samples finished */
   samples = $state(0);
   problem = $state('');
-  readonly engine = new EngineState();
+  /** a model lost between solves is news to the host (a solve under way reports it itself) */
+  readonly engine = new EngineState({
+    onLost: (error) => {
+      if (this.status !== 'running') {
+        this.bridge.post({ type: 'error', id: null, code: error.code, message: error.message });
+      }
+    },
+  });
   readonly source = new ModelSource();
   readonly bridge: ParentBridge;
   #abort: AbortController | undefined;
@@ -200,6 +207,8 @@ export class WidgetState {
         const result = await solveEnsemble(engine, question, {
           family,
           k,
+          // the widget shows no verifier verdicts: asking for them would cost a call per answer
+          verify: false,
           signal: abort.signal,
           onSample: (i) => {
             this.samples = i + 1;

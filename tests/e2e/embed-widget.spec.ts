@@ -171,6 +171,9 @@ test('an ensemble in the widget: the host gets the vote and the agreement', asyn
   await expect(widget.getByTestId('widget-answer')).toHaveText(String(result?.answer));
   const progress = (await events(page)).filter((e) => e.type === 'progress' && e.stage === 'solve');
   expect(progress.map((e) => e.text)).toContain('Sample 3 of up to 3');
+  // the widget shows no verifier: the three samples are all it asks for
+  const stats = (await admin(mockOpenAI(), 'stats')) as { requests: unknown[] };
+  expect(stats.requests).toHaveLength(3);
 });
 
 test('messages from a third origin and malformed ones are ignored and counted', async ({

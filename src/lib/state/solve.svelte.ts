@@ -35,6 +35,8 @@ export class LiveSample {
   result = $state.raw<SampleResult | undefined>();
   /** tokens it had generated when it was stopped for low confidence; 0 when it was not */
   cutAt = $state(0);
+  /** why it failed (an engine error; it is not counted), or '' */
+  failed = $state('');
 
   constructor(index: number, kind: 'prose' | 'program' = 'prose') {
     this.index = index;
@@ -231,6 +233,11 @@ export class SolveState {
             stream.flush();
             const sample = current() ? this.samples[i] : undefined;
             if (sample) sample.cutAt = Math.max(1, tokens);
+          },
+          onSampleFailed: (i, error) => {
+            stream.flush();
+            const sample = current() ? this.samples[i] : undefined;
+            if (sample) sample.failed = error.message;
           },
           onVerifying: () => {
             if (current()) this.verifying = true;
