@@ -1,7 +1,7 @@
 // The host side of a sandbox, the same for the browser worker and the Node child process. Every
-// program gets a sandbox no program has run in, and the sandbox ends with its program: a new one
-// is started (from the snapshot the first one made) while the model writes the next program, so
-// nothing a program changes, schedules or leaves behind reaches the next.
+// program gets a sandbox no program has run in, and the sandbox ends with its program: the next
+// one is started then (from the snapshot the first one made), while the model writes the next
+// program, so nothing a program changes, schedules or leaves behind reaches the next.
 import { abortError } from '../engine/errors';
 import { parseFromSandbox, type ToSandbox } from './protocol';
 import {
@@ -130,6 +130,7 @@ export class SandboxRunner implements ProgramRunner {
           this.#stop(live, crashed(`Python could not start: ${message.message}`));
         } else if (live.runId !== null && message.id === live.runId) {
           this.#stop(live, boundedOutcome(message.outcome, this.#limits));
+          this.#startNext();
         }
       },
       (reason) => {
@@ -144,6 +145,14 @@ export class SandboxRunner implements ProgramRunner {
       snapshot: this.#snapshot,
     });
     return live;
+  }
+
+  /**
+   * Starts the next program's sandbox, from the snapshot, once a program has ended (not while it
+   * runs: the start would take the CPU from it). A stop or close leaves that to the next run.
+   */
+  #startNext(): void {
+    this.#spare ??= this.#start();
   }
 
   /** Ends `live` and resolves its run with `outcome`. */
@@ -170,8 +179,6 @@ export class SandboxRunner implements ProgramRunner {
       }
       return crashed(error instanceof Error ? error.message : String(error));
     }
-    // the next program's sandbox starts now, from the snapshot, while this one runs
-    this.#spare ??= this.#start();
     return new Promise<RunOutcome>((resolve, reject) => {
       const started = performance.now();
       const onAbort = () => {
@@ -185,6 +192,7 @@ export class SandboxRunner implements ProgramRunner {
           stdout: '',
           ms: performance.now() - started,
         });
+        this.#startNext();
       }, this.#limits.timeoutMs);
       live.runId = this.#nextId++;
       live.settle = (outcome) => {
