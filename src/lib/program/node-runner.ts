@@ -43,6 +43,11 @@ function sandboxFile(): string {
   return file;
 }
 
+/** Node 20 calls the permission model experimental; Node 22.13 and later name it `--permission`. */
+const permissionFlag = process.allowedNodeEnvironmentFlags.has('--permission')
+  ? '--permission'
+  : '--experimental-permission';
+
 /**
  * What the child may do: read its own file and Pyodide's folder, nothing else (no writes, no
  * child processes, no workers, no native addons, no WASI: the permission model's defaults), no
@@ -51,7 +56,7 @@ function sandboxFile(): string {
 export function childOptions(file: string) {
   return {
     execArgv: [
-      '--experimental-permission',
+      permissionFlag,
       `--allow-fs-read=${file}`,
       `--allow-fs-read=${join(pyodideDir, '*')}`,
       '--disallow-code-generation-from-strings',
