@@ -54,9 +54,10 @@ export function unitOf(word: string): string | null {
 /** The unit a number is written in: "$42" is dollars, "72 months" months, "6 more hours" hours. */
 export function unitAfter(line: string, n: NumberMatch): string | null {
   if (line.slice(n.start, n.end).includes('$')) return 'dollar';
-  const word = /^\s*(?:more\s+|fewer\s+|less\s+|extra\s+|whole\s+|full\s+)?([a-z]+)/i.exec(
-    line.slice(n.end, n.end + 40),
-  );
+  const word =
+    /^\s*(?:more\s+|fewer\s+|less\s+|extra\s+|additional\s+|whole\s+|full\s+)?([a-z]+)/i.exec(
+      line.slice(n.end, n.end + 40),
+    );
   return word?.[1] ? unitOf(word[1]) : null;
 }
 

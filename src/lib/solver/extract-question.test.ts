@@ -66,10 +66,10 @@ const shapes: [string, string, string, string][] = [
     '150',
   ],
   [
-    'A movie is 150 minutes long. How long is it in hours?',
-    'An hour has 60 minutes, so 150 / 60 = 2.5.\nThe movie lasts 150 min, or 2.5 hrs.',
+    'A movie is 2 hours and 30 minutes long. How long is it in hours?',
+    'An hour has 60 minutes.\nSo the movie lasts 2 * 60 + 30 = 150 min, or 2.5 hrs.',
     '2.5',
-    '2.5',
+    '150',
   ],
   // a JSON "answer" holding a sentence is read for its result, question or not
   [
@@ -142,6 +142,12 @@ const kept: [string, string, string][] = [
     'A project takes 6 years. How many months does it take?',
     'Each year has 12 months.\nSo the project takes 6 years, which is 72 months.',
     '72',
+  ],
+  // a number in the unit asked for before the one read is no conversion
+  [
+    'A podcast runs 1 hour and 45 minutes. How many hours are left of a 6-hour drive?',
+    'The podcast is 1 hour and 45 min, or 60 + 45 = 105 minutes long.',
+    '105',
   ],
   [
     'Kim works 8 hours a day for 5 days. How many hours does she work?',

@@ -152,50 +152,42 @@ function clockHours(line: string, numbers: readonly NumberMatch[]): NumberMatch[
     .map((n) => (/^:\d\d/.test(line.slice(n.end)) ? { ...n, end: n.end + 3 } : n));
 }
 
-/** The numbers of the sentence that `last` is in, up to it (a line may hold several sentences). */
-function sentenceOf(
-  line: string,
-  numbers: readonly NumberMatch[],
-  last: NumberMatch,
-): NumberMatch[] {
-  let from = -1;
-  for (const end of line.slice(0, last.start).matchAll(/[.!?]\s/g)) from = end.index;
-  return numbers.filter((n) => n.start > from && n.start <= last.start);
-}
-
 /**
- * In a closing sentence that converts ("every 72 months, which is 6 years"), its last number in
- * the unit the question asks for; null when the sentence holds no other unit of the same kind.
+ * A conversion after the number read ("= 72 months, which is 6 years"): when that number is in a
+ * unit of the kind the question asks for but not that unit, the last number after it on the line
+ * in the unit asked for; else null.
  */
 function converted(
   line: string,
   numbers: readonly NumberMatch[],
+  read: NumberMatch,
   unit: string,
 ): NumberMatch | null {
-  const last = numbers[numbers.length - 1];
-  if (!last) return null;
-  const sentence = sentenceOf(line, numbers, last);
-  const units = sentence.map((n) => unitAfter(line, n));
-  if (!units.some((u) => u !== null && convertible(u, unit))) return null;
-  return sentence.findLast((_, i) => units[i] === unit) ?? null;
+  const from = unitAfter(line, read);
+  if (from === null || !convertible(from, unit)) return null;
+  return numbers.findLast((n) => n.start > read.start && unitAfter(line, n) === unit) ?? null;
 }
 
 /**
  * In a closing restatement ("Therefore, Maya saves $840 if she keeps it up for 12 weeks."), the
  * number of the last sentence that is its result, when what follows it only restates the
- * question. With the question known, that is a number the question states (and no step
+ * question. With the question known, what follows is a number the question states (and no step
  * computed) after numbers it does not state: of those, the last step's result, else a computed
- * one, else the last. Without it, the number of the sentence that the last step computed, when what follows
- * is a number no step computed, written once in the sentence and already in the work before it
- * (`before`, as written: "180 / 30 = 6" has 180), or a time of day.
+ * one, else the last. Otherwise, the number of the sentence that the last step computed (in
+ * `work` or its annotations), when what follows is a number no step computed, written once in
+ * the sentence and already in the work before it (as written: "180 / 30 = 6" has 180), or a time
+ * of day.
  */
 function restated(
   line: string,
   numbers: readonly NumberMatch[],
-  before: string,
-  computed: readonly Rational[],
+  work: string,
+  annotated: () => Annotations,
   asked: Asked | null,
 ): NumberMatch | null {
+  const { text: held, results: heldResults } = annotated();
+  const before = `${work}\n${held}`;
+  const computed = [...heldResults, ...results(work)];
   const latest = computed[computed.length - 1];
   const counted = numbers.filter((n) => !clock(line, n));
   const last = counted[counted.length - 1];
@@ -203,7 +195,9 @@ function restated(
   const isResult = (n: NumberMatch): boolean => computed.some((r) => sameRational(r, n.value));
   // "…works 5 hours and leaves at 2:00 pm": the result, then a time
   if (isResult(last)) return last === numbers[numbers.length - 1] ? null : last;
-  const sentence = sentenceOf(line, counted, last).filter((n) => n !== last);
+  let from = -1;
+  for (const end of line.slice(0, last.start).matchAll(/[.!?]\s/g)) from = end.index;
+  const sentence = counted.filter((n) => n !== last && n.start > from);
   if (sentence.some((n) => sameRational(n.value, last.value))) return null;
   if (asked && stated(asked, last)) {
     const fresh = sentence.filter((n) => !stated(asked, n));
@@ -226,7 +220,7 @@ function restated(
  * computed (see `restated`), else its last number. A lone "one" is not counted (usually a
  * pronoun: "each one"). The text has its annotations blanked: `annotated` says what they held.
  * With the question known, a clock time answers a question for the hour with its hour, and a
- * last sentence that converts units gives its number in the unit asked for (see `converted`).
+ * line that goes on to convert the number it gives names it in the unit asked for (`converted`).
  */
 function lastNumber(
   text: string,
@@ -240,14 +234,12 @@ function lastNumber(
     const numbers = asked?.hour ? clockHours(line, found) : found;
     const last = numbers[numbers.length - 1];
     if (!last) continue;
-    const inUnit = asked?.unit ? converted(line, numbers, asked.unit) : null;
-    if (inUnit) return inUnit;
     const equals = Math.max(line.lastIndexOf('='), line.lastIndexOf('≈'));
-    if (equals >= 0) return numbers.find((n) => n.start > equals) ?? last;
-    const work = lines.slice(0, i).join('\n');
-    const { text: held, results: heldResults } = annotated();
-    const computed = [...heldResults, ...results(work)];
-    return restated(line, numbers, `${work}\n${held}`, computed, asked) ?? last;
+    const read =
+      equals >= 0
+        ? (numbers.find((n) => n.start > equals) ?? last)
+        : (restated(line, numbers, lines.slice(0, i).join('\n'), annotated, asked) ?? last);
+    return (asked?.unit ? converted(line, numbers, read, asked.unit) : null) ?? read;
   }
   return null;
 }
