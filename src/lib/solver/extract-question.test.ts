@@ -109,6 +109,12 @@ const shapes: [string, string, string, string][] = [
     '36',
     '36',
   ],
+  [
+    'A club has raised $174 of the $200 it needs. How much more does it need?',
+    '{"answer": "33"}\nThat is wrong: 200 minus 174 equals 26.\nSo the club needs $26 more.',
+    '26',
+    '26',
+  ],
 ];
 
 // replies whose answer is read the same with the question as without it
@@ -158,6 +164,23 @@ const kept: [string, string, string][] = [
     'A movie is 2 hours long. How many minutes is that?',
     'It lasts 2 hours, which is 2 * 60 = 120 minutes.',
     '120',
+  ],
+  // a JSON "answer" whose working is an aside in parentheses, or that opens with a number and
+  // goes on working
+  [
+    'Janet sells 9 eggs at $2 each. How much does she make?',
+    '{"answer": "18 (9 eggs * $2)"}',
+    '18',
+  ],
+  [
+    'Newton had 5 apples and 6 more fell. How many does he have?',
+    '{"answer": "6 more apples fell out of the tree, bringing his total to 5 + 6 = 11 apples."}',
+    '11',
+  ],
+  [
+    'A school has 40 classes of 25 students. How many students are there?',
+    '{"answer": "40 classes take part, with 25 students each, so 1000 students in all."}',
+    '1000',
   ],
   // after a JSON block: a note that computes nothing, or work that reaches the same result
   [

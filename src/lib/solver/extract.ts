@@ -287,18 +287,36 @@ function blockEnd(text: string, from: number): number {
   return -1;
 }
 
-/** The result a text reaches: its last number, when a step in it computed it ("9 * 4 = 36 hours."). */
-function reached(text: string): Rational | null {
-  const plain = unlatex(text);
-  const numbers = findNumbers(plain).filter(countable);
-  const last = numbers[numbers.length - 1];
-  return last && results(plain).some((r) => sameRational(r, last.value)) ? last.value : null;
+/**
+ * The result that text after a JSON block reaches: when it works something out (an "=" or
+ * "equals": "so he spends 9 * 4 = 36 hours."), its close read as any solution's; a note that
+ * computes nothing ("I assumed 6 days a week.") reaches none.
+ */
+function reached(
+  text: string,
+  annotated: () => Annotations,
+  asked: Asked | null,
+): NumberMatch | null {
+  return /[=≈]|\bequals\b/i.test(text) ? lastNumber(text, annotated, asked) : null;
 }
 
 /**
- * A JSON `"answer":` field's number: a string is read like the close of a solution, a sentence a
- * line (its result, not its first number: "… = $400. … so $400 + $60 = $460 in all." gives 460);
- * anything else as a statement.
+ * A JSON `"answer"` string's number, read like the close of a solution, a sentence a line (its
+ * result, not its first number: "… = $400. … so $400 + $60 = $460 in all." gives 460), without
+ * its asides in parentheses when a number stands outside them ("18 (9 eggs * $2)" gives 18).
+ */
+function fieldNumber(
+  value: string,
+  annotated: () => Annotations,
+  asked: Asked | null,
+): NumberMatch | null {
+  const outside = value.replace(/\([^()]*\)/g, ' ');
+  const read = findNumbers(outside).length > 0 ? outside : value;
+  return lastNumber(read.replace(/([.;!?])\s+/g, '$1\n'), annotated, asked);
+}
+
+/**
+ * A JSON `"answer":` field's number: a string's by `fieldNumber`, anything else as a statement.
  * Text after the JSON block that reaches a different result of its own wins, as it would for a
  * reader ("answer": "54" then "… so he spends 9 * 4 = 36 hours." gives 36).
  */
@@ -312,11 +330,11 @@ function fieldAnswer(
     candidate.from + (/^\s*/.exec(text.slice(candidate.from, candidate.to))?.[0].length ?? 0);
   const string = jsonString(text, at);
   const own = string
-    ? lastNumber(string.value.replace(/([.;!?])\s+/g, '$1\n'), annotated, asked)
+    ? fieldNumber(string.value, annotated, asked)
     : spanNumber(text.slice(candidate.from, candidate.to), false);
   if (!own) return null;
   const end = blockEnd(text, at);
-  return (end < 0 ? null : reached(text.slice(end))) ?? own.value;
+  return ((end < 0 ? null : reached(text.slice(end), annotated, asked)) ?? own).value;
 }
 
 function extractFrom(
