@@ -268,7 +268,8 @@ function jsonString(text: string, at: number): { value: string; end: number } | 
 /**
  * Where the JSON block holding a field that starts at `from` ends: past the brace closing its
  * object, any braces and brackets closing around that, and a closing ``` fence; -1 when the
- * object never closes. Strings are skipped, so braces inside them do not count.
+ * object never closes (or holds a string longer than `maxField`). Strings are skipped, so braces
+ * inside them do not count.
  */
 function blockEnd(text: string, from: number): number {
   let depth = 0;
@@ -317,7 +318,7 @@ function fieldNumber(
 
 /**
  * A JSON `"answer":` field's number: a string's by `fieldNumber`, anything else as a statement.
- * Text after the JSON block that reaches a different result of its own wins, as it would for a
+ * Text after the JSON block that works something out (see `reached`) wins, as it would for a
  * reader ("answer": "54" then "… so he spends 9 * 4 = 36 hours." gives 36).
  */
 function fieldAnswer(
