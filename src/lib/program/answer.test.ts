@@ -22,6 +22,14 @@ test('without a return value, the answer is read from the output as from prose',
   expect(readAnswer(ok('\\boxed{12}\nchecked\n'))).toEqual({ answer: '12' });
 });
 
+test('the question, where known, reads the output as it reads prose', () => {
+  const converted = ok('6 * 12 = 72 months, which is 6 years\n');
+  expect(readAnswer(converted, 'A comet comes every 72 months. How many years pass?')).toEqual({
+    answer: '6',
+  });
+  expect(readAnswer(converted)).toEqual({ answer: '72' });
+});
+
 test('no number printed or returned is an error that says which', () => {
   expect(readAnswer(ok(''))).toEqual({
     error: { kind: 'no-number', message: 'The program printed nothing and returned no value.' },

@@ -130,6 +130,40 @@ describe('solveSingle', () => {
   });
 });
 
+describe('the question reads each sample', () => {
+  const bakery = 'A bakery bakes 122 loaves a week. How many loaves does it bake in three weeks?';
+  const restating =
+    'It bakes 122 loaves every week.\nSo the bakery sold 366 loaves over the three weeks.';
+
+  test('in a single answer and in every sample of an ensemble', async () => {
+    const engine = new ScriptedEngine(() => ({ text: restating }));
+    expect((await solveSingle(engine, bakery, { family: 'generic' })).answer).toBe('366');
+    const result = await solveEnsemble(engine, bakery, ensemble({ k: 3, family: 'generic' }));
+    expect(result.samples.map((s) => s.answer)).toEqual(['366', '366', '366']);
+    // the same reply to another question: "three weeks" is no longer a condition it states
+    const other = await solveSingle(engine, 'How many loaves?', { family: 'generic' });
+    expect(other.answer).toBe('3');
+  });
+
+  test('in what a program sample prints', async () => {
+    const runner: ProgramRunner = {
+      warm: () => Promise.resolve(),
+      run: () =>
+        Promise.resolve({
+          ok: true,
+          stdout: '6 * 12 = 72 months, which is 6 years\n',
+          returned: null,
+          ms: 1,
+        }),
+      close: () => undefined,
+    };
+    const engine = new ScriptedEngine(() => ({ text: program(0) }));
+    const comet = 'A comet comes back every 72 months. How many years pass between its visits?';
+    const result = await solveEnsemble(engine, comet, ensemble({ k: 2, kinds: 'program', runner }));
+    expect(result.samples.map((s) => s.answer)).toEqual(['6', '6']);
+  });
+});
+
 describe('solveEnsemble', () => {
   test('runs one sample at a time on a concurrency-1 engine, sampling as asked', async () => {
     const engine = new ScriptedEngine((i) => ({ text: i % 3 === 2 ? wrong : right }));

@@ -201,8 +201,17 @@ function contained<T>(read: (text: string) => T, text: string, fallback: T): T {
   }
 }
 
-function toResult(index: number, completion: Completion, weigh: boolean): SampleResult {
-  const found = contained<Extracted | null>(extractDetail, completion.text, null);
+function toResult(
+  index: number,
+  completion: Completion,
+  weigh: boolean,
+  question: string,
+): SampleResult {
+  const found = contained<Extracted | null>(
+    (text) => extractDetail(text, question),
+    completion.text,
+    null,
+  );
   // a cut-off solution's last number is a mid-computation value, not an answer
   const usable = found && !(completion.finishReason === 'length' && found.source === 'last-number');
   const check = contained(checkSolution, completion.text, uncheckedResult);
@@ -255,7 +264,7 @@ export async function solveSingle(
     promptFor(options.family, question),
     greedyOptions(options),
   );
-  return toResult(0, completion, false);
+  return toResult(0, completion, false, question);
 }
 
 /** A greedy call's settings: temperature 0, top_p 1, neutral penalties. */
@@ -410,9 +419,12 @@ export async function solveEnsemble(
           ? programSample(
               i,
               completion,
-              await runReply(completion.text, options.runner, controller.signal),
+              await runReply(completion.text, options.runner, {
+                signal: controller.signal,
+                question,
+              }),
             )
-          : toResult(i, completion, options.weighByArithmetic === true);
+          : toResult(i, completion, options.weighByArithmetic === true, question);
       // finished in the same instant the vote settled: past the stop point, not counted
       if (progress.settled) progress.cancelled += 1;
       else {
