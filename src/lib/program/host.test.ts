@@ -69,9 +69,21 @@ test('every program runs in a sandbox of its own, ended after it; the next one i
   });
   const outcomes = await Promise.all([runner.run('a'), runner.run('b'), runner.run('c')]);
   expect(outcomes.map((o) => o.stdout)).toEqual(['a', 'b', 'c']);
-  // three programs, three sandboxes ended, and one more started for the next program
+  // three programs, three sandboxes ended, and one more started for the next program once the
+  // last answer was handed over
   expect(kills()).toBe(3);
+  expect(starts()).toBe(3);
+  await new Promise((resolve) => setTimeout(resolve, 0));
   expect(starts()).toBe(4);
+});
+
+test('close ends every sandbox and starts none after', async () => {
+  const { runner, starts, kills } = scripted(ready);
+  await runner.run('a');
+  runner.close();
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(starts()).toBe(1);
+  expect(kills()).toBe(1);
 });
 
 test('the first sandbox makes the snapshot every later one starts from; a program cannot hand over another', async () => {
@@ -97,8 +109,7 @@ test('a snapshot that does not start is dropped: the next sandbox starts Python 
     } else ready(message, reply, () => undefined);
   });
   expect(await runner.run('a')).toMatchObject({ ok: true, stdout: 'a' });
-  // the spare started from the snapshot failed before it was needed: the next program does not
-  // see it fail
+  // the next program's sandbox, started from the snapshot, fails: the program does not see it
   expect(await runner.run('b')).toMatchObject({ ok: true, stdout: 'b' });
   const snapshots = sent.flatMap((m) => (m.type === 'start' ? [m.snapshot] : []));
   expect(snapshots.slice(0, 3)).toEqual([null, new Uint8Array([7]), null]);

@@ -33,6 +33,8 @@ interface Live {
   settle: ((outcome: RunOutcome) => void) | null;
   /** the id of its one run, once it was given a program */
   runId: number | null;
+  /** started from the snapshot rather than making one */
+  fromSnapshot: boolean;
 }
 
 /** `promise`, or a rejection as soon as `signal` aborts (Python keeps starting for the next run). */
@@ -62,6 +64,8 @@ export class SandboxRunner implements ProgramRunner {
   #snapshot: Uint8Array | null = null;
   /** every sandbox not yet ended, for close() */
   readonly #alive = new Set<Live>();
+  /** the pending start of the next program's sandbox (#startNext) */
+  #next: ReturnType<typeof setTimeout> | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #nextId = 0;
 
@@ -94,6 +98,7 @@ export class SandboxRunner implements ProgramRunner {
   }
 
   close(): void {
+    clearTimeout(this.#next);
     this.#spare = null;
     for (const live of [...this.#alive]) this.#stop(live, crashed('The sandbox was closed.'));
   }
@@ -107,6 +112,7 @@ export class SandboxRunner implements ProgramRunner {
       }),
       settle: null,
       runId: null,
+      fromSnapshot: this.#snapshot !== null,
     };
     live.ready.catch(() => undefined);
     let started = false;
@@ -148,11 +154,16 @@ export class SandboxRunner implements ProgramRunner {
   }
 
   /**
-   * Starts the next program's sandbox, from the snapshot, once a program has ended (not while it
-   * runs: the start would take the CPU from it). A stop or close leaves that to the next run.
+   * Starts the next program's sandbox, from the snapshot, once a program has ended: not while it
+   * runs (the start would take the CPU from it), and in a task of its own, after whoever waited
+   * for the answer has it (starting a process and copying the snapshot take tens of ms). A stop
+   * or close leaves that to the next run.
    */
   #startNext(): void {
-    this.#spare ??= this.#start();
+    clearTimeout(this.#next);
+    this.#next = setTimeout(() => {
+      this.#spare ??= this.#start();
+    }, 0);
   }
 
   /** Ends `live` and resolves its run with `outcome`. */
@@ -167,17 +178,25 @@ export class SandboxRunner implements ProgramRunner {
   async #runNow(code: string, signal: AbortSignal | undefined): Promise<RunOutcome> {
     // a run stopped while it waited its turn (or for Python to start) never starts
     if (signal?.aborted) throw abortError();
-    const live = this.#spare ?? this.#start();
+    let live = this.#spare ?? this.#start();
     this.#spare = null;
-    try {
-      await untilAborted(live.ready, signal);
-    } catch (error) {
-      // a stop leaves the started sandbox for the next run
-      if (signal?.aborted) {
-        if (this.#alive.has(live)) this.#spare ??= live;
-        throw abortError();
+    for (;;) {
+      try {
+        await untilAborted(live.ready, signal);
+        break;
+      } catch (error) {
+        // a stop leaves the started sandbox for the next run
+        if (signal?.aborted) {
+          if (this.#alive.has(live)) this.#spare ??= live;
+          throw abortError();
+        }
+        // a snapshot that did not start was dropped: once more, starting Python afresh
+        if (live.fromSnapshot) {
+          live = this.#start();
+          continue;
+        }
+        return crashed(error instanceof Error ? error.message : String(error));
       }
-      return crashed(error instanceof Error ? error.message : String(error));
     }
     return new Promise<RunOutcome>((resolve, reject) => {
       const started = performance.now();
