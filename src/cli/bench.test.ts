@@ -596,6 +596,9 @@ describe('npm run bench -- --data gsm8k: the published set, downloaded once and 
     );
     expect(down.code).toBe(2);
     expect(down.stderr).toMatch(/Could not reach 127\.0\.0\.1:9 to download GSM8K test/);
+    expect(down.stderr).toContain(
+      'To run without this download: --data FILE with a copy of the file you have, or set TALLY_GSM8K_URL',
+    );
 
     // the published digest is the default: this file is not GSM8K's test split
     const mirror = await run('mirror', cache, `${server.origin}/data/problems.jsonl`);

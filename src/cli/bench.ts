@@ -13,7 +13,7 @@ import {
   type CliOptions,
 } from '../lib/bench/cli-options';
 import { fingerprint, parseDataset } from '../lib/bench/data';
-import { DataError, progressText } from '../lib/bench/published';
+import { DataError, progressText, publishedSet } from '../lib/bench/published';
 import { loadPublished } from './published-cache';
 import { createNodeRunner } from '../lib/program/node-runner';
 import { modeId } from '../lib/bench/modes';
@@ -74,6 +74,7 @@ async function readData(options: CliOptions, signal: AbortSignal): Promise<strin
   }
   const bar = new ProgressBar();
   const what = `Downloading ${source.name} from ${new URL(source.url).host}`;
+  const env = publishedSet(options.data)?.env;
   try {
     const loaded = await loadPublished(
       source,
@@ -95,6 +96,12 @@ async function readData(options: CliOptions, signal: AbortSignal): Promise<strin
     );
     if (loaded.notKept) err(loaded.notKept);
     return loaded.text;
+  } catch (error) {
+    if (!(error instanceof DataError) || env === undefined) throw error;
+    throw new DataError(
+      `${error.message}\nTo run without this download: --data FILE with a copy of the file you have, ` +
+        `or set ${env} to a mirror (or to another file as URL#sha256=HEX&records=N).`,
+    );
   } finally {
     bar.end();
   }
