@@ -337,7 +337,7 @@ async function attempt(
         ...(offset > 0 ? { headers: { Range: `bytes=${offset}-` } } : {}),
       });
     } catch (error) {
-      throw dropped(error, signal, stall, file);
+      throw unanswered(error, signal, stall, file);
     }
     if (response.status === 416 && file.size !== undefined && offset === file.size) return true;
     if (!response.ok) {
@@ -430,6 +430,37 @@ async function attempt(
   }
 }
 
+/** The browser knows it has no network: trying again before that changes would only wait. */
+function offline(file: PlannedFile): EngineError | undefined {
+  if (typeof navigator === 'undefined' || navigator.onLine) return undefined;
+  return new EngineError(
+    'network',
+    `No connection: this device is offline, so ${file.name} cannot be downloaded. ` +
+      'What was downloaded is kept; load the model again once you are back online.',
+  );
+}
+
+/** A request that got no response: offline (said at once), or a host it could not reach. */
+function unanswered(
+  error: unknown,
+  signal: AbortSignal,
+  stall: AbortController,
+  file: PlannedFile,
+): Error {
+  if (signal.aborted) return abortError();
+  if (stall.signal.aborted)
+    return new Retryable('network', `no answer for ${file.name} in a while`);
+  const text = error instanceof Error ? error.message : String(error);
+  return (
+    offline(file) ??
+    new Retryable(
+      'network',
+      `could not reach it: its name may not resolve, or the host is down or turns this page away (${text})`,
+    )
+  );
+}
+
+/** A response whose body stopped coming. */
 function dropped(
   error: unknown,
   signal: AbortSignal,
@@ -439,5 +470,5 @@ function dropped(
   if (signal.aborted) return abortError();
   if (stall.signal.aborted) return new Retryable('network', `no data for ${file.name} in a while`);
   const text = error instanceof Error ? error.message : String(error);
-  return new Retryable('network', `the connection dropped (${text})`);
+  return offline(file) ?? new Retryable('network', `the connection dropped (${text})`);
 }
