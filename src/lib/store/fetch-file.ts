@@ -1,6 +1,7 @@
 // Fetches one file into memory with HTTP Range resume: from persisted ranges, after a dropped
 // connection, a stall or a 5xx (bounded retries, exponential backoff); fails with an EngineError.
 import { EngineError, abortError } from '../engine/errors';
+import { knownOffline } from '../offline';
 import { storageError } from './quota';
 import { deleteChunks, readChunks, writeChunk } from './disk';
 import type { PlannedFile } from './types';
@@ -432,7 +433,7 @@ async function attempt(
 
 /** The browser knows it has no network: trying again before that changes would only wait. */
 function offline(file: PlannedFile): EngineError | undefined {
-  if (typeof navigator === 'undefined' || navigator.onLine) return undefined;
+  if (!knownOffline()) return undefined;
   return new EngineError(
     'network',
     `No connection: this device is offline, so ${file.name} cannot be downloaded. ` +
