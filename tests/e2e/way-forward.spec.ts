@@ -61,6 +61,23 @@ for (const size of sizes) {
       await question.press('Control+Enter');
       await expect(page.getByTestId('final-answer')).toHaveText('18');
 
+      // before an ensemble starts, what it would cost, from the answer just measured
+      await page.getByLabel('Also sample an ensemble and vote').check();
+      await expect(page.getByTestId('ensemble-cost')).toContainText(
+        /^Up to 16 samples ≈ 288 tokens: about .+ one after another at the [\d.]+\s+tokens\/s of the last answer/,
+      );
+      const temperature = page.getByLabel('Temperature');
+      await temperature.fill('0');
+      await temperature.blur();
+      await expect(page.getByTestId('temperature-zero')).toContainText(
+        'At temperature 0 every sample is the same greedy answer',
+      );
+      await expectInside(page.locator('#solve-title + form'));
+      await temperature.fill('0.7');
+      await temperature.blur();
+      await expect(page.getByTestId('temperature-zero')).toHaveCount(0);
+      await page.getByLabel('Also sample an ensemble and vote').uncheck();
+
       const history = page.getByTestId('history');
       await expect(history.getByRole('listitem')).toHaveCount(1);
       await history.getByRole('button', { name: 'Delete all…' }).click();

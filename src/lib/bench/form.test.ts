@@ -72,7 +72,7 @@ describe('planRun', () => {
       'Samples at most (k) must be a whole number from 1 to 40, not 500.',
     );
     expect(plan({ k: Number.NaN })).toBe(
-      'Samples at most (k) must be a whole number from 1 to 40, empty.',
+      'Samples at most (k) is empty: it takes a whole number from 1 to 40.',
     );
     expect(plan({ betaThreshold: 1 })).toMatch(
       /^Beta threshold must be a number above 0.5 and below 1/,
