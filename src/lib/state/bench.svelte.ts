@@ -17,7 +17,7 @@ import {
 import { createBrowserRunner } from '../program/browser-runner';
 import type { ProgramRunner } from '../program/runner';
 import { toCsv, toJson } from '../bench/export';
-import { defaultForm, planRun, type BenchForm, type LoadedData } from '../bench/form';
+import { defaultForm, formOf, planRun, type BenchForm, type LoadedData } from '../bench/form';
 import { IdbStore } from '../bench/idb-store';
 import { runBench, type RunOutcome, type UnitFailure } from '../bench/runner';
 import { DamagedRun, damageNotice, resultKey } from '../bench/schema';
@@ -99,7 +99,10 @@ export class BenchState {
     this.#restored ??= this.#store.load().then(
       (saved) => {
         // unless a run was started meanwhile
-        if (saved && !this.header) this.#show(saved);
+        if (saved && !this.header) {
+          this.#show(saved);
+          this.form = formOf(saved.header.config, this.form);
+        }
       },
       (error: unknown) => {
         this.error =
