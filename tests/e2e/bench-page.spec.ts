@@ -7,7 +7,7 @@ import { parseCsv } from '../../src/lib/bench/csv';
 import { csvColumns, type BenchExport } from '../../src/lib/bench/export';
 import { gold, problems as problemSet } from '../data/problems';
 import { admin, connectMock, downloadFixture, mockOpenAI, trackErrors } from './helpers';
-import { expectFits, sizes } from './layout';
+import { expectFits, expectInside, sizes } from './layout';
 
 /** The first 20 problems of the set the fixture serves as GSM8K, as the page will read them. */
 const problems = problemSet.slice(0, 20).map((line) => ({
@@ -334,6 +334,14 @@ for (const size of sizes) {
     await expect(page.getByTestId('bench-data-run')).toHaveText(
       'No data loaded: the run below used three.jsonl, and Resume needs none.',
     );
+    // every field of a problem's row is on screen, the answers too: none hides past the edge
+    const row = page.getByTestId('bench-row').first();
+    await expect(row.locator('td[data-label="Gold"]')).toContainText('4');
+    for (const cell of await row.locator('td').all()) {
+      const box = await cell.boundingBox();
+      expect(box && box.x + box.width).toBeLessThanOrEqual(size.width);
+    }
+    await expectInside(row);
     await page.screenshot({
       path: testInfo.outputPath(`bench-reloaded-${size.name}.png`),
       fullPage: true,
