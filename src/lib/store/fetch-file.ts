@@ -338,7 +338,7 @@ async function attempt(
         ...(offset > 0 ? { headers: { Range: `bytes=${offset}-` } } : {}),
       });
     } catch (error) {
-      throw unanswered(error, signal, stall, file);
+      throw failed(error, signal, stall, file, false);
     }
     if (response.status === 416 && file.size !== undefined && offset === file.size) return true;
     if (!response.ok) {
@@ -400,7 +400,7 @@ async function attempt(
         try {
           chunk = await reader.read();
         } catch (error) {
-          throw dropped(error, signal, stall, file);
+          throw failed(error, signal, stall, file, true);
         }
         if (chunk.done) break;
         arm();
@@ -441,35 +441,27 @@ function offline(file: PlannedFile): EngineError | undefined {
   );
 }
 
-/** A request that got no response: offline (said at once), or a host it could not reach. */
-function unanswered(
+/**
+ * A request that failed before its response (`answered` false) or while its body came: offline
+ * (said at once), else a host it could not reach or a connection that dropped, tried again.
+ */
+function failed(
   error: unknown,
   signal: AbortSignal,
   stall: AbortController,
   file: PlannedFile,
+  answered: boolean,
 ): Error {
   if (signal.aborted) return abortError();
-  if (stall.signal.aborted)
-    return new Retryable('network', `no answer for ${file.name} in a while`);
+  if (stall.signal.aborted) return new Retryable('network', `no data for ${file.name} in a while`);
   const text = error instanceof Error ? error.message : String(error);
   return (
     offline(file) ??
     new Retryable(
       'network',
-      `could not reach it: its name may not resolve, or the host is down or turns this page away (${text})`,
+      answered
+        ? `the connection dropped (${text})`
+        : `could not reach it: its name may not resolve, or the host is down or turns this page away (${text})`,
     )
   );
-}
-
-/** A response whose body stopped coming. */
-function dropped(
-  error: unknown,
-  signal: AbortSignal,
-  stall: AbortController,
-  file: PlannedFile,
-): Error {
-  if (signal.aborted) return abortError();
-  if (stall.signal.aborted) return new Retryable('network', `no data for ${file.name} in a while`);
-  const text = error instanceof Error ? error.message : String(error);
-  return offline(file) ?? new Retryable('network', `the connection dropped (${text})`);
 }
