@@ -96,7 +96,7 @@ describe('parseCliOptions', () => {
     expect(bad('--stop', 'esc', '--esc-window', '0')).toThrow(
       /--esc-window must be a whole number from 1 to 40/,
     );
-    expect(bad('--k', '')).toThrow('--k must be a whole number from 1 to 40, not "".');
+    expect(bad('--k', '')).toThrow('--k is empty: it takes a whole number from 1 to 40.');
     expect(bad('--limit', 'ten')).toThrow(/--limit/);
     expect(bad('--concurrency', '0')).toThrow(/--concurrency/);
     expect(bad('--temperature', '3')).toThrow(/--temperature/);
