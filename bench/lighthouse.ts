@@ -5,7 +5,7 @@
 // (bench/harness.ts), so `npm start` (port 4173) can keep running. Needs Chromium.
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse, { type Result } from 'lighthouse';
-import { chromiumArgs, findChromium } from '../scripts/chromium.mjs';
+import { chromiumArgs, ensureChromium } from '../scripts/chromium.mjs';
 import { median, numberFlags, runBench, serveBuiltApp } from './harness';
 
 const browserFlags = [
@@ -74,9 +74,7 @@ function diagnostics(lhr: Result): string {
 
 async function main(): Promise<void> {
   const { runs } = numberFlags(process.argv.slice(2), { runs: 3 }, { '--runs': 'runs' });
-  const chromePath = findChromium();
-  if (!chromePath)
-    throw new Error('No Chromium found: set CHROME_PATH, or install Debian’s chromium.');
+  const chromePath = ensureChromium();
   console.log('Building the app …');
   const app = await serveBuiltApp('lighthouse');
   const url = `${app.origin}/`;

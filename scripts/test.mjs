@@ -1,8 +1,7 @@
 // `npm test`: every check the project has, in order, stopping at the first that fails.
 // Finds a Chromium first (installing Debian's when it can), so the browser tiers never skip.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { findChromium } from './chromium.mjs';
+import { ensureChromium } from './chromium.mjs';
 
 function run(command, args) {
   console.log(`\n> ${[command, ...args].join(' ')}`);
@@ -13,21 +12,12 @@ function run(command, args) {
   }
 }
 
-let chrome = findChromium();
-if (!chrome && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
-  console.log('No Chromium found: installing Debian’s chromium package.');
-  run('apt-get', ['update', '-qq']);
-  run('apt-get', ['install', '-y', '-qq', 'chromium']);
-  chrome = findChromium();
-}
-if (!chrome) {
-  console.error(
-    'No Chromium found. Install one (Debian/Ubuntu: `sudo apt-get install chromium`) ' +
-      'or set CHROME_PATH to a Chromium or Chrome binary.',
-  );
+try {
+  ensureChromium();
+} catch (error) {
+  console.error(error.message);
   process.exit(1);
 }
-process.env.CHROME_PATH = chrome;
 
 run('npx', ['eslint', '.', '--max-warnings', '0']);
 run('npx', ['prettier', '--check', '.']);

@@ -148,7 +148,7 @@ describe('npm run bench against the mock server', () => {
     const run = await cli(
       connect('--data', file, '--k', '3', '--stop', 'fixed', '--concurrency', '1', '--out', out),
     );
-    expect(run.stderr).toContain('Skipped 2 malformed line(s)');
+    expect(run.stderr).toContain('Skipped 2 malformed lines');
     expect(run.stderr).toMatch(/line 4: not valid JSON/);
     expect(run.stderr).toMatch(/line 9: no "answer"/);
     expect(run.code).toBe(0);
@@ -446,7 +446,9 @@ describe('npm run bench against the mock server', () => {
     expect(again.stderr).toMatch(/--resume to continue it, or --force/);
     const other = await cli(connect('--data', file, '--out', out, '--resume', '--k', '3'));
     expect(other.code).toBe(2);
-    expect(other.stderr).toMatch(/differs in modes/);
+    expect(other.stderr).toContain(
+      'The saved run differs in --modes (saved single, now single,ensemble).',
+    );
     expect((await cli(connect('--data', file, '--out', out, '--force'))).code).toBe(0);
 
     const help = await cli(['--help']);
@@ -594,6 +596,9 @@ describe('npm run bench -- --data gsm8k: the published set, downloaded once and 
     );
     expect(down.code).toBe(2);
     expect(down.stderr).toMatch(/Could not reach 127\.0\.0\.1:9 to download GSM8K test/);
+    expect(down.stderr).toContain(
+      'To run without this download: --data FILE with a copy of the file you have, or set TALLY_GSM8K_URL',
+    );
 
     // the published digest is the default: this file is not GSM8K's test split
     const mirror = await run('mirror', cache, `${server.origin}/data/problems.jsonl`);

@@ -3,6 +3,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { EngineError, isAbort } from '../lib/engine/errors';
+import { counted } from '../lib/format';
 import { OpenAIEngine, parseServerUrl } from '../lib/engine/openai-engine';
 import {
   exitCodes,
@@ -12,7 +13,7 @@ import {
   type CliOptions,
 } from '../lib/bench/cli-options';
 import { fingerprint, parseDataset } from '../lib/bench/data';
-import { DataError, progressText } from '../lib/bench/published';
+import { DataError, progressText, publishedSet } from '../lib/bench/published';
 import { loadPublished } from './published-cache';
 import { createNodeRunner } from '../lib/program/node-runner';
 import { modeId } from '../lib/bench/modes';
@@ -73,6 +74,7 @@ async function readData(options: CliOptions, signal: AbortSignal): Promise<strin
   }
   const bar = new ProgressBar();
   const what = `Downloading ${source.name} from ${new URL(source.url).host}`;
+  const env = publishedSet(options.data)?.env;
   try {
     const loaded = await loadPublished(
       source,
@@ -94,6 +96,12 @@ async function readData(options: CliOptions, signal: AbortSignal): Promise<strin
     );
     if (loaded.notKept) err(loaded.notKept);
     return loaded.text;
+  } catch (error) {
+    if (!(error instanceof DataError) || env === undefined) throw error;
+    throw new DataError(
+      `${error.message}\nTo run without this download: --data FILE with a copy of the file you have, ` +
+        `or set ${env} to a mirror (or to another file as URL#sha256=HEX&records=N).`,
+    );
   } finally {
     bar.end();
   }
@@ -108,8 +116,11 @@ async function readProblems(options: CliOptions, signal: AbortSignal) {
       .map((s) => `  ${dataset.unit} ${s.line}: ${s.reason}`)
       .join('\n');
     const more = dataset.skipped.length > 10 ? `\n  … and ${dataset.skipped.length - 10} more` : '';
-    const unit = dataset.unit === 'line' ? 'line(s)' : 'record(s)';
-    err(`Skipped ${dataset.skipped.length} malformed ${unit} in ${options.data}:\n${shown}${more}`);
+    const what = counted(
+      dataset.skipped.length,
+      `malformed ${dataset.unit === 'line' ? 'line' : 'record'}`,
+    );
+    err(`Skipped ${what} in ${options.data}:\n${shown}${more}`);
   }
   if (dataset.problems.length === 0) {
     throw new UsageError(`${options.data} has no valid problems.`);
@@ -170,11 +181,11 @@ async function main(argv: string[]): Promise<ExitCode> {
     header = saved.header;
     done = saved.results;
     if (saved.unreadable > 0)
-      err(`${saved.unreadable} unreadable line(s) in ${options.progress} will be redone.`);
+      err(`${counted(saved.unreadable, 'unreadable line')} in ${options.progress} will be redone.`);
   } else {
     if (saved && saved.results.length > 0 && !options.force) {
       throw new UsageError(
-        `${options.progress} holds ${saved.results.length} finished result(s) of an earlier run. Add --resume to continue it, or --force to start over.`,
+        `${options.progress} holds ${counted(saved.results.length, 'finished result')} of an earlier run. Add --resume to continue it, or --force to start over.`,
       );
     }
     header = {
@@ -218,7 +229,7 @@ async function main(argv: string[]): Promise<ExitCode> {
   }
   if (done.length === 0 && !(saved && options.resume)) await store.begin(header);
   err(
-    `${config.model}: ${header.problems.length} problem(s) from ${config.dataset}` +
+    `${config.model}: ${counted(header.problems.length, 'problem')} from ${config.dataset}` +
       `${selection.sample === 'random' ? ` (random sample, seed ${selection.seed})` : ''}, ` +
       `modes ${header.config.modes.map(modeId).join(', ')}, concurrency ${options.concurrency}` +
       (done.length > 0 ? `; resuming with ${done.length} of ${total} finished` : ''),
@@ -282,14 +293,16 @@ async function main(argv: string[]): Promise<ExitCode> {
   process.stdout.write(
     `\n${config.model} · ${config.dataset} · ${finishedText(header.problems.length, header.config.modes.length, run.results)}\n\n` +
       `${summaryTable(summaries)}\n\n` +
-      `this session: ${outcome.finished} result(s) in ${duration(seconds)}` +
+      `this session: ${counted(outcome.finished, 'result')} in ${duration(seconds)}` +
       (seconds > 0 ? `, ${(outcome.finished / seconds).toFixed(2)} answers/s` : '') +
       ` · all tokens: ${tokens}\n` +
       `results: ${options.out} (progress: ${options.progress})\n`,
   );
   if (outcome.status === 'aborted') err('Interrupted: run again with --resume to continue.');
   if (outcome.status === 'incomplete')
-    err(`${outcome.failures.length} attempt(s) failed: run again with --resume to retry them.`);
+    err(
+      `${counted(outcome.failures.length, 'attempt')} failed: run again with --resume to retry them.`,
+    );
   if (outcome.error) err(`bench: stopped: ${outcome.error.message}`);
   return outcomeCode(outcome);
 }

@@ -129,6 +129,14 @@ describe('grade CLI', { timeout: 60_000 }, () => {
     ]);
   });
 
+  test('counts agree with their nouns: one line, one malformed line', () => {
+    const { code, err } = grade(
+      file('one-bad.jsonl', [{ id: 1, output: boxed(5), gold: '5' }, 'x']),
+    );
+    expect(code).toBe(1);
+    expect(err).toContain('graded 1 line: 1 correct (100.0%); 1 malformed line skipped');
+  });
+
   test('no argument or a missing file: a clear message and exit 2', () => {
     const none = grade();
     expect(none.code).toBe(2);

@@ -3,6 +3,7 @@
 // A malformed line is reported on stderr by number and skipped (exit 1); no file or no argument exits 2.
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { counted } from '../lib/format';
 import { runReply } from '../lib/program/answer';
 import { createNodeRunner, type NodeRunner } from '../lib/program/node-runner';
 import { answersEqual, normalizeAnswer } from '../lib/solver/equal';
@@ -146,7 +147,9 @@ function grade(item: Item, totals: Totals): Record<string, unknown> {
 
 function summary(totals: Totals): string {
   const accuracy = totals.lines > 0 ? ((100 * totals.correct) / totals.lines).toFixed(1) : '0.0';
-  const parts = [`graded ${totals.lines} lines: ${totals.correct} correct (${accuracy}%)`];
+  const parts = [
+    `graded ${counted(totals.lines, 'line')}: ${totals.correct} correct (${accuracy}%)`,
+  ];
   if (totals.ensembles > 0) {
     const mean = (n: number): string => (n / totals.ensembles).toFixed(2);
     parts.push(
@@ -156,7 +159,7 @@ function summary(totals: Totals): string {
   }
   const errors = Object.entries(totals.errors).map(([kind, n]) => `${n} ${kind}`);
   if (errors.length > 0) parts.push(`no answer: ${errors.join(', ')}`);
-  if (totals.malformed > 0) parts.push(`${totals.malformed} malformed lines skipped`);
+  if (totals.malformed > 0) parts.push(`${counted(totals.malformed, 'malformed line')} skipped`);
   return parts.join('; ');
 }
 

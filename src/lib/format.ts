@@ -6,3 +6,8 @@ export function grouped(n: number): string {
   const digits = String(Math.round(Math.abs(n)));
   return `${n <= -0.5 ? '-' : ''}${digits.replace(/\B(?=(\d{3})+$)/g, ',')}`;
 }
+
+/** A count and its noun, agreeing: "1 line", "2 lines", "4,100 characters". */
+export function counted(n: number, one: string): string {
+  return `${grouped(n)} ${one}${n === 1 ? '' : 's'}`;
+}

@@ -12,6 +12,7 @@ import {
   trackErrors,
   type FixtureSet,
 } from './helpers';
+import { expectFits, expectInside, sizes } from './layout';
 
 interface Logged {
   path: string;
@@ -69,7 +70,7 @@ for (const { set, loaded, size, throttle } of sets) {
     // (GSM8K's as the page opens)
     await page.getByLabel('Published set').selectOption(set);
     await expect(page.getByTestId('bench-data')).toContainText(loaded);
-    await expect(page.getByTestId('bench-error')).toBeHidden();
+    await expect(page.getByTestId('bench-data-error')).toBeHidden();
     expect(await setRequests(set)).toBe(before + 1);
     await context.setOffline(false);
     expect(errors).toEqual([]);
@@ -98,13 +99,13 @@ for (const [what, query, message] of [
   }) => {
     await page.goto('/#bench');
     await downloadFixture(page, 'gsm8k', query);
-    await expect(page.getByTestId('bench-error')).toHaveText(message);
+    await expect(page.getByTestId('bench-data-error')).toHaveText(message);
     await expect(page.getByText('No data loaded.')).toBeVisible();
     expect(await kept(page)).toEqual([]);
 
     await downloadFixture(page, 'gsm8k');
     await expect(page.getByTestId('bench-data')).toContainText('GSM8K test: 36 problems');
-    await expect(page.getByTestId('bench-error')).toBeHidden();
+    await expect(page.getByTestId('bench-data-error')).toBeHidden();
   });
 }
 
@@ -125,7 +126,7 @@ for (const [set, query, message] of [
   test(`${set}: refuses ${query.slice(1)} and keeps nothing`, async ({ page }) => {
     await page.goto('/#bench');
     await downloadFixture(page, set, query);
-    await expect(page.getByTestId('bench-error')).toHaveText(message);
+    await expect(page.getByTestId('bench-data-error')).toHaveText(message);
     await expect(page.getByText('No data loaded.')).toBeVisible();
     expect(await kept(page)).toEqual([]);
   });
@@ -136,7 +137,7 @@ test('a GSM8K URL that is not one is called that', async ({ page }) => {
   await page.getByText('Download source').click();
   await page.getByLabel('GSM8K URL').fill('raw.githubusercontent.com/test.jsonl');
   await page.getByRole('button', { name: 'Use GSM8K test' }).click();
-  await expect(page.getByTestId('bench-error')).toHaveText(
+  await expect(page.getByTestId('bench-data-error')).toHaveText(
     '“raw.githubusercontent.com/test.jsonl” is not a URL for GSM8K test.',
   );
 });
@@ -152,3 +153,33 @@ test('the GSM8K URL is kept in this browser, and the copy it names loads on the 
   await page.getByText('Download source').click();
   await expect(page.getByLabel('GSM8K URL')).toHaveValue(fixtureUrl('gsm8k'));
 });
+
+for (const size of sizes) {
+  test(`at ${size.width}×${size.height} a set that cannot be downloaded says so by the data choice, with the other ways in`, async ({
+    page,
+    context,
+  }, testInfo) => {
+    await page.setViewportSize({ width: size.width, height: size.height });
+    await page.goto('/#bench');
+    await expect(page.getByRole('heading', { name: 'Benchmark' })).toBeVisible();
+    await context.setOffline(true);
+    await page.getByRole('button', { name: 'Use GSM8K test' }).click();
+    const data = page.getByRole('group', { name: 'Data' });
+    await expect(data.getByTestId('bench-data-error')).toContainText(
+      'No connection: this device is offline, so GSM8K test cannot be downloaded.',
+    );
+    const ways = data.getByTestId('bench-data-ways');
+    await expect(ways).toContainText('upload a copy you have (Or upload a file, above)');
+    await expect(ways).toContainText('under Download source (below)');
+    await expect(ways).toContainText('npm run bench -- --data FILE or TALLY_GSM8K_URL');
+    // the places it points to are in view of it: the upload, and the URL setting opened
+    await expect(page.getByLabel('GSM8K URL')).toBeVisible();
+    await expect(page.getByTestId('bench-error')).toHaveCount(0);
+    await context.setOffline(false);
+    const callout = data.getByTestId('bench-data-callout');
+    await callout.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: testInfo.outputPath(`data-unreachable-${size.name}.png`) });
+    await expectInside(callout);
+    await expectFits(page, size.width);
+  });
+}

@@ -7,6 +7,7 @@ import { parseCsv } from '../../src/lib/bench/csv';
 import { csvColumns, type BenchExport } from '../../src/lib/bench/export';
 import { gold, problems as problemSet } from '../data/problems';
 import { admin, connectMock, downloadFixture, mockOpenAI, trackErrors } from './helpers';
+import { expectFits, expectInside, sizes } from './layout';
 
 /** The first 20 problems of the set the fixture serves as GSM8K, as the page will read them. */
 const problems = problemSet.slice(0, 20).map((line) => ({
@@ -300,6 +301,54 @@ test('compares single call and program on the same problems, with the program er
   }
   expect(errors).toEqual([]);
 });
+
+for (const size of sizes) {
+  test(`at ${size.width}×${size.height} after a reload the form states the finished run beside it`, async ({
+    page,
+  }, testInfo) => {
+    await page.setViewportSize({ width: size.width, height: size.height });
+    await page.goto('/#bench');
+    await connectMock(page);
+    // an uploaded file: this browser keeps no copy of it, so after the reload no data is loaded
+    await page.getByLabel('Or upload a file').setInputFiles({
+      name: 'three.jsonl',
+      mimeType: 'application/jsonl',
+      buffer: Buffer.from(
+        [2, 3, 4]
+          .map((n) => JSON.stringify({ question: `What is ${n} + ${n}?`, gold: 2 * n }))
+          .join('\n'),
+      ),
+    });
+    await expect(page.getByTestId('bench-data')).toContainText('three.jsonl: 3 problems');
+    await page.getByLabel('How many problems').fill('3');
+    await page.getByLabel('Samples at most (k)').fill('3');
+    await page.getByLabel('Stop rule').selectOption('fixed');
+    await page.getByRole('button', { name: 'Start benchmark' }).click();
+    await expect(page.getByTestId('bench-status')).toHaveText('Finished.', { timeout: 60_000 });
+
+    await page.reload();
+    await expect(done(page)).toHaveAttribute('data-done', '6');
+    await expect(page.getByLabel('How many problems')).toHaveValue('3');
+    await expect(page.getByLabel('Samples at most (k)')).toHaveValue('3');
+    await expect(page.getByLabel('Stop rule')).toHaveValue('fixed');
+    await expect(page.getByTestId('bench-data-run')).toHaveText(
+      'No data loaded: the run below used three.jsonl, and Resume needs none.',
+    );
+    // every field of a problem's row is on screen, the answers too: none hides past the edge
+    const row = page.getByTestId('bench-row').first();
+    await expect(row.locator('td[data-label="Gold"]')).toContainText('4');
+    for (const cell of await row.locator('td').all()) {
+      const box = await cell.boundingBox();
+      expect(box && box.x + box.width).toBeLessThanOrEqual(size.width);
+    }
+    await expectInside(row);
+    await page.screenshot({
+      path: testInfo.outputPath(`bench-reloaded-${size.name}.png`),
+      fullPage: true,
+    });
+    await expectFits(page, size.width);
+  });
+}
 
 test("a program cannot change the next problem's: program accuracy is the same in either order", async ({
   browser,

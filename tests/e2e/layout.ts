@@ -2,7 +2,7 @@
 // scroll), nothing that jumps while it loads (layout shift under 0.05, as Lighthouse counts it),
 // and a full-page screenshot of each in the test output for a person to look at.
 // layout.spec.ts runs these with WebGPU, layout-no-webgpu.spec.ts without.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { admin, connectMock, mockOpenAI, scriptEggs } from './helpers';
 
 /**
@@ -36,7 +36,7 @@ const pages: { name: string; path: string; prepare?: (page: Page) => Promise<voi
   { name: 'embed', path: '/#embed' },
   { name: 'widget', path: '/embed.html' },
 ];
-const sizes = [
+export const sizes = [
   { name: 'phone', width: 390, height: 844 },
   { name: 'desktop', width: 1280, height: 900 },
 ];
@@ -70,6 +70,25 @@ function overflowing(page: Page): Promise<string[]> {
   });
 }
 
+/** Asserts the page scrolls no wider than its viewport, naming what passes its edge. */
+export async function expectFits(page: Page, viewportWidth: number): Promise<void> {
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width, `too wide: ${(await overflowing(page)).join(', ')}`).toBeLessThanOrEqual(
+    viewportWidth,
+  );
+}
+
+/** Asserts nothing inside `box` reaches past its right edge (text, buttons, fields). */
+export async function expectInside(box: Locator): Promise<void> {
+  const outside = await box.evaluate((root) => {
+    const edge = root.getBoundingClientRect().right + 0.5;
+    return [...root.querySelectorAll('*')]
+      .filter((el) => el.getBoundingClientRect().right > edge)
+      .map((el) => `${el.tagName.toLowerCase()} "${el.textContent.slice(0, 40)}"`);
+  });
+  expect(outside, 'wider than its box').toEqual([]);
+}
+
 /** Declares one test per page and size; `variant` names the screenshots. */
 export function layoutTests(variant: string): void {
   for (const size of sizes) {
@@ -99,10 +118,7 @@ export function layoutTests(variant: string): void {
         const shot = testInfo.outputPath(`${target.name}-${size.name}-${variant}.png`);
         await page.screenshot({ path: shot, fullPage: true });
         await testInfo.attach(target.name, { path: shot, contentType: 'image/png' });
-        const width = await page.evaluate(() => document.documentElement.scrollWidth);
-        expect(width, `too wide: ${(await overflowing(page)).join(', ')}`).toBeLessThanOrEqual(
-          size.width,
-        );
+        await expectFits(page, size.width);
         expect(shift, 'layout shift while loading').toBeLessThan(0.05);
       });
     }

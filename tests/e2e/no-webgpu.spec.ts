@@ -55,7 +55,13 @@ test('explains once, preselects the server and offers no download', async ({ pag
   await expect(page.getByLabel('On a server')).toBeChecked();
   const inBrowser = page.getByRole('radio', { name: 'In this browser' });
   await expect(inBrowser).toBeDisabled();
-  await expect(inBrowser).toHaveAccessibleDescription('needs WebGPU, which this browser lacks');
+  // the same words as This device: one fact, one wording
+  await expect(inBrowser).toHaveAccessibleDescription(
+    'this browser cannot run models itself (see This device)',
+  );
+  await expect(page.getByTestId('storage-no-webgpu')).toContainText(
+    'This browser cannot run models itself (see This device)',
+  );
   await expect(page.getByRole('button', { name: 'Load model' })).toHaveCount(0);
   await expect(page.getByTestId('download-button')).toHaveCount(0);
   await expect(page.getByTestId('storage-no-webgpu')).toBeVisible();

@@ -3,16 +3,8 @@ import { parseCliOptions, progressPath, UsageError } from './cli-options';
 import { duration, progressLine, summaryTable } from './report';
 import { summarize } from './stats';
 
-const base = [
-  '--engine',
-  'openai',
-  '--base-url',
-  'http://localhost:8000/v1',
-  '--model',
-  'm',
-  '--data',
-  'd.jsonl',
-];
+// no --engine: openai is the default
+const base = ['--base-url', 'http://localhost:8000/v1', '--model', 'm', '--data', 'd.jsonl'];
 
 function parse(...more: string[]) {
   const options = parseCliOptions([...base, ...more], { TALLY_API_KEY: 'sk-env' });
@@ -27,6 +19,7 @@ describe('parseCliOptions', () => {
     expect(o.selection).toMatchObject({ sample: 'first', seed: 1 });
     expect(o.sampling).toEqual({ temperature: 0.7, top_p: 0.95, max_tokens: 1024 });
     expect(o).toMatchObject({
+      engine: 'openai',
       concurrency: 4,
       out: 'bench-results.json',
       apiKey: 'sk-env',
@@ -103,7 +96,7 @@ describe('parseCliOptions', () => {
     expect(bad('--stop', 'esc', '--esc-window', '0')).toThrow(
       /--esc-window must be a whole number from 1 to 40/,
     );
-    expect(bad('--k', '')).toThrow('--k must be a whole number from 1 to 40, not "".');
+    expect(bad('--k', '')).toThrow('--k is empty: it takes a whole number from 1 to 40.');
     expect(bad('--limit', 'ten')).toThrow(/--limit/);
     expect(bad('--concurrency', '0')).toThrow(/--concurrency/);
     expect(bad('--temperature', '3')).toThrow(/--temperature/);
@@ -116,7 +109,7 @@ describe('parseCliOptions', () => {
     expect(bad('--resume', '--force')).toThrow(/contradict/);
     expect(bad('--bogus')).toThrow(UsageError);
     expect(() => parseCliOptions(['--engine', 'openai'])).toThrow(/--base-url is required/);
-    expect(() => parseCliOptions([])).toThrow(/--engine openai/);
+    expect(() => parseCliOptions([])).toThrow(/--base-url is required/);
     expect(parseCliOptions(['-h'])).toBe('help');
   });
 

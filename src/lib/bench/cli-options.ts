@@ -55,9 +55,10 @@ export const exitCodes = {
 
 export const helpText = `Benchmark a model on a server against word problems with known answers.
 
-usage: npm run bench -- --engine openai --base-url URL --model NAME --data FILE [options]
+usage: npm run bench -- --base-url URL --model NAME --data FILE [options]
 
-  --engine openai          the engine (web-llm runs only in the browser: use the app's benchmark page)
+  --engine openai          the engine, and the default (web-llm runs only in the browser: use the
+                           app's benchmark page)
   --base-url URL           OpenAI-compatible API, e.g. http://localhost:11434/v1 (Ollama),
                            http://localhost:8000/v1 (vLLM)
   --model NAME             the model id the server knows, e.g. qwen2-math:7b
@@ -188,8 +189,7 @@ export function parseCliOptions(
   const v = parsed.values;
   if (v.help) return 'help';
   const out = v.out;
-  if (v.engine === undefined) throw new UsageError('Say which engine: --engine openai.');
-  if (v.engine !== 'openai') {
+  if (v.engine !== undefined && v.engine !== 'openai') {
     throw new UsageError(
       v.engine === 'webllm'
         ? 'The web-llm engine runs only in a browser with WebGPU: use the benchmark page of the app (#bench). From Node, use --engine openai.'

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it, test } from 'vitest';
 import { csvField, parseCsv, toCsvText } from './csv';
 import { csvColumns, toCsv, toJson, type BenchExport } from './export';
 import type { AggregationRecord, ProblemResult, SavedRun } from './types';
@@ -227,4 +228,9 @@ describe('exports', () => {
       correct: '1',
     });
   });
+});
+
+test('the README lists the CSV columns as the export writes them', () => {
+  const readme = readFileSync('README.md', 'utf8');
+  expect(readme).toContain(`the ${csvColumns.length} columns \`${csvColumns.join(', ')}\``);
 });

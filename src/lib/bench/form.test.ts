@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultForm, formProblems, planRun, type LoadedData } from './form';
+import { defaultForm, formOf, formProblems, planRun, type LoadedData } from './form';
 
 const data: LoadedData = {
   name: 'test',
@@ -72,7 +72,7 @@ describe('planRun', () => {
       'Samples at most (k) must be a whole number from 1 to 40, not 500.',
     );
     expect(plan({ k: Number.NaN })).toBe(
-      'Samples at most (k) must be a whole number from 1 to 40, empty.',
+      'Samples at most (k) is empty: it takes a whole number from 1 to 40.',
     );
     expect(plan({ betaThreshold: 1 })).toMatch(
       /^Beta threshold must be a number above 0.5 and below 1/,
@@ -91,5 +91,32 @@ describe('planRun', () => {
     expect(planRun(defaultForm, { ...data, problems: [] }, 'generic', 'm')).toMatch(
       /no valid problems/,
     );
+  });
+});
+
+describe('formOf: the form beside a saved run states that run', () => {
+  it('gives back the settings a run was planned from', () => {
+    const form = {
+      ...defaultForm,
+      limit: 3,
+      sample: 'random' as const,
+      seed: 9,
+      program: true,
+      k: 6,
+      stopKind: 'fixed' as const,
+      temperature: 0.5,
+      top_p: 0.9,
+      max_tokens: 300,
+    };
+    const header = planRun(form, data, 'generic', 'm');
+    if (typeof header === 'string') throw new Error(header);
+    expect(formOf(header.config, defaultForm)).toEqual(form);
+  });
+
+  it('keeps what a run does not record', () => {
+    const header = planRun({ ...defaultForm, ensemble: false }, data, 'generic', 'm');
+    if (typeof header === 'string') throw new Error(header);
+    const form = formOf(header.config, { ...defaultForm, concurrency: 3, k: 9 });
+    expect(form).toMatchObject({ ensemble: false, k: 9, concurrency: 3 });
   });
 });

@@ -137,3 +137,29 @@ export function planRun(
   };
   return { version: 1, config, problems: selectProblems(data.problems, selection), createdAt: now };
 }
+
+/**
+ * The form as it was for a run with `config`: its modes, selection and sampling, so the form
+ * beside a run's results states that run's settings. What a run does not record (the concurrency,
+ * the unused rule's number) is kept from `form`.
+ */
+export function formOf(config: RunConfig, form: BenchForm): BenchForm {
+  const ensemble = config.modes.find((m) => m.kind === 'ensemble');
+  const rule = ensemble?.rule;
+  return {
+    ...form,
+    limit: config.selection.limit,
+    sample: config.selection.sample,
+    seed: config.selection.seed,
+    single: config.modes.some((m) => m.kind === 'single'),
+    program: config.modes.some((m) => m.kind === 'program'),
+    ensemble: ensemble !== undefined,
+    ...(ensemble ? { k: ensemble.k } : {}),
+    ...(rule ? { stopKind: rule.kind } : {}),
+    ...(rule?.kind === 'beta' ? { betaThreshold: rule.threshold } : {}),
+    ...(rule?.kind === 'esc' ? { escWindow: rule.window } : {}),
+    temperature: config.sampling.temperature,
+    top_p: config.sampling.top_p,
+    max_tokens: config.sampling.max_tokens,
+  };
+}

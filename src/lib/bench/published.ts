@@ -2,6 +2,7 @@
 // ships no copy): where each lives, its licence, what its file must be (records and sha256), the
 // download with progress, and the check. Shared by the benchmark page and `npm run bench -- --data
 // gsm8k|gsm-hard|svamp`; nothing here caches.
+import { knownOffline } from '../offline';
 import { grouped } from '../format';
 import { hexDigest } from '../store/integrity';
 import { parseDataset, recordCount } from './data';
@@ -181,6 +182,11 @@ export async function downloadData(
     response = await fetch(source.url, { signal, cache: 'no-store' });
   } catch (error) {
     signal?.throwIfAborted();
+    if (knownOffline()) {
+      throw new DataError(
+        `No connection: this device is offline, so ${source.name} cannot be downloaded.`,
+      );
+    }
     throw new DataError(
       `Could not reach ${host(source.url)} to download ${source.name} (offline, or the host is down): ${error instanceof Error ? error.message : String(error)}.`,
     );

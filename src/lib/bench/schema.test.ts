@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { DamagedRun, damageNotice, readRun } from './schema';
+import { DamagedRun, damageNotice, readRun, resumeProblem } from './schema';
 import { savedHeader, savedResult } from '../../../tests/fixtures/saved-run';
 import type { ProblemResult, SampleRecord } from './types';
 
@@ -119,5 +119,40 @@ describe('readRun: the scores and aggregations an ensemble result carries', () =
     for (const bad of [badScore, missing, badCount]) {
       expect(readRun(savedHeader(), [bad], 0)).toMatchObject({ results: [], unreadable: 1 });
     }
+  });
+});
+
+describe('resumeProblem: a resume names each setting that differs by its flag', () => {
+  const ensemble = (k: number) => {
+    const config = savedHeader().config;
+    config.modes = [{ kind: 'single' }, { kind: 'ensemble', k, rule: { kind: 'fixed' } }];
+    return config;
+  };
+
+  test('the same settings resume', () => {
+    expect(resumeProblem(ensemble(16), ensemble(16))).toBeUndefined();
+  });
+
+  test('a different --k, temperature and data', () => {
+    const now = ensemble(6);
+    now.sampling.temperature = 0.5;
+    now.fingerprint = 'g';
+    expect(resumeProblem(ensemble(16), now)).toBe(
+      'The saved run differs in --data (mine.jsonl has changed since), --k (saved 16, now 6), ' +
+        '--temperature (saved 0.7, now 0.5).',
+    );
+  });
+
+  test('different modes, stop rule and limit', () => {
+    const now = savedHeader().config;
+    now.selection.limit = 5;
+    expect(resumeProblem(ensemble(16), now)).toBe(
+      'The saved run differs in --limit (saved 0, now 5), --modes (saved single,ensemble, now single).',
+    );
+    const beta = ensemble(16);
+    beta.modes[1] = { kind: 'ensemble', k: 16, rule: { kind: 'beta', threshold: 0.95 } };
+    expect(resumeProblem(ensemble(16), beta)).toBe(
+      'The saved run differs in --stop (saved fixed, now beta(0.95)).',
+    );
   });
 });

@@ -2,7 +2,7 @@
 // A guard returns false for anything malformed; callers drop that entry and redo its work.
 import type { ProgramError } from '../program/answer';
 import { aggregationNames } from '../solver/aggregate';
-import { stopRuleProblem, type StopRule } from '../solver/stop';
+import { ruleName, stopRuleProblem, type StopRule } from '../solver/stop';
 import { modeId } from './modes';
 import type {
   AggregationRecord,
@@ -247,19 +247,39 @@ export function resultKey(result: { problemId: string; mode: string }): string {
 }
 
 /**
- * Why a saved run cannot be continued with `config`, or undefined when it can. Everything in the
- * config must match: a different model, sample or rule would mix incomparable results.
+ * Why a saved run cannot be continued with `config`, or undefined when it can, naming each
+ * setting that differs by its command-line flag. Everything in the config must match: a different
+ * model, sample or rule would mix incomparable results.
  */
 export function resumeProblem(saved: RunConfig, config: RunConfig): string | undefined {
   const differs: string[] = [];
-  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-  if (saved.fingerprint !== config.fingerprint)
-    differs.push(`data (${saved.dataset} vs ${config.dataset})`);
-  if (!same(saved.selection, config.selection)) differs.push('problem selection');
-  if (!same(saved.modes, config.modes)) differs.push('modes');
-  if (!same(saved.sampling, config.sampling)) differs.push('sampling');
-  if (saved.family !== config.family)
-    differs.push(`prompt family (${saved.family} vs ${config.family})`);
-  if (saved.model !== config.model) differs.push(`model (${saved.model} vs ${config.model})`);
+  const compare = (flag: string, was: unknown, now: unknown) => {
+    const text = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+    if (text(was) !== text(now)) differs.push(`${flag} (saved ${text(was)}, now ${text(now)})`);
+  };
+  if (saved.fingerprint !== config.fingerprint) {
+    differs.push(
+      saved.dataset === config.dataset
+        ? `--data (${config.dataset} has changed since)`
+        : `--data (saved ${saved.dataset}, now ${config.dataset})`,
+    );
+  }
+  compare('--sample', saved.selection.sample, config.selection.sample);
+  compare('--limit', saved.selection.limit, config.selection.limit);
+  if (saved.selection.sample === 'random' || config.selection.sample === 'random')
+    compare('--seed', saved.selection.seed, config.selection.seed);
+  const kinds = (modes: RunConfig['modes']) => modes.map((m) => m.kind).join(',');
+  compare('--modes', kinds(saved.modes), kinds(config.modes));
+  const ensemble = (modes: RunConfig['modes']) => modes.find((m) => m.kind === 'ensemble');
+  const [was, now] = [ensemble(saved.modes), ensemble(config.modes)];
+  if (was && now) {
+    compare('--k', was.k, now.k);
+    compare('--stop', ruleName(was.rule), ruleName(now.rule));
+  }
+  compare('--temperature', saved.sampling.temperature, config.sampling.temperature);
+  compare('--top-p', saved.sampling.top_p, config.sampling.top_p);
+  compare('--max-tokens', saved.sampling.max_tokens, config.sampling.max_tokens);
+  compare('--family', saved.family, config.family);
+  compare('--model and --base-url', saved.model, config.model);
   return differs.length > 0 ? `The saved run differs in ${differs.join(', ')}.` : undefined;
 }

@@ -2,7 +2,7 @@
 // Pure string work so it runs in the render worker and in Node; render.ts still sanitizes it.
 import katex from 'katex';
 import { Marked, type Tokens } from 'marked';
-import { grouped } from '../format';
+import { counted, grouped } from '../format';
 import { escapeHtml, plainHtml } from './escape';
 import {
   MARK_CLOSE,
@@ -194,8 +194,6 @@ function renderTex(tex: string, display: boolean): string {
 /** The placeholders `extractMath` leaves where formula i was. */
 const slots = new RegExp(`${MATH_OPEN}(\\d+)${MATH_CLOSE}`, 'g');
 
-const plural = (n: number, one: string): string => `${grouped(n)} ${one}${n === 1 ? '' : 's'}`;
-
 /**
  * HTML for a solution, with `marks` (ranges of `text`) as <mark class="flag">. Placeholder
  * characters in the text itself are neutralized first, so only `marks` can make a highlight.
@@ -204,7 +202,7 @@ const plural = (n: number, one: string): string => `${grouped(n)} ${one}${n === 
  */
 export function toHtml(text: string, marks: readonly Mark[] = []): string {
   if (text.length > maxFormattedChars) {
-    const size = `${plural(text.length, 'character')} (formatting stops at ${grouped(maxFormattedChars)})`;
+    const size = `${counted(text.length, 'character')} (formatting stops at ${grouped(maxFormattedChars)})`;
     return plainHtml(text, `Shown as plain text: this solution has ${size}.`);
   }
   if (tooDeep.test(text)) {
@@ -215,7 +213,7 @@ export function toHtml(text: string, marks: readonly Mark[] = []): string {
   }
   const { text: prose, math } = extractMath(markRanges(neutralize(text), marks));
   if (math.length > maxFormulas) {
-    const count = `${plural(math.length, 'formula')} (the limit is ${maxFormulas})`;
+    const count = `${counted(math.length, 'formula')} (the limit is ${maxFormulas})`;
     return plainHtml(text, `Shown as plain text: this solution has ${count}.`);
   }
   const source = (_: string, i: string): string => escapeHtml(math[Number(i)]?.tex ?? '');
@@ -234,7 +232,7 @@ export function toHtml(text: string, marks: readonly Mark[] = []): string {
   }
   const elements = html.match(/<[a-z]/gi)?.length ?? 0;
   if (elements > maxElements) {
-    const count = `${plural(elements, 'element')} (the limit is ${grouped(maxElements)})`;
+    const count = `${counted(elements, 'element')} (the limit is ${grouped(maxElements)})`;
     return plainHtml(text, `Shown as plain text: formatted, this solution would be ${count}.`);
   }
   return html;

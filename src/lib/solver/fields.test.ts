@@ -15,7 +15,7 @@ describe('fieldProblem', () => {
       'Temperature must be a number from 0 to 2, not -3.',
     );
     expect(fieldProblem(fields.temperature, Number.NaN)).toBe(
-      'Temperature must be a number from 0 to 2, empty.',
+      'Temperature is empty: it takes a number from 0 to 2.',
     );
     expect(fieldProblem(fields.temperature, Infinity)).toMatch(/not Infinity/);
   });

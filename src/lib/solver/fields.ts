@@ -81,8 +81,8 @@ export function fieldProblem(
   const range = field.exclusive
     ? `above ${field.min} and below ${field.max}`
     : `from ${field.min} to ${field.max}`;
-  const got = Number.isNaN(value) ? 'empty' : `not ${value}`;
-  return `${name} must be ${what} ${range}, ${got}.`;
+  if (Number.isNaN(value)) return `${name} is empty: it takes ${what} ${range}.`;
+  return `${name} must be ${what} ${range}, not ${value}.`;
 }
 
 /** The stop rules by the name every screen and the CLI use, with what each does. */

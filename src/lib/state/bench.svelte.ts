@@ -17,7 +17,7 @@ import {
 import { createBrowserRunner } from '../program/browser-runner';
 import type { ProgramRunner } from '../program/runner';
 import { toCsv, toJson } from '../bench/export';
-import { defaultForm, planRun, type BenchForm, type LoadedData } from '../bench/form';
+import { defaultForm, formOf, planRun, type BenchForm, type LoadedData } from '../bench/form';
 import { IdbStore } from '../bench/idb-store';
 import { runBench, type RunOutcome, type UnitFailure } from '../bench/runner';
 import { DamagedRun, damageNotice, resultKey } from '../bench/schema';
@@ -65,8 +65,12 @@ export class BenchState {
   download = $state.raw<DataProgress | undefined>();
   /** how the last session ended */
   outcome = $state<RunOutcome['status'] | undefined>();
-  /** a message for the person: bad options, unreadable data, a run that could not go on */
+  /** a message for the person: bad options, a run that could not start or go on */
   error = $state('');
+  /** why the data could not be loaded: shown by the data choice, apart from the run's messages */
+  dataError = $state('');
+  /** the data error is a published set that could not be downloaded: other ways in are offered */
+  dataUnreachable = $state(false);
   /** the problem whose solutions are open */
   selected = $state<string | undefined>();
   /** (problem, mode) keys being attempted now */
@@ -95,7 +99,10 @@ export class BenchState {
     this.#restored ??= this.#store.load().then(
       (saved) => {
         // unless a run was started meanwhile
-        if (saved && !this.header) this.#show(saved);
+        if (saved && !this.header) {
+          this.#show(saved);
+          this.form = formOf(saved.header.config, this.form);
+        }
       },
       (error: unknown) => {
         this.error =
@@ -138,7 +145,7 @@ export class BenchState {
       return;
     }
     keepSetting(sourceUrlsKey, $state.snapshot(this.sourceUrls)).catch(() => {
-      this.error = `The ${published[id].short} URL could not be kept in this browser.`;
+      this.#dataFailed(`The ${published[id].short} URL could not be kept in this browser.`, false);
     });
   }
 
@@ -157,7 +164,7 @@ export class BenchState {
     try {
       source = dataSource(this.sourceUrls[this.setId], this.set.source);
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
+      this.#dataFailed(error instanceof Error ? error.message : String(error), false);
       return;
     }
     await this.#load(source.name, async () => {
@@ -179,7 +186,7 @@ export class BenchState {
   async chooseSet(id: PublishedId): Promise<void> {
     if (this.status !== 'idle') return;
     this.setId = id;
-    this.error = '';
+    this.#dataFailed('', false);
     await this.usePublished(true);
   }
 
@@ -293,16 +300,23 @@ export class BenchState {
       this.data = { name, problems, fingerprint: fingerprint(problems) };
       this.skipped = skipped;
       this.skippedUnit = unit;
-      this.error = problems.length === 0 ? `${name} has no valid problems.` : '';
+      this.#dataFailed(problems.length === 0 ? `${name} has no valid problems.` : '', false);
     } catch (error) {
       if (load !== this.#dataLoads) return;
-      this.error =
-        error instanceof DataError
-          ? error.message
-          : `${name} could not be read: ${error instanceof Error ? error.message : String(error)}.`;
+      if (error instanceof DataError) this.#dataFailed(error.message, true);
+      else {
+        const why = error instanceof Error ? error.message : String(error);
+        this.#dataFailed(`${name} could not be read: ${why}.`, false);
+      }
     } finally {
       if (load === this.#dataLoads) this.loadingData = false;
     }
+  }
+
+  /** Shows why the data could not be loaded ('' clears it); `unreachable` offers the other ways in. */
+  #dataFailed(message: string, unreachable: boolean): void {
+    this.dataError = message;
+    this.dataUnreachable = message !== '' && unreachable;
   }
 
   async #run(engine: Engine, header: RunHeader, done: ProblemResult[]): Promise<void> {

@@ -23,6 +23,8 @@ export class EngineState {
   engine = $state.raw<Engine | undefined>();
   /** the model id Tally's store is downloading before the load, if any */
   downloading = $state<string | undefined>();
+  /** the model id whose download was paused (here or under Storage) before it could load */
+  paused = $state<string | undefined>();
   /**
    * the in-browser build whose model is gone, loaded or loading (GPU device lost, worker dead, GPU
    * taken over): **Load again**
@@ -51,6 +53,7 @@ export class EngineState {
     this.error = undefined;
     this.progress = { phase: 'fetch', fraction: 0, text: 'Checking this browser’s storage…' };
     this.downloading = id;
+    this.paused = undefined;
     try {
       await downloads.start(storeModelOf(build));
     } finally {
@@ -70,9 +73,10 @@ export class EngineState {
     } else if (activity.state === 'error' && activity.error) {
       this.#fail(EngineError.from(activity.error));
     } else {
-      // paused or cancelled from the storage panel: nothing to load yet
+      // paused (here or under Storage) or cancelled under Storage: nothing to load yet
       this.status = 'idle';
       this.progress = undefined;
+      if (activity.state === 'paused') this.paused = id;
     }
   }
 
@@ -111,7 +115,7 @@ export class EngineState {
     return this.lostBuild ? this.loadInBrowser(this.lostBuild) : Promise.resolve();
   }
 
-  /** Stops a load in progress; a download in progress is paused, keeping its bytes. */
+  /** Stops a load in progress; a download in progress is paused (so it is called), keeping its bytes. */
   cancel(): void {
     if (this.downloading) downloads.pause(this.downloading);
     this.#abort?.abort();

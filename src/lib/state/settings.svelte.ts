@@ -2,6 +2,7 @@
 // Stored data is validated on read: anything malformed falls back to defaults with a notice.
 import { get, set } from 'idb-keyval';
 import { EngineError } from '../engine/errors';
+import type { OpenAIConfig } from '../engine/openai-engine';
 import {
   customModel,
   defaultModelKey,
@@ -34,6 +35,8 @@ export interface SavedSettings {
   serverModel: string;
   /** sent only to the configured server; never leaves this browser otherwise */
   apiKey: string;
+  /** the server answered the last Connect: the page connects to it again on the next visit */
+  serverConnected: boolean;
   /** also sample an ensemble and vote */
   ensemble: boolean;
   /** samples at most, 1..40 */
@@ -68,6 +71,7 @@ export const defaults: SavedSettings = {
   serverUrl: 'http://localhost:11434/v1',
   serverModel: 'qwen2-math:7b',
   apiKey: '',
+  serverConnected: false,
   ensemble: false,
   k: fields.k.default,
   temperature: defaultSampling.temperature,
@@ -84,6 +88,11 @@ export const defaults: SavedSettings = {
 /** The stop rule the settings describe. */
 export function stopRule(s: SavedSettings): StopRule {
   return stopRuleOf(s.stopKind, s.betaThreshold, s.escWindow);
+}
+
+/** What connecting to the server in the settings takes. */
+export function serverConfig(s: SavedSettings): OpenAIConfig {
+  return { baseUrl: s.serverUrl, model: s.serverModel, ...(s.apiKey ? { apiKey: s.apiKey } : {}) };
 }
 
 /** Keeps what is valid in `raw`, defaults for the rest; `problems` names what was dropped. */
@@ -136,7 +145,7 @@ export function validateSettings(raw: unknown): { settings: SavedSettings; probl
       settings[key] = value;
     } else problems.push(key);
   }
-  for (const key of ['ensemble', 'weigh', 'program'] as const) {
+  for (const key of ['serverConnected', 'ensemble', 'weigh', 'program'] as const) {
     const value = r[key];
     if (typeof value === 'boolean') settings[key] = value;
     else if (value !== undefined) problems.push(key);

@@ -1,6 +1,7 @@
 // Fetches one file into memory with HTTP Range resume: from persisted ranges, after a dropped
 // connection, a stall or a 5xx (bounded retries, exponential backoff); fails with an EngineError.
 import { EngineError, abortError } from '../engine/errors';
+import { knownOffline } from '../offline';
 import { storageError } from './quota';
 import { deleteChunks, readChunks, writeChunk } from './disk';
 import type { PlannedFile } from './types';
@@ -337,7 +338,7 @@ async function attempt(
         ...(offset > 0 ? { headers: { Range: `bytes=${offset}-` } } : {}),
       });
     } catch (error) {
-      throw dropped(error, signal, stall, file);
+      throw failed(error, signal, stall, file, false);
     }
     if (response.status === 416 && file.size !== undefined && offset === file.size) return true;
     if (!response.ok) {
@@ -399,7 +400,7 @@ async function attempt(
         try {
           chunk = await reader.read();
         } catch (error) {
-          throw dropped(error, signal, stall, file);
+          throw failed(error, signal, stall, file, true);
         }
         if (chunk.done) break;
         arm();
@@ -430,14 +431,37 @@ async function attempt(
   }
 }
 
-function dropped(
+/** The browser knows it has no network: trying again before that changes would only wait. */
+function offline(file: PlannedFile): EngineError | undefined {
+  if (!knownOffline()) return undefined;
+  return new EngineError(
+    'network',
+    `No connection: this device is offline, so ${file.name} cannot be downloaded. ` +
+      'What was downloaded is kept; load the model again once you are back online.',
+  );
+}
+
+/**
+ * A request that failed before its response (`answered` false) or while its body came: offline
+ * (said at once), else a host it could not reach or a connection that dropped, tried again.
+ */
+function failed(
   error: unknown,
   signal: AbortSignal,
   stall: AbortController,
   file: PlannedFile,
+  answered: boolean,
 ): Error {
   if (signal.aborted) return abortError();
   if (stall.signal.aborted) return new Retryable('network', `no data for ${file.name} in a while`);
   const text = error instanceof Error ? error.message : String(error);
-  return new Retryable('network', `the connection dropped (${text})`);
+  return (
+    offline(file) ??
+    new Retryable(
+      'network',
+      answered
+        ? `the connection dropped (${text})`
+        : `could not reach it: its name may not resolve, or the host is down or turns this page away (${text})`,
+    )
+  );
 }
