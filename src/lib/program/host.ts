@@ -6,6 +6,7 @@ import { parseFromSandbox, type ToSandbox } from './protocol';
 import {
   defaultLimits,
   limitMessage,
+  noPythonPrefix,
   type ProgramRunner,
   type RunLimits,
   type RunOutcome,
@@ -106,8 +107,8 @@ export class SandboxRunner implements ProgramRunner {
         if (message === null) return;
         if (message.type === 'ready') ready.resolve();
         else if (message.type === 'failed') {
-          ready.reject(new Error(`Python could not start: ${message.message}`));
-          this.#stop(live, crashed(`Python could not start: ${message.message}`));
+          ready.reject(new Error(`${noPythonPrefix}: ${message.message}`));
+          this.#stop(live, crashed(`${noPythonPrefix}: ${message.message}`));
         } else if (message.id === live.runId) {
           const { outcome } = message;
           // Past the output or memory limit, Python's buffers and heap hold what the program
@@ -118,7 +119,7 @@ export class SandboxRunner implements ProgramRunner {
         }
       },
       (reason) => {
-        ready.reject(new Error(`Python could not start: ${reason}`));
+        ready.reject(new Error(`${noPythonPrefix}: ${reason}`));
         this.#stop(live, crashed(`The sandbox stopped: ${reason}`));
       },
     );

@@ -7,16 +7,17 @@ import type { ModelFamily } from '../models/catalog';
 import { createBrowserRunner } from '../program/browser-runner';
 import type { SandboxRunner } from '../program/host';
 import { defaultLimits } from '../program/runner';
+import { failureWords } from '../program/answer';
 import { solveProgram, type ProgramSolveResult } from '../program/solve';
 import { FrameBatch } from './frame-batch';
 import {
-  answersEqual,
   histogram,
   questionProblem,
   sampleKindAt,
   solveEnsemble,
   solveSingle,
   type EnsembleResult,
+  type Part,
   type SampleKinds,
   type SampleResult,
   type StopRule,
@@ -56,6 +57,8 @@ export interface EnsembleRequest {
   top_p: number;
   stop: StopRule;
   weighByArithmetic: boolean;
+  /** ask the self-verifier about each distinct answer once sampling is over */
+  verify: boolean;
   /** prose (when left out), programs, or both in turn */
   kinds?: SampleKinds;
 }
@@ -66,19 +69,6 @@ export interface ProgramRequest {
   column: boolean;
   /** how long a program may run, ms (the column's and the ensemble's) */
   timeoutMs: number;
-}
-
-/** One finished column's answer, for the verdict. */
-export interface VerdictColumn {
-  /** "the single call", "the program", "the vote" */
-  name: string;
-  answer: string | null;
-}
-
-/** How the finished columns relate; undefined until every column asked for has finished. */
-export interface Verdict {
-  agree: boolean;
-  columns: VerdictColumn[];
 }
 
 /** Where the Program column is: writing the program, running it, or over. */
@@ -105,20 +95,23 @@ export class SolveState {
   programPhase = $state<ProgramPhase>('off');
   /** an entry from history shown again, until the next run or entry replaces it */
   recalled = $state.raw<HistoryEntry | undefined>();
-  verdict = $derived.by((): Verdict | undefined => {
+  /**
+   * Each part asked for (single call, program, vote) with its answer or why it has none, once
+   * every one of them has finished; undefined before, and when only the single call ran.
+   */
+  parts = $derived.by((): Part[] | undefined => {
     if (!this.single) return undefined;
-    const columns: VerdictColumn[] = [{ name: 'the single call', answer: this.single.answer }];
+    const parts: Part[] = [{ name: 'single', answer: this.single.answer }];
     if (this.programPhase !== 'off') {
       if (!this.program) return undefined;
-      columns.push({ name: 'the program', answer: this.program.answer });
+      const { answer, error } = this.program;
+      parts.push({ name: 'program', answer, failure: error ? failureWords(error) : null });
     }
     if (this.k > 0) {
       if (!this.ensemble) return undefined;
-      columns.push({ name: 'the vote', answer: this.ensemble.answer });
+      parts.push({ name: 'vote', answer: this.ensemble.answer });
     }
-    if (columns.length < 2) return undefined;
-    const [first] = columns;
-    return { agree: columns.every((c) => answersEqual(c.answer, first?.answer ?? null)), columns };
+    return parts.length < 2 ? undefined : parts;
   });
   #abort: AbortController | undefined;
   /** the run's streamed text, applied once a frame; 'single' is the single call */
@@ -215,6 +208,7 @@ export class SolveState {
           top_p: ensemble.top_p,
           stop: ensemble.stop,
           weighByArithmetic: ensemble.weighByArithmetic,
+          verify: ensemble.verify,
           kinds: ensemble.kinds,
           runner,
           signal: abort.signal,
