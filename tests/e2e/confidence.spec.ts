@@ -1,5 +1,5 @@
-// Confidence, the self-verifier and best-of-n beside the majority, through the OpenAI engine and
-// the mock server's scripted log-probabilities; and a server that sends none.
+// Confidence, the answer check (self-verifier) and best-of-n beside the majority, through the
+// OpenAI engine and the mock server's scripted log-probabilities; and a server that sends none.
 import { expect, test, type Page } from '@playwright/test';
 import { admin, connectMock, mockOpenAI, trackErrors } from './helpers';
 
@@ -8,9 +8,10 @@ const says = (n: number) =>
 const sure = [-0.02, -5, -6, -7, -8];
 const unsure = [-0.9, -1.1, -1.3, -1.5, -1.7];
 
-async function solveEnsemble(page: Page, question: string, k: number) {
+async function solveEnsemble(page: Page, question: string, k: number, check = false) {
   const toggle = page.getByLabel('Also sample an ensemble and vote');
   if (!(await toggle.isChecked())) await toggle.check();
+  if (check) await page.getByLabel('Ask the model to check each answer').check();
   await page.getByLabel('Samples at most (k)').fill(String(k));
   await page.getByLabel('Stop rule').selectOption('fixed');
   await page.getByLabel('Word problem').fill(question);
@@ -61,10 +62,11 @@ test('a wrong majority of unsure samples: confidence, the verifier and best-of-n
       },
     ],
   });
-  await solveEnsemble(page, 'A crate holds 3 boxes of 6 pencils. How many pencils?', 5);
+  await solveEnsemble(page, 'A crate holds 3 boxes of 6 pencils. How many pencils?', 5, true);
   const result = page.getByTestId('ensemble-result');
   const table = result.getByTestId('aggregations');
-  await expect(table).toBeVisible({ timeout: 20_000 });
+  await result.getByText('Other ways to count the same samples').click({ timeout: 20_000 });
+  await expect(table).toBeVisible();
   const row = (name: string) => table.locator(`tr[data-aggregation="${name}"]`);
   const cell = (name: string, c: string) => row(name).locator(`[data-cell="${c}"]`);
 
@@ -85,12 +87,15 @@ test('a wrong majority of unsure samples: confidence, the verifier and best-of-n
   // costs: generation for all; the verifier's tokens on the rows that used it
   await expect(cell('majority', 'cost')).toHaveText(/^\d+$/);
   await expect(cell('confidence', 'cost')).toHaveText(/^\d+$/);
-  await expect(cell('verifier', 'cost')).toHaveText(/^\d+ \+ \d+ to verify$/);
-  await expect(cell('best-of-n', 'cost')).toHaveText(/^\d+ \+ \d+ to verify$/);
+  await expect(cell('verifier', 'cost')).toHaveText(/^\d+ \+ \d+ to check$/);
+  await expect(cell('best-of-n', 'cost')).toHaveText(/^\d+ \+ \d+ to check$/);
 
-  // the ensemble's answer is the default aggregation's, and says so
+  // the ensemble's answer is the default aggregation's, and the sentence says why
   await expect(page.getByTestId('majority-answer')).toHaveText('18');
-  await expect(result.getByTestId('answered-by')).toHaveText('by confidence-weighted vote');
+  await expect(page.getByTestId('story-vote')).toHaveText(
+    '3 samples said 26 but were unsure; the 2 confident ones said 18.',
+  );
+  await expect(row('confidence')).toHaveClass(/chosen/);
   await expect(page.getByTestId('confidence-note')).toHaveCount(0);
 
   // each card shows its confidence; the verified ones their P(yes)
@@ -101,7 +106,8 @@ test('a wrong majority of unsure samples: confidence, the verifier and best-of-n
   await expect(card).not.toHaveAttribute('open', '');
   await cell('best-of-n', 'votes').getByRole('button', { name: 'sample #2' }).click();
   await expect(card).toHaveAttribute('open', '');
-  await expect(card.getByTestId('verifier')).toHaveText('verifier P(yes) 0.91');
+  await expect(card.getByTestId('verifier')).toHaveText('checked: looks right');
+  await expect(card.getByTestId('verifier')).toHaveAttribute('title', /P\(yes\) 0\.91/);
   await expect(card).toContainText('3 * 6 = 18');
 
   // two verification prompts, one token each
@@ -133,14 +139,16 @@ test('a server without log-probabilities still solves, with one note', async ({
   await solveEnsemble(page, 'A crate holds 3 boxes of 6 pencils. How many pencils?', 3);
   const result = page.getByTestId('ensemble-result');
   await expect(page.getByTestId('majority-answer')).toHaveText('18', { timeout: 20_000 });
-  await expect(result.getByTestId('agreement')).toHaveText('2 of 3 votes (67%)');
+  await expect(page.getByTestId('story-vote')).toHaveText('2 of 3 samples said 18.');
   const note = page.getByTestId('confidence-note');
   await expect(note).toHaveCount(1);
-  await expect(note).toContainText('sent no token log-probabilities');
-  await expect(note).toContainText('plain majority vote');
+  await expect(note).toContainText('does not report how sure the model was');
+  await expect(note).toContainText('plain majority');
+  await result.getByText('Other ways to count the same samples').click();
   const table = result.getByTestId('aggregations');
-  await expect(table.locator('tr[data-aggregation="confidence"] [data-cell="answer"]')).toHaveText(
-    '— (no log-probabilities)',
+  await expect(table.locator('tr[data-aggregation="confidence"]')).toHaveCount(0);
+  await expect(result.getByTestId('left-out')).toContainText(
+    'left out, because this server does not report how sure the model was',
   );
   await expect(result.getByTestId('confidence')).toHaveCount(0);
   // no verification was asked for: the single call and three samples only

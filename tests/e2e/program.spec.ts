@@ -64,9 +64,10 @@ test('the Program column shows the program, its output and answer; the verdict c
     /^\d+ tokens · \d+\.\d s writing · \d+ ms running$/,
   );
   await expect(page.getByTestId('majority-answer')).toHaveText('18', { timeout: 30_000 });
-  await expect(page.getByTestId('verdict')).toHaveText(
-    'Disagree: the single call says 16, the program says 18, the vote says 18.',
+  await expect(page.getByTestId('story')).toHaveText(
+    'The single call says 16 and the program and the vote say 18. Tally goes with the vote: it weighs many samples, not one. 2 of 3 samples said 18.',
   );
+  await expect(page.getByTestId('answer-value')).toHaveText('18');
   await expect(page.getByTestId('history').locator('li').first()).toContainText(
     'How many eggs does Janet sell? 16 · program 18 · vote 18, 3 of 3 samples',
   );
@@ -83,20 +84,20 @@ test('a mixed ensemble votes over prose and program answers and stops early', as
   });
   await ensemble(page, 16, 'beta', 'both');
   await ask(page, 'How many eggs does Janet sell?');
-  await expect(page.getByTestId('verdict')).toHaveText(
-    'Agree: the single call, the program and the vote all say 18.',
+  await expect(page.getByTestId('story')).toContainText(
+    'The single call, the program and the vote all say 18.',
     { timeout: 60_000 },
   );
   const saved = (await page.getByTestId('saved').textContent()) ?? '';
-  const [, used] = /Settled after (\d+) of 16 samples/.exec(saved) ?? [];
+  const [, used] = /Decided after (\d+) of 16 samples/.exec(saved) ?? [];
   expect(Number(used)).toBeGreaterThanOrEqual(4);
   expect(Number(used)).toBeLessThan(16);
   const cards = page.getByTestId('ensemble-result').getByTestId('sample');
   const kinds = await cards.evaluateAll((c) => c.map((card) => card.dataset.kind));
   expect(kinds.slice(0, 4)).toEqual(['prose', 'program', 'prose', 'program']);
-  // samples in flight when the vote settled say "stopped"; every other one answered 18, and
+  // samples in flight when the vote was decided say "not needed"; every other one answered 18, and
   // both kinds are among them
-  const answered = cards.filter({ hasNotText: 'stopped' });
+  const answered = cards.filter({ hasNotText: /not needed|stopped/ });
   expect(await answered.count()).toBeGreaterThanOrEqual(Number(used));
   for (const card of await answered.all()) {
     await expect(card.locator('summary')).toContainText('18');

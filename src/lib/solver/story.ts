@@ -117,8 +117,8 @@ export function voteSentence(aggregates: Record<AggregationName, Aggregate>): st
 
 /** Why Tally takes `chosen` over the parts that differ from it. */
 const because: Record<PartName, string> = {
-  vote: 'the vote weighs many samples, not one',
-  program: 'Python did the program’s arithmetic',
+  vote: 'it weighs many samples, not one',
+  program: 'Python did its arithmetic',
   single: 'it is the only answer',
 };
 
