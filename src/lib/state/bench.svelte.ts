@@ -17,6 +17,7 @@ import {
 import { createBrowserRunner } from '../program/browser-runner';
 import type { ProgramRunner } from '../program/runner';
 import { toCsv, toJson } from '../bench/export';
+import { calibrate } from '../bench/calibration';
 import { defaultForm, planRun, type BenchForm, type LoadedData } from '../bench/form';
 import { IdbStore } from '../bench/idb-store';
 import { runBench, type RunOutcome, type UnitFailure } from '../bench/runner';
@@ -72,6 +73,10 @@ export class BenchState {
   /** (problem, mode) keys being attempted now */
   active = $state.raw<string[]>([]);
   summaries = $derived(this.header ? summarize(this.header.config.modes, this.results) : []);
+  /** how often each kind of answer was right in the shown run */
+  calibration = $derived(
+    calibrate(this.header?.config.modes ?? [], this.header ? this.results : []),
+  );
   total = $derived(this.header ? this.header.problems.length * this.header.config.modes.length : 0);
   /** a saved run with problems left, and nothing running */
   canResume = $derived(
