@@ -2,7 +2,8 @@
 // there, a chart that leads with that answer, failures named as failures, the answer check off
 // until asked for, and a result that fits a phone and a desktop without scrolling sideways.
 import { expect, test, type Page } from '@playwright/test';
-import { admin, connectMock, mockOpenAI, trackErrors } from './helpers';
+import { gold, problems as problemSet } from '../data/problems';
+import { admin, connectMock, downloadFixture, mockOpenAI, trackErrors } from './helpers';
 
 const says = (n: number) =>
   `Each box holds 6, and 3 boxes make 3 * 6 = 18 pencils. The answer is \\boxed{${n}}.`;
@@ -231,5 +232,94 @@ test.describe('Python that cannot load', () => {
     );
     await expect(story).toContainText('Only the single call gave an answer: 18.');
     expect(errors).toEqual([]);
+  });
+});
+
+test.describe('the evidence line', () => {
+  /** The first 20 problems of the fixture's GSM8K: every fourth answered wrong, 15 of 20 right. */
+  const twenty = problemSet.slice(0, 20).map((line, i) => ({
+    match: line.question.trim().slice(0, 80),
+    outputs: [
+      `We work it out. The answer is \\boxed{${Number(gold(line.answer)) + (i % 4 === 3 ? 1 : 0)}}.`,
+    ],
+  }));
+
+  async function solveWithVote(page: Page): Promise<void> {
+    await page.getByLabel('Also sample an ensemble and vote').check();
+    await page.getByLabel('Samples at most (k)').fill('3');
+    await page.getByLabel('Stop rule').selectOption('fixed');
+    await page.getByLabel('Word problem').fill(question);
+    await page.getByRole('button', { name: 'Solve' }).click();
+    await expect(page.getByTestId('answer-value')).toHaveText('18', { timeout: 20_000 });
+  }
+
+  test('without a measured run: agreement only, and one click measures; then the line shows, and History keeps it', async ({
+    page,
+  }) => {
+    test.setTimeout(120_000);
+    const errors = trackErrors(page);
+    await admin(mockOpenAI(), 'script', {
+      replies: [...twenty, { match: 'pencils', outputs: [says(18)] }],
+    });
+    // this browser keeps a copy of the set (from the fixture server) for the run to use
+    await page.goto('/#bench');
+    await downloadFixture(page, 'gsm8k');
+    await expect(page.getByTestId('bench-data')).toContainText('GSM8K test: 36 problems');
+    await page.goto('/#solve');
+
+    await solveWithVote(page);
+    const answer = page.getByTestId('answer');
+    await expect(answer.getByTestId('story')).toHaveText(
+      'The single call and the vote both say 18. All 3 samples said 18.',
+    );
+    const offer = answer.getByTestId('measure');
+    await expect(offer).toContainText('Nothing measured yet with this model');
+    await expect(answer.getByTestId('evidence')).toHaveCount(0);
+    await expect(answer).not.toContainText('%');
+
+    await offer.getByRole('button', { name: /^Measure it on 20 GSM8K problems \(about / }).click();
+    await expect(page).toHaveURL(/#bench$/);
+    const progress = page.getByTestId('bench-progress');
+    await expect(progress).toHaveAttribute('data-total', '40');
+    await expect(progress).toHaveAttribute('data-done', '40', { timeout: 60_000 });
+    await expect(page.getByTestId('bench-status')).toHaveText('Finished.');
+    await expect(
+      page.locator(
+        '[data-testid="calibration-agreement"] tr[data-group="single=vote"] [data-cell="n"]',
+      ),
+    ).toHaveText('20');
+
+    await page.goto('/#solve');
+    await solveWithVote(page);
+    const line =
+      'In your GSM8K test run with this model, answers where the single call and the vote agreed were right 15 of 20 times (75.0%).';
+    await expect(answer.getByTestId('evidence')).toHaveText(line);
+    await expect(answer.getByTestId('measure')).toHaveCount(0);
+    // History keeps the line
+    await page.getByRole('button', { name: question }).first().click();
+    await expect(page.getByTestId('recalled')).toBeVisible();
+    await expect(page.getByTestId('evidence')).toHaveText(line);
+    expect(errors).toEqual([]);
+  });
+
+  test('a finished run with other parts is not quoted', async ({ page }) => {
+    test.setTimeout(120_000);
+    await admin(mockOpenAI(), 'script', {
+      replies: [...twenty, { match: 'pencils', outputs: [says(18)] }],
+    });
+    await page.goto('/#bench');
+    await downloadFixture(page, 'gsm8k');
+    await expect(page.getByTestId('bench-data')).toContainText('GSM8K test: 36 problems');
+    await page.getByLabel('How many problems').fill('4');
+    // single call only: a solve with a vote has other parts
+    await page.getByLabel('Ensemble (sample and vote)').uncheck();
+    await page.getByRole('button', { name: 'Start benchmark' }).click();
+    await expect(page.getByTestId('bench-progress')).toHaveAttribute('data-done', '4', {
+      timeout: 60_000,
+    });
+    await page.goto('/#solve');
+    await solveWithVote(page);
+    await expect(page.getByTestId('measure')).toBeVisible();
+    await expect(page.getByTestId('evidence')).toHaveCount(0);
   });
 });

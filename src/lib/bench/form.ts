@@ -69,6 +69,9 @@ export const defaultForm: BenchForm = {
   concurrency: fields.concurrency.default,
 };
 
+/** Problems in a measuring run started from the Solve page (`BenchState.measure`). */
+export const evidenceProblems = 20;
+
 /** Each field of the form that is out of range, with the message shown beside it. */
 export type FormProblems = Partial<Record<keyof BenchForm, string>>;
 

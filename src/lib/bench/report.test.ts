@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { calibrate } from './calibration';
-import {
-  calibrationTable,
-  finishedText,
-  leftOutLines,
-  leftOutSentence,
-  summaryTable,
-} from './report';
+import { calibrationTable, finishedText, leftOutSentence, summaryTable } from './report';
 import { wilson } from './stats';
 import type { AggregationSummary, ModeSummary } from './types';
 

@@ -23,6 +23,7 @@ import {
   type StopRule,
   type Vote,
 } from '../solver';
+import type { SavedRun } from '../bench/types';
 import { keptOutput, type History, type HistoryEntry } from './history.svelte';
 
 export type SolveStatus = 'idle' | 'running' | 'done' | 'stopped' | 'error';
@@ -93,6 +94,13 @@ export class SolveState {
   programText = $state('');
   program = $state.raw<ProgramSolveResult | undefined>();
   programPhase = $state<ProgramPhase>('off');
+  /**
+   * what the person's finished benchmark run with this model measured for answers like this one;
+   * null when no such run is stored (the page offers to measure); undefined until looked up
+   */
+  evidence = $state<string | null | undefined>();
+  /** wall time of the last finished solve, seconds: what one problem of a measuring run costs */
+  seconds = $state(0);
   /** an entry from history shown again, until the next run or entry replaces it */
   recalled = $state.raw<HistoryEntry | undefined>();
   /**
@@ -120,9 +128,13 @@ export class SolveState {
   #runner: SandboxRunner | undefined;
   readonly #history: History;
 
-  /** Finished problems are added to `history`. */
-  constructor(history: History) {
+  /** the benchmark run saved in this browser, for the evidence line */
+  readonly #savedRun: () => Promise<SavedRun | undefined>;
+
+  /** Finished problems are added to `history`; `savedRun` reads the stored benchmark run. */
+  constructor(history: History, savedRun = storedRun) {
     this.#history = history;
+    this.#savedRun = savedRun;
   }
 
   /**
@@ -169,6 +181,7 @@ export class SolveState {
     }, streamUpdateMs);
     this.#stream = stream;
     this.status = 'running';
+    const started = performance.now();
     let single: SampleResult | undefined;
     let programResult: ProgramSolveResult | undefined;
     let result: EnsembleResult | undefined;
@@ -247,6 +260,14 @@ export class SolveState {
           }
         }
       }
+      if (current() && !abort.signal.aborted) {
+        this.seconds = (performance.now() - started) / 1000;
+        const parts = this.parts;
+        if (parts) {
+          const evidence = await this.#evidenceFor(label, parts);
+          if (current()) this.evidence = evidence;
+        }
+      }
       if (current()) this.status = abort.signal.aborted ? 'stopped' : 'done';
     } catch (error) {
       if (!current()) {
@@ -261,8 +282,29 @@ export class SolveState {
     stream.flush();
     if (single) {
       await this.#history.add(
-        this.#entry(question, label, single, programResult, result, ensemble?.k ?? 0),
+        this.#entry(
+          question,
+          label,
+          single,
+          programResult,
+          result,
+          ensemble?.k ?? 0,
+          current() ? (this.evidence ?? undefined) : undefined,
+        ),
       );
+    }
+  }
+
+  /** The evidence line for `parts` from the stored run, or null when none matches (or it cannot be read). */
+  async #evidenceFor(model: string, parts: Part[]): Promise<string | null> {
+    try {
+      const [{ evidenceLine }, run] = await Promise.all([
+        import('../bench/evidence'),
+        this.#savedRun(),
+      ]);
+      return evidenceLine(run, model, parts) ?? null;
+    } catch {
+      return null;
     }
   }
 
@@ -297,6 +339,7 @@ export class SolveState {
     this.vote = undefined;
     this.ensemble = undefined;
     this.verifying = false;
+    this.evidence = undefined;
     this.k = k;
     this.programText = '';
     this.program = undefined;
@@ -312,6 +355,7 @@ export class SolveState {
     program: ProgramSolveResult | undefined,
     ensemble: EnsembleResult | undefined,
     k: number,
+    evidence: string | undefined,
   ): HistoryEntry {
     return {
       id: crypto.randomUUID(),
@@ -339,6 +383,13 @@ export class SolveState {
             },
           }
         : {}),
+      ...(evidence ? { evidence } : {}),
     };
   }
+}
+
+/** The benchmark run saved in this browser (its store loads on first use), or undefined. */
+async function storedRun(): Promise<SavedRun | undefined> {
+  const { IdbStore } = await import('../bench/idb-store');
+  return new IdbStore().load();
 }
