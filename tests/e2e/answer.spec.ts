@@ -124,7 +124,7 @@ test('three unsure samples say 19, two sure ones 18: headline, chart and sentenc
   await expect(row('verifier')).toHaveCount(0);
   await expect(row('best-of-n')).toHaveCount(0);
   await expect(rules.getByTestId('left-out')).toHaveText(
-    'Weighed by the answer check, Best-checked sample: left out, because the answer check is off (turn it on under the vote’s settings).',
+    'Left out: weighed by the answer check and best-checked sample, because the answer check is off (turn it on under the vote’s settings).',
   );
   const stats = (await admin(mockOpenAI(), 'stats')) as {
     requests: { messages: { content: string }[] }[];
@@ -135,6 +135,9 @@ test('three unsure samples say 19, two sure ones 18: headline, chart and sentenc
   expect(stats.requests).toHaveLength(6);
 
   await fitsBothSizes(page, (size) => testInfo.outputPath(`answer-${size}.png`));
+  // the README's screenshot is this result, taken from the current UI on every run
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.locator('section.solve').screenshot({ path: 'docs/screenshot.png' });
   expect(errors).toEqual([]);
 });
 
@@ -161,7 +164,7 @@ test('the answer check, asked for, against a server that gives no yes or no: one
   const rules = page.getByTestId('other-rules');
   await rules.locator('summary').click();
   await expect(rules.getByTestId('left-out')).toContainText(
-    'left out, because the answer check gave no verdict',
+    'because the answer check gave no verdict',
   );
   await expect(rules.locator('tr[data-aggregation="verifier"]')).toHaveCount(0);
   // one check per distinct answer was asked

@@ -148,7 +148,7 @@ test('a server without log-probabilities still solves, with one note', async ({
   const table = result.getByTestId('aggregations');
   await expect(table.locator('tr[data-aggregation="confidence"]')).toHaveCount(0);
   await expect(result.getByTestId('left-out')).toContainText(
-    'left out, because this server does not report how sure the model was',
+    'because this server does not report how sure the model was',
   );
   await expect(result.getByTestId('confidence')).toHaveCount(0);
   // no verification was asked for: the single call and three samples only
