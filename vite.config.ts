@@ -195,6 +195,12 @@ export default defineConfig(({ mode }) => {
             chunk.name.startsWith('program.worker')
               ? `${sandboxFolder}/[name]-[hash].js`
               : 'assets/[name]-[hash].js',
+          // and so does Pyodide's loader, which it imports once it has hidden what the loader
+          // must not see (sandbox.ts)
+          chunkFileNames: (chunk) =>
+            chunk.moduleIds.some((id) => id.includes('/node_modules/pyodide/'))
+              ? `${sandboxFolder}/[name]-[hash].js`
+              : 'assets/[name]-[hash].js',
         },
       },
     },

@@ -31,8 +31,13 @@ const worker = all.filter((f) => /engine\.worker/.test(f));
 const otherWorkers = all.filter((f) => /\.worker-/.test(f) && !worker.includes(f));
 /** The service worker and the Workbox runtime it imports run off the page. */
 const serviceWorker = all.filter((f) => /(^|\/)(sw|workbox-[\w-]+)\.js$/.test(f));
-/** Pyodide's runtime files (pyodide/<version>/), which only the program worker loads. */
-const pyodide = all.filter((f) => /(^|\/)pyodide\/[^/]+\/[^/]+$/.test(f));
+/**
+ * Pyodide's runtime files (pyodide/<version>/) and the program worker's folder (its entry and
+ * Pyodide's loader), which only the program worker loads.
+ */
+const pyodide = all.filter(
+  (f) => /(^|\/)pyodide\/[^/]+\/[^/]+$/.test(f) || /(^|\/)sandbox\//.test(f),
+);
 /** Page JavaScript: the app entry, the widget entry (embed.html), their chunks, and embed.js. */
 const page = all.filter(
   (f) =>

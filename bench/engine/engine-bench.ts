@@ -1,7 +1,10 @@
-// `npm run bench:engine [-- --rounds N --tokens N --step-ms N]`: tokens per second through Tally's
-// engine (page ↔ worker protocol) against the same replaced pipeline driven directly inside the
-// same worker, while the page's thread runs 50 ms tasks back to back. Real Chromium, web-llm's
-// real MLCEngine, only the GPU-bound pipeline replaced (a fixed time per token). Exits 1 on failure.
+// `npm run bench:engine [-- --rounds N --tokens N --step-ms N --vocab N]`: tokens per second
+// through Tally's engine (page ↔ worker protocol) against the same replaced pipeline driven
+// directly inside the same worker, while the page's thread runs 50 ms tasks back to back; each
+// without and with log-probabilities (the replaced pipeline then copies a whole vocabulary's
+// probabilities and scans them on the CPU per token, as LLMChatPipeline does). Real Chromium,
+// web-llm's real MLCEngine, only the GPU-bound pipeline replaced (a fixed time per token). Exits 1
+// on failure.
 import { cpus } from 'node:os';
 import { startModelServer } from '../../tests/fixtures/model-server';
 import { catalog, type ModelBuild } from '../../src/lib/models/catalog';
@@ -19,13 +22,15 @@ interface Options {
   rounds: number;
   tokens: number;
   stepMs: number;
+  /** tokens in the vocabulary (Qwen2-7B's 152,064 by default) */
+  vocab: number;
 }
 
 const parse = (argv: string[]): Options =>
   numberFlags(
     argv,
-    { rounds: 5, tokens: 100, stepMs: 20 },
-    { '--rounds': 'rounds', '--tokens': 'tokens', '--step-ms': 'stepMs' },
+    { rounds: 5, tokens: 100, stepMs: 20, vocab: 152_064 },
+    { '--rounds': 'rounds', '--tokens': 'tokens', '--step-ms': 'stepMs', '--vocab': 'vocab' },
   );
 
 const rate = (run: Run) => run.tokens / (run.ms / 1000);
@@ -53,48 +58,66 @@ async function main(): Promise<void> {
     await page.evaluate(async (b) => {
       await window.__engineBench?.setup(b);
     }, build);
-    const prompt = `count ${options.tokens} step ${options.stepMs}`;
+    const prompt = `count ${options.tokens} step ${options.stepMs} vocab ${options.vocab}`;
     console.log(
       `bench:engine — ${options.tokens} tokens at ${options.stepMs} ms each (replaced pipeline), ` +
-        `${options.rounds} rounds, page thread busy with 50 ms tasks, Chromium ${bench.chromium}, ` +
+        `${options.rounds} rounds, page thread busy with 50 ms tasks, ` +
+        `log-probabilities over ${options.vocab} tokens when asked, Chromium ${bench.chromium}, ` +
         `${cpus().length} cores\n`,
     );
-    const results: Record<'tally' | 'direct', number[]> = { tally: [], direct: [] };
+    const ways = [
+      ['direct', false],
+      ['tally', false],
+      ['direct', true],
+      ['tally', true],
+    ] as const;
+    const results = new Map<string, number[]>(ways.map(([m, l]) => [`${m} ${l}`, []]));
+    const name = (method: string, logprobs: boolean) => `${method}${logprobs ? ' +logprobs' : ''}`;
     for (let r = 0; r < options.rounds; r++) {
       const line: string[] = [];
-      for (const method of ['direct', 'tally'] as const) {
+      for (const [method, logprobs] of ways) {
         const run = await page.evaluate(
-          async ({ method, prompt, tokens }) => {
+          async ({ method, prompt, tokens, logprobs }) => {
             const b = window.__engineBench;
             if (!b) throw new Error('bench page not loaded');
             b.keepBusy(50, 120_000);
             try {
-              return await b[method](prompt, tokens);
+              return await b[method](prompt, tokens, logprobs);
             } finally {
               b.stopBusy();
             }
           },
-          { method, prompt, tokens: options.tokens },
+          { method, prompt, tokens: options.tokens, logprobs },
         );
         if (run.tokens !== options.tokens) {
           throw new Error(`${method} streamed ${run.tokens} tokens, not ${options.tokens}`);
         }
-        results[method].push(rate(run));
-        line.push(`${method} ${rate(run).toFixed(1)}`);
+        results.get(`${method} ${logprobs}`)?.push(rate(run));
+        line.push(`${name(method, logprobs)} ${rate(run).toFixed(1)}`);
       }
       console.log(`  round ${r + 1}: ${line.join(', ')} tokens/s`);
     }
-    const direct = median(results.direct);
-    const tally = median(results.tally);
-    const ratio = tally / direct;
+    const med = (method: string, logprobs: boolean) =>
+      median(results.get(`${method} ${logprobs}`) ?? []);
+    const row = (label: string, value: number) => {
+      console.log(`  ${label.padEnd(50)} ${value.toFixed(1).padStart(7)} tokens/s`);
+    };
+    console.log('');
+    row('direct, inside the worker (baseline)', med('direct', false));
+    row("through Tally's engine, page busy", med('tally', false));
+    row('direct, with log-probabilities', med('direct', true));
+    row("through Tally's engine, with log-probabilities", med('tally', true));
+    const ratio = med('tally', false) / med('direct', false);
+    const ratioLogprobs = med('tally', true) / med('direct', true);
     console.log(
-      `\n  direct, inside the worker (baseline)   ${direct.toFixed(1).padStart(7)} tokens/s`,
+      `\n  through Tally / direct: ${ratio.toFixed(3)} without log-probabilities, ` +
+        `${ratioLogprobs.toFixed(3)} with (goal ≥ 0.95: ` +
+        `${Math.min(ratio, ratioLogprobs) >= 0.95 ? 'met' : 'not met'}), medians of ${options.rounds}`,
     );
     console.log(
-      `  through Tally's engine, page busy      ${tally.toFixed(1).padStart(7)} tokens/s`,
-    );
-    console.log(
-      `  ratio ${ratio.toFixed(3)} (goal ≥ 0.95: ${ratio >= 0.95 ? 'met' : 'not met'}), medians of ${options.rounds}`,
+      `  decode with / without log-probabilities: ` +
+        `${(med('direct', true) / med('direct', false)).toFixed(3)} direct, ` +
+        `${(med('tally', true) / med('tally', false)).toFixed(3)} through Tally`,
     );
   } finally {
     await bench.close();

@@ -4,13 +4,14 @@
 import { MLCEngine } from '@mlc-ai/web-llm';
 import { serveEngine } from '../../src/lib/engine/worker-host';
 import { replacePipeline } from '../../tests/fixtures/replaced-pipeline';
+import { topLogprobs } from '../../src/lib/engine/logprobs';
 import type { DirectRequest, Run } from './engine-page';
 
 const engine = replacePipeline(new MLCEngine());
 serveEngine(engine, self);
 
 /** One completion driven here: tokens streamed and ms from request to last token. */
-async function direct({ prompt, maxTokens }: DirectRequest): Promise<Run> {
+async function direct({ prompt, maxTokens, logprobs }: DirectRequest): Promise<Run> {
   const started = performance.now();
   const stream = await engine.chatCompletion({
     messages: [{ role: 'user', content: prompt }],
@@ -18,6 +19,7 @@ async function direct({ prompt, maxTokens }: DirectRequest): Promise<Run> {
     temperature: 0,
     top_p: 1,
     max_tokens: maxTokens,
+    ...(logprobs ? { logprobs: true, top_logprobs: topLogprobs } : {}),
     stream_options: { include_usage: true },
   });
   let tokens = 0;

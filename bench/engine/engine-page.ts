@@ -2,6 +2,7 @@
 // loaded through Tally's WebLLMEngine, and two ways to stream the same completion: through
 // Tally's engine on this page, or directly inside the worker. The page can be kept busy.
 import { neutralPenalties } from '../../src/lib/engine/engine';
+import { topLogprobs } from '../../src/lib/engine/logprobs';
 import { WebLLMEngine } from '../../src/lib/engine/webllm-client';
 import type { ModelBuild } from '../../src/lib/models/catalog';
 
@@ -16,6 +17,8 @@ export interface Run {
 export interface DirectRequest {
   prompt: string;
   maxTokens: number;
+  /** ask for each token's top log-probabilities (as many as Tally asks for) */
+  logprobs: boolean;
 }
 
 let worker: Worker | undefined;
@@ -35,7 +38,7 @@ export async function setup(build: ModelBuild): Promise<void> {
 }
 
 /** Through Tally's engine: the request, every delta and the result cross to this page. */
-export async function tally(prompt: string, maxTokens: number): Promise<Run> {
+export async function tally(prompt: string, maxTokens: number, logprobs: boolean): Promise<Run> {
   if (!engine) throw new Error('setup first');
   let text = '';
   const started = performance.now();
@@ -44,17 +47,21 @@ export async function tally(prompt: string, maxTokens: number): Promise<Run> {
     top_p: 1,
     ...neutralPenalties,
     max_tokens: maxTokens,
+    ...(logprobs ? { top_logprobs: topLogprobs } : {}),
     onDelta: (delta) => {
       text += delta;
     },
   });
   const ms = performance.now() - started;
   if (text !== completion.text) throw new Error('the streamed text differs from the result');
+  if (logprobs && completion.logprobs?.length !== completion.usage.completionTokens) {
+    throw new Error('a token came without its log-probabilities');
+  }
   return { tokens: completion.usage.completionTokens, ms };
 }
 
 /** Inside the worker, with no page in the loop. */
-export function direct(prompt: string, maxTokens: number): Promise<Run> {
+export function direct(prompt: string, maxTokens: number, logprobs: boolean): Promise<Run> {
   const target = worker;
   if (!target) return Promise.reject(new Error('setup first'));
   return new Promise((resolve, reject) => {
@@ -66,7 +73,7 @@ export function direct(prompt: string, maxTokens: number): Promise<Run> {
       else reject(new Error(data.benchError));
     };
     target.addEventListener('message', listener);
-    const request: DirectRequest = { prompt, maxTokens };
+    const request: DirectRequest = { prompt, maxTokens, logprobs };
     target.postMessage({ benchDirect: request });
   });
 }

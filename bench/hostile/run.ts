@@ -1,9 +1,10 @@
-// `npm run bench:hostile [-- --rounds N]`: how long the Solve page's thread is held by the replies
-// built to freeze it (issue 15: tests/fixtures/hostile-replies.ts). Builds the app, serves it with
-// `vite preview`, and drives a real Chromium against it and the mock OpenAI server, which sends
-// each reply whole (as a hostile server would, whatever max_tokens asks). Each reply runs beside a
-// baseline measured in the same round: ordinary prose with as many streamed pieces and characters.
-// Prints, per reply, the median longest task and total blocking time of both and their ratio, and
+// `npm run bench:hostile [-- --rounds N]`: how long the thread of the Solve page, then of the
+// widget (embed.html), is held by the replies built to freeze it (issue 15:
+// tests/fixtures/hostile-replies.ts). Builds the app, serves it with `vite preview`, and drives a
+// real Chromium against it and the mock OpenAI server, which sends each reply whole (as a hostile
+// server would, whatever max_tokens asks). Each reply runs beside a baseline measured in the same
+// round on the same page: ordinary prose with as many streamed pieces and characters. Prints, per
+// page and reply, the median longest task and total blocking time of both and their ratio, and
 // whether every hostile reply stayed under 200 ms in every round. Exits 1 when a run fails (a wrong
 // answer, an error on the page), never on the figures.
 import { cpus } from 'node:os';
@@ -34,6 +35,31 @@ declare global {
   }
 }
 
+/** Where a page shows what the bench reads (data-testid), and when its solve is over (a selector). */
+interface Surface {
+  name: string;
+  answer: string;
+  error: string;
+  solution: string;
+  done: string;
+}
+
+const app: Surface = {
+  name: 'Solve page',
+  answer: 'final-answer',
+  error: 'solve-error',
+  solution: 'solution',
+  done: '[data-testid="single-cost"]',
+};
+
+const widget: Surface = {
+  name: 'widget (embed.html)',
+  answer: 'widget-answer',
+  error: 'widget-error',
+  solution: 'widget-result',
+  done: '[data-testid="widget-result"][data-status="done"]',
+};
+
 /** bench/ui/recorder.js, given to the page before its own scripts: keeps every long task. */
 const recorder = { path: fileURLToPath(new URL('../ui/recorder.js', import.meta.url)) };
 
@@ -42,7 +68,13 @@ const recorder = { path: fileURLToPath(new URL('../ui/recorder.js', import.meta.
  * the answer shows and the solution has stopped changing. Throws when the page shows another
  * answer or an error. The page clears the last run's answer as the click starts a new one.
  */
-async function solve(page: Page, mock: MockOpenAI, reply: string, answer: string): Promise<Sample> {
+async function solve(
+  page: Page,
+  surface: Surface,
+  mock: MockOpenAI,
+  reply: string,
+  answer: string,
+): Promise<Sample> {
   mock.script({ fallback: reply, wire: { ignoreMaxTokens: true } });
   await page.getByLabel('Word problem').fill('How many?');
   const from = await page.evaluate(() => performance.now());
@@ -55,20 +87,17 @@ async function solve(page: Page, mock: MockOpenAI, reply: string, answer: string
     if (polls * POLL_MS > 120_000) throw new Error(`no answer ${answer} after 2 minutes`);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     // (no function inside: tsx would wrap its name in a helper the page does not have)
-    const state = await page.evaluate(() => {
-      const [answer, error, cost, solution] = [
-        'final-answer',
-        'solve-error',
-        'single-cost',
-        'solution',
-      ].map((id) => document.querySelector(`[data-testid="${id}"]`));
+    const state = await page.evaluate((surface) => {
+      const [answer, error, solution] = [surface.answer, surface.error, surface.solution].map(
+        (id) => document.querySelector(`[data-testid="${id}"]`),
+      );
       return {
         answer: answer?.textContent.trim() ?? '',
         error: error?.textContent.trim() ?? '',
-        done: cost !== null && cost !== undefined,
+        done: document.querySelector(surface.done) !== null,
         size: solution?.innerHTML.length ?? 0,
       };
-    });
+    }, surface);
     if (state.error) throw new Error(`the page showed an error: ${state.error}`);
     if (state.done && state.answer !== answer) {
       throw new Error(`the page answered “${state.answer}”, not ${answer}`);
@@ -87,6 +116,54 @@ async function solve(page: Page, mock: MockOpenAI, reply: string, answer: string
   };
 }
 
+/** Every reply on `surface` beside ordinary prose, `rounds` times; prints each round and the medians. */
+async function measure(page: Page, surface: Surface, mock: MockOpenAI, rounds: number) {
+  console.log(`${surface.name}:`);
+  const figures = hostileReplies.map(() => ({ hostile: [] as Sample[], plain: [] as Sample[] }));
+  for (let round = 1; round <= rounds; round++) {
+    for (const [i, { name, text, answer }] of hostileReplies.entries()) {
+      const f = figures[i];
+      if (!f) continue;
+      f.hostile.push(await solve(page, surface, mock, text, answer ?? '—'));
+      f.plain.push(
+        await solve(page, surface, mock, ordinaryLike(text.length, toPieces(text).length), '7'),
+      );
+      const [h, p] = [f.hostile.at(-1), f.plain.at(-1)];
+      console.log(
+        `  round ${round} ${name.padEnd(38)} longest ${h?.longestTaskMs.toFixed(0).padStart(4)} ms ` +
+          `(plain ${p?.longestTaskMs.toFixed(0).padStart(4)}), TBT ${h?.tbtMs.toFixed(0).padStart(4)} ms ` +
+          `(plain ${p?.tbtMs.toFixed(0).padStart(4)})`,
+      );
+    }
+  }
+
+  console.log(
+    `\n${surface.name}, medians over ${rounds} rounds, ms (plain: ordinary prose of the same size)`,
+  );
+  console.log(
+    `  ${'reply'.padEnd(38)}${'longest'.padStart(9)}${'plain'.padStart(7)}${'ratio'.padStart(8)}` +
+      `${'TBT'.padStart(8)}${'plain'.padStart(7)}`,
+  );
+  const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : '—');
+  for (const [i, { name }] of hostileReplies.entries()) {
+    const f = figures[i];
+    if (!f) continue;
+    const longest = median(f.hostile.map((s) => s.longestTaskMs));
+    const plainLongest = median(f.plain.map((s) => s.longestTaskMs));
+    const tbt = median(f.hostile.map((s) => s.tbtMs));
+    const plainTbt = median(f.plain.map((s) => s.tbtMs));
+    console.log(
+      `  ${name.padEnd(38)}${longest.toFixed(0).padStart(9)}${plainLongest.toFixed(0).padStart(7)}` +
+        `${ratio(longest, plainLongest).padStart(8)}${tbt.toFixed(0).padStart(8)}${plainTbt.toFixed(0).padStart(7)}`,
+    );
+  }
+  const worst = Math.max(...figures.flatMap((f) => f.hostile.map((s) => s.longestTaskMs)));
+  console.log(
+    `\n${surface.name}: no long task over ${BOUND_MS} ms for any hostile reply in any round: ` +
+      `${worst <= BOUND_MS ? 'met' : 'not met'} (worst ${worst.toFixed(0)} ms)`,
+  );
+}
+
 async function main(): Promise<void> {
   const { rounds } = numberFlags(process.argv.slice(2), { rounds: 3 }, { '--rounds': 'rounds' });
   const mock = await startMockOpenAI({ host: '127.0.0.1' });
@@ -98,53 +175,19 @@ async function main(): Promise<void> {
       `${hostileReplies.length} replies, each beside ordinary prose of its size; ${rounds} ` +
         `rounds; Chromium ${bench.chromium}, ${cpus().length} cores\n`,
     );
-    const page = await bench.newPage();
-    await page.addInitScript(recorder);
-    await page.goto(bench.origin);
-    await connectToServer(page, mock.baseUrl, MODEL);
+    const appPage = await bench.newPage();
+    await appPage.addInitScript(recorder);
+    await appPage.goto(bench.origin);
+    await connectToServer(appPage, mock.baseUrl, MODEL);
+    await measure(appPage, app, mock, rounds);
+    await appPage.close();
 
-    const figures = hostileReplies.map(() => ({ hostile: [] as Sample[], plain: [] as Sample[] }));
-    for (let round = 1; round <= rounds; round++) {
-      for (const [i, { name, text, answer }] of hostileReplies.entries()) {
-        const f = figures[i];
-        if (!f) continue;
-        f.hostile.push(await solve(page, mock, text, answer ?? '—'));
-        f.plain.push(
-          await solve(page, mock, ordinaryLike(text.length, toPieces(text).length), '7'),
-        );
-        const [h, p] = [f.hostile.at(-1), f.plain.at(-1)];
-        console.log(
-          `  round ${round} ${name.padEnd(38)} longest ${h?.longestTaskMs.toFixed(0).padStart(4)} ms ` +
-            `(plain ${p?.longestTaskMs.toFixed(0).padStart(4)}), TBT ${h?.tbtMs.toFixed(0).padStart(4)} ms ` +
-            `(plain ${p?.tbtMs.toFixed(0).padStart(4)})`,
-        );
-      }
-    }
-    await page.close();
-
-    console.log(`\nmedians over ${rounds} rounds, ms (plain: ordinary prose of the same size)`);
-    console.log(
-      `  ${'reply'.padEnd(38)}${'longest'.padStart(9)}${'plain'.padStart(7)}${'ratio'.padStart(8)}` +
-        `${'TBT'.padStart(8)}${'plain'.padStart(7)}`,
-    );
-    const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : '—');
-    for (const [i, { name }] of hostileReplies.entries()) {
-      const f = figures[i];
-      if (!f) continue;
-      const longest = median(f.hostile.map((s) => s.longestTaskMs));
-      const plainLongest = median(f.plain.map((s) => s.longestTaskMs));
-      const tbt = median(f.hostile.map((s) => s.tbtMs));
-      const plainTbt = median(f.plain.map((s) => s.tbtMs));
-      console.log(
-        `  ${name.padEnd(38)}${longest.toFixed(0).padStart(9)}${plainLongest.toFixed(0).padStart(7)}` +
-          `${ratio(longest, plainLongest).padStart(8)}${tbt.toFixed(0).padStart(8)}${plainTbt.toFixed(0).padStart(7)}`,
-      );
-    }
-    const worst = Math.max(...figures.flatMap((f) => f.hostile.map((s) => s.longestTaskMs)));
-    console.log(
-      `\ngoal: no long task over ${BOUND_MS} ms for any hostile reply in any round: ` +
-        `${worst <= BOUND_MS ? 'met' : 'not met'} (worst ${worst.toFixed(0)} ms)`,
-    );
+    const widgetPage = await bench.newPage();
+    await widgetPage.addInitScript(recorder);
+    const query = new URLSearchParams({ server: mock.baseUrl, 'server-model': MODEL });
+    await widgetPage.goto(`${bench.origin}/embed.html?${query.toString()}`);
+    await measure(widgetPage, widget, mock, rounds);
+    await widgetPage.close();
   } finally {
     await bench?.close();
     await mock.close();

@@ -1,5 +1,7 @@
 // What `npm run bench:program` measures in each host, the same code for both: start-up, a
-// baseline (an empty program), and each of the project's programs, as medians.
+// baseline (an empty program), each of the project's programs in a sandbox started ahead (the run
+// alone), and the same programs back to back, each in a fresh sandbox started from the snapshot
+// (what a program costs in all, as when grading many), as medians.
 import { readAnswer } from '../../src/lib/program/answer';
 import type { ProgramRunner } from '../../src/lib/program/runner';
 import { answersEqual } from '../../src/lib/solver/equal';
@@ -14,8 +16,10 @@ export interface HostFigures {
   baselineMs: number;
   /** median round trip of each program, by name */
   programMs: Record<string, number>;
-  /** median over all programs' round trips */
+  /** median over all programs' round trips, each in a sandbox started ahead: the run alone */
   medianMs: number;
+  /** median time per program when they come back to back: a clean start from the snapshot and the run */
+  cleanMs: number;
 }
 
 export function median(values: readonly number[]): number {
@@ -32,10 +36,23 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
   return performance.now() - start;
 }
 
+/** Runs `program` and checks its answer: a figure for a broken run means nothing. */
+async function checkedRun(
+  runner: ProgramRunner,
+  program: (typeof benchPrograms)[number],
+): Promise<void> {
+  const read = readAnswer(await runner.run(program.code));
+  if (!('answer' in read) || !answersEqual(read.answer, program.answer)) {
+    runner.close();
+    throw new Error(`${program.name}: expected ${program.answer}, got ${JSON.stringify(read)}`);
+  }
+}
+
 /**
- * Starts `starts` runners one after another (the first is the cold start), then times `rounds`
- * runs of the baseline and of each program in the last one. Rejects if a program's answer is
- * wrong or a run fails: a figure for a broken run means nothing.
+ * Starts `starts` runners one after another (the first is the cold start), then, in the last one,
+ * times `rounds` runs of the baseline and of each program with the next sandbox started before
+ * each (the run alone), and `rounds` rounds of the programs back to back (a clean start each).
+ * Rejects if a program's answer is wrong or a run fails.
  */
 export async function measureHost(
   newRunner: () => ProgramRunner,
@@ -55,20 +72,21 @@ export async function measureHost(
   const all: number[] = [];
   const programMs: Record<string, number> = {};
   const byProgram = new Map<string, number[]>(benchPrograms.map((p) => [p.name, []]));
+  const clean: number[] = [];
   for (let round = 0; round < rounds; round += 1) {
+    await runner.warm();
     baseline.push(await timed(() => runner.run('pass')));
     for (const program of benchPrograms) {
-      const start = performance.now();
-      const outcome = await runner.run(program.code);
-      const ms = performance.now() - start;
-      const read = readAnswer(outcome);
-      if (!('answer' in read) || !answersEqual(read.answer, program.answer)) {
-        runner.close();
-        throw new Error(`${program.name}: expected ${program.answer}, got ${JSON.stringify(read)}`);
-      }
+      await runner.warm();
+      const ms = await timed(() => checkedRun(runner, program));
       byProgram.get(program.name)?.push(ms);
       all.push(ms);
     }
+    await runner.warm();
+    const batch = await timed(async () => {
+      for (const program of benchPrograms) await checkedRun(runner, program);
+    });
+    clean.push(batch / benchPrograms.length);
   }
   runner.close();
   for (const [name, times] of byProgram) programMs[name] = median(times);
@@ -78,5 +96,6 @@ export async function measureHost(
     baselineMs: median(baseline),
     programMs,
     medianMs: median(all),
+    cleanMs: median(clean),
   };
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
+import { gold, replies } from '../../tests/data/problems';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'tally-grade-'));
@@ -70,6 +71,7 @@ describe('grade CLI', { timeout: 60_000 }, () => {
       { id: { nested: true }, output: boxed(5), gold: '5' },
       { id: 13, output: 'a', outputs: ['b'], gold: '5' },
       { id: 14, outputs: [boxed(6)], gold: '6' },
+      { id: 15, output: boxed(5), gold: '5', question: 7 },
     ]);
     const { code, out, err } = grade(path);
     expect(code).toBe(1);
@@ -86,8 +88,45 @@ describe('grade CLI', { timeout: 60_000 }, () => {
       ':10: "gold" has no number: "unknown"',
       ':11: "id" must be a string or a number, got object',
       ':12: has both "output" and "outputs"',
+      ':14: "question" must be a string, got number',
     ]);
-    expect(err).toMatch(/graded 2 lines: 2 correct \(100\.0%\).*10 malformed lines skipped/);
+    expect(err).toMatch(/graded 2 lines: 2 correct \(100\.0%\).*11 malformed lines skipped/);
+  });
+
+  test('with "question", every line of Tally\'s replies is graded the same or better', () => {
+    const lines: Record<string, unknown>[] = replies.map((p, i) => ({
+      id: i + 1,
+      question: p.question,
+      output: p.output,
+      gold: gold(p.answer),
+    }));
+    // an ensemble of the first reply, which needs its question, voted either way
+    const [first] = replies;
+    if (!first) throw new Error('tests/data/replies.jsonl is empty');
+    lines.push({
+      id: 20,
+      question: first.question,
+      outputs: Array<string>(4).fill(first.output),
+      gold: gold(first.answer),
+    });
+    const run = (rows: object[], name: string): { id: number; correct: boolean }[] => {
+      const { code, out } = grade(file(name, rows));
+      expect(code).toBe(0);
+      return out.map((line) => JSON.parse(line) as { id: number; correct: boolean });
+    };
+    const withIt = run(lines, 'with.jsonl');
+    const without = run(
+      lines.map((line) => ({ ...line, question: undefined })),
+      'without.jsonl',
+    );
+    expect(withIt.map((l) => l.id)).toEqual(lines.map((l) => l.id));
+    expect(without.map((l) => l.id)).toEqual(lines.map((l) => l.id));
+    expect(without.filter((l, i) => l.correct && withIt[i]?.correct !== true)).toEqual([]);
+    expect(withIt.filter((l) => !l.correct)).toEqual([]);
+    // the question decides the restatements, clock times and conversions; the rest read alike
+    expect(without.filter((l) => !l.correct).map((l) => l.id)).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8, 20,
+    ]);
   });
 
   test('no argument or a missing file: a clear message and exit 2', () => {

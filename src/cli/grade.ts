@@ -15,7 +15,11 @@ const usage = `Usage: npm run -s grade -- [--programs] FILE.jsonl
 Each line of FILE is one of
   {"id": ..., "output": "<solution text>", "gold": "<answer>"}
   {"id": ..., "outputs": ["<solution>", ...], "gold": "<answer>"}
-and gets one line on stdout:
+with an optional "question": "<the word problem>", read as the page reads it: a number the
+question states is not a closing sentence's result when the sentence has another ("So she
+earned $42 for the 6 hours." gives 42, not 6), "What time…" is answered with the hour, and a sentence that converts gives the
+unit asked for ("72 months, which is 6 years" gives 6 for "How many years…"). Each line
+gets one line on stdout:
   {"id", "answer", "correct"}
   {"id", "majority", "correct", "samples_used", "votes"}
 where an "outputs" line is voted in order with the default stopping rule (${ruleName(defaultStopRule)}):
@@ -30,9 +34,9 @@ Exit code: 0 when every line was graded, 1 when some lines were malformed (they 
 and named on stderr), 2 when the file cannot be read (or, with --programs, Python cannot start).`;
 
 /** One input line, checked. */
-type Item =
-  | { id: string | number; gold: string; output: string }
-  | { id: string | number; gold: string; outputs: string[] };
+type Item = { id: string | number; gold: string; question?: string } & (
+  { output: string } | { outputs: string[] }
+);
 
 function describe(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
@@ -52,7 +56,7 @@ function parseLine(line: string): Item | string {
   }
   if (!isRecord(data)) return `expected a JSON object, got ${describe(data)}`;
   const record = data;
-  const { id, gold, output, outputs } = record;
+  const { id, gold, output, outputs, question } = record;
   if (!('id' in record)) return 'missing "id"';
   if (typeof id !== 'string' && typeof id !== 'number') {
     return `"id" must be a string or a number, got ${describe(id)}`;
@@ -63,8 +67,12 @@ function parseLine(line: string): Item | string {
   }
   if (normalizeAnswer(String(gold)) === null)
     return `"gold" has no number: ${JSON.stringify(gold)}`;
+  if (question !== undefined && typeof question !== 'string') {
+    return `"question" must be a string, got ${describe(question)}`;
+  }
+  const known = { id, gold: String(gold), ...(question === undefined ? {} : { question }) };
   if ('output' in record && 'outputs' in record) return 'has both "output" and "outputs"';
-  if (typeof output === 'string') return { id, gold: String(gold), output };
+  if (typeof output === 'string') return { ...known, output };
   if ('output' in record) return `"output" must be a string, got ${describe(output)}`;
   if (!('outputs' in record)) return 'missing "output" or "outputs"';
   if (!Array.isArray(outputs) || outputs.length === 0) {
@@ -75,7 +83,7 @@ function parseLine(line: string): Item | string {
     if (typeof text !== 'string') return `"outputs"[${i}] must be a string, got ${describe(text)}`;
     texts.push(text);
   }
-  return { id, gold: String(gold), outputs: texts };
+  return { ...known, outputs: texts };
 }
 
 interface Totals {
@@ -97,7 +105,7 @@ async function gradeProgram(
 ): Promise<Record<string, unknown>> {
   totals.lines += 1;
   if (!('output' in item)) throw new Error('gradeProgram takes single outputs only');
-  const result = await runReply(item.output, runner);
+  const result = await runReply(item.output, runner, { question: item.question });
   const correct = answersEqual(result.answer, item.gold);
   if (correct) totals.correct += 1;
   if (result.error === null) return { id: item.id, answer: result.answer, correct };
@@ -115,12 +123,13 @@ async function gradeProgram(
 function grade(item: Item, totals: Totals): Record<string, unknown> {
   totals.lines += 1;
   if ('output' in item) {
-    const answer = extractAnswer(item.output);
+    const answer = extractAnswer(item.output, item.question);
     const correct = answersEqual(answer, item.gold);
     if (correct) totals.correct += 1;
     return { id: item.id, answer, correct };
   }
-  const { used, vote } = voteUntilStop(defaultStopRule, item.outputs.map(extractAnswer));
+  const answers = item.outputs.map((output) => extractAnswer(output, item.question));
+  const { used, vote } = voteUntilStop(defaultStopRule, answers);
   const correct = answersEqual(vote.winner, item.gold);
   if (correct) totals.correct += 1;
   totals.ensembles += 1;

@@ -7,6 +7,7 @@ import { embedOrigins } from '../lib/embed-config';
 import { appVersion } from '../lib/pwa/version';
 import { histogram, questionProblem, solveEnsemble, solveSingle } from '../lib/solver';
 import { EngineState } from '../lib/state/engine.svelte';
+import { FrameBatch, streamUpdateMs } from '../lib/state/frame-batch';
 import { ParentBridge } from './bridge.svelte';
 import { ModelSource } from './model-source.svelte';
 import {
@@ -45,10 +46,19 @@ export class WidgetState {
   /** samples finished */
   samples = $state(0);
   problem = $state('');
-  readonly engine = new EngineState();
+  /** a model lost between solves is news to the host (a solve under way reports it itself) */
+  readonly engine = new EngineState({
+    onLost: (error) => {
+      if (this.status !== 'running') {
+        this.bridge.post({ type: 'error', id: null, code: error.code, message: error.message });
+      }
+    },
+  });
   readonly source = new ModelSource();
   readonly bridge: ParentBridge;
   #abort: AbortController | undefined;
+  /** the running solve's streamed text, applied as the app applies it (a few times a second) */
+  #stream: FrameBatch<'text'> | undefined;
   #current: string | undefined;
   #local = 1;
   #autoran = '';
@@ -161,8 +171,13 @@ export class WidgetState {
       return;
     }
     this.#abort?.abort();
+    this.#stream?.close();
     const abort = new AbortController();
     this.#abort = abort;
+    const stream = new FrameBatch<'text'>((_key, text) => {
+      this.text += text;
+    }, streamUpdateMs);
+    this.#stream = stream;
     this.#current = id;
     this.status = 'running';
     this.problem = '';
@@ -180,9 +195,10 @@ export class WidgetState {
           family,
           signal: abort.signal,
           onDelta: (delta) => {
-            this.text += delta;
+            stream.push('text', delta);
           },
         });
+        stream.flush();
         this.answer = result.answer;
         this.votes = result.answer === null ? {} : { [result.answer]: 1 };
         this.agreement = result.answer === null ? 0 : 1;
@@ -191,6 +207,8 @@ export class WidgetState {
         const result = await solveEnsemble(engine, question, {
           family,
           k,
+          // the widget shows no verifier verdicts: asking for them would cost a call per answer
+          verify: false,
           signal: abort.signal,
           onSample: (i) => {
             this.samples = i + 1;
@@ -230,6 +248,9 @@ export class WidgetState {
         this.#fail(id, error);
       }
     } finally {
+      // what a stopped or failed run had streamed stays shown; a replaced run's was dropped
+      stream.flush();
+      stream.close();
       if (this.#abort === abort) this.#abort = undefined;
     }
   }

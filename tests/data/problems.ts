@@ -15,10 +15,27 @@ export const problemsPath = fileURLToPath(new URL('./problems.jsonl', import.met
 /** The file as it is on disk: JSON Lines ending in a newline. */
 export const problemsText = readFileSync(problemsPath, 'utf8');
 
-export const problems: WordProblem[] = problemsText
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => JSON.parse(line) as WordProblem);
+function jsonLines<T>(text: string): T[] {
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as T);
+}
+
+export const problems: WordProblem[] = jsonLines(problemsText);
+
+/** A problem with a model's reply to it, in a shape answer extraction must read. */
+export interface RepliedProblem extends WordProblem {
+  output: string;
+}
+
+/**
+ * Tally's own problems with a reply each (replies.jsonl): closing sentences that restate the
+ * question's numbers, clock times, unit conversions and JSON answers, and near misses of each.
+ */
+export const replies: RepliedProblem[] = jsonLines(
+  readFileSync(new URL('./replies.jsonl', import.meta.url), 'utf8'),
+);
 
 /** The gold answer as GSM8K states it: the text after the last `####`, commas removed. */
 export function gold(solution: string): string {

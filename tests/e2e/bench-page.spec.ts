@@ -396,3 +396,51 @@ test('the answer check, asked for, against a server that gives no yes or no: one
   );
   expect(errors).toEqual([]);
 });
+
+test("a program cannot change the next problem's: program accuracy is the same in either order", async ({
+  browser,
+}) => {
+  test.setTimeout(240_000);
+  const set = [
+    { question: 'Ann has 3 bags of 4 apples. How many apples?', gold: 12 },
+    { question: 'Ben reads 5 pages a day for 6 days. How many pages?', gold: 30 },
+    { question: 'Cal buys 7 pens at 2 dollars each. How many dollars?', gold: 14 },
+  ];
+  const code = (body: string) => `\`\`\`python\n${body}\n\`\`\`\nThe answer is \\boxed{0}.`;
+  // Ann's program poisons what the harness uses to answer; the others are plain and right
+  const poison = 'import json\njson.dumps = lambda value: \'[null, "", "12345"]\'\nprint(12)';
+  await admin(mockOpenAI(), 'script', {
+    replies: set.map((p, i) => ({
+      match: p.question,
+      outputs: [code(i === 0 ? poison : `def solution():\n    return ${p.gold}`)],
+    })),
+  });
+  /** a run of `order` in a browser of its own: Program's correct count */
+  const accuracy = async (order: typeof set) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = trackErrors(page);
+    await page.goto('/#bench');
+    await connectMock(page);
+    await page.getByLabel('Or upload a file').setInputFiles({
+      name: 'order.jsonl',
+      mimeType: 'application/jsonl',
+      buffer: Buffer.from(order.map((p) => JSON.stringify(p)).join('\n')),
+    });
+    await expect(page.getByTestId('bench-data')).toContainText('order.jsonl: 3 problems');
+    await page.getByLabel('How many problems').fill('3');
+    await page.getByRole('checkbox', { name: /^Program/ }).check();
+    await page.getByRole('checkbox', { name: /^Ensemble/ }).uncheck();
+    await page.getByRole('button', { name: 'Start benchmark' }).click();
+    await expect(done(page)).toHaveAttribute('data-done', '6', { timeout: 150_000 });
+    const programs = page.getByTestId('bench-summary').locator('tr[data-mode="program"]');
+    const correct = await programs.locator('[data-cell="correct"]').textContent();
+    expect(errors).toEqual([]);
+    await context.close();
+    return correct;
+  };
+  // the poisoning program answers 12345 itself; Ben's and Cal's, in sandboxes of their own, are
+  // right whether they run after it or before
+  expect(await accuracy(set)).toBe('2');
+  expect(await accuracy([...set].reverse())).toBe('2');
+});

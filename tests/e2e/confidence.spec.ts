@@ -7,6 +7,14 @@ const says = (n: number) =>
   `Each box holds 6, and 3 boxes make 3 * 6 = 18 pencils. The answer is \\boxed{${n}}.`;
 const sure = [-0.02, -5, -6, -7, -8];
 const unsure = [-0.9, -1.1, -1.3, -1.5, -1.7];
+/**
+ * What a card shows for a `sure` sample: each token's confidence, −mean of its top log-probabilities
+ * read over the top tokens (renormalised), the same at every token
+ */
+const sureConfidence = `confidence ${(
+  -sure.reduce((n, l) => n + l, 0) / sure.length +
+  Math.log(sure.reduce((n, l) => n + Math.exp(l), 0))
+).toFixed(2)}`;
 
 async function solveEnsemble(page: Page, question: string, k: number, check = false) {
   const toggle = page.getByLabel('Also sample an ensemble and vote');
@@ -81,9 +89,22 @@ test('a wrong majority of unsure samples: confidence, the verifier and best-of-n
   await expect(cell('verifier', 'answer')).toHaveText('18');
   await expect(cell('verifier', 'votes')).toContainText('2 samples');
   await expect(cell('verifier', 'agrees')).toHaveText('no');
-  // best-of-n names its sample: #2, the first confident 18
+  // best-of-n names its sample: the earliest confident 18 in the run. The server hands its
+  // scripted replies out in the order requests reach it, which under load is not always the order
+  // the samples were started in, so which number that is is read off the cards.
+  const cards = result.locator('details[id^="sample-"]');
+  await expect(cards).toHaveCount(5);
+  const sure18: number[] = [];
+  for (const card of await cards.all()) {
+    const number = Number((await card.getAttribute('id'))?.replace('sample-', ''));
+    const answer = await card.locator('summary strong').textContent();
+    const confidence = await card.getByTestId('confidence').textContent();
+    if (answer === '18' && confidence === sureConfidence) sure18.push(number);
+  }
+  expect(sure18).toHaveLength(2);
+  const best = Math.min(...sure18);
   await expect(cell('best-of-n', 'answer')).toHaveText('18');
-  await expect(cell('best-of-n', 'votes')).toContainText('sample #2');
+  await expect(cell('best-of-n', 'votes')).toContainText(`sample #${best} P(yes) 0.91`);
   // costs: generation for all; the verifier's tokens on the rows that used it
   await expect(cell('majority', 'cost')).toHaveText(/^\d+$/);
   await expect(cell('confidence', 'cost')).toHaveText(/^\d+$/);
@@ -102,9 +123,11 @@ test('a wrong majority of unsure samples: confidence, the verifier and best-of-n
   await expect(result.getByTestId('confidence')).toHaveCount(5);
   await expect(result.getByTestId('verifier')).toHaveCount(2);
   // best-of-n's link opens its card
-  const card = result.locator('#sample-2');
+  const card = result.locator(`#sample-${best}`);
   await expect(card).not.toHaveAttribute('open', '');
-  await cell('best-of-n', 'votes').getByRole('button', { name: 'sample #2' }).click();
+  await cell('best-of-n', 'votes')
+    .getByRole('button', { name: `sample #${best}` })
+    .click();
   await expect(card).toHaveAttribute('open', '');
   await expect(card.getByTestId('verifier')).toHaveText('checked: looks right');
   await expect(card.getByTestId('verifier')).toHaveAttribute('title', /P\(yes\) 0\.91/);
@@ -155,5 +178,44 @@ test('a server without log-probabilities still solves, with one note', async ({
   const stats = (await admin(mockOpenAI(), 'stats')) as { requests: unknown[] };
   expect(stats.requests).toHaveLength(4);
   await shoot(page, 'phone', 390, 844, testInfo.outputPath('no-logprobs-phone.png'));
+  expect(errors).toEqual([]);
+});
+
+test('a sample whose reply is malformed is marked failed; the vote goes on with the others', async ({
+  page,
+}, testInfo) => {
+  const errors = trackErrors(page);
+  await admin(mockOpenAI(), 'script', {
+    replies: [
+      {
+        match: 'pencils',
+        outputs: [
+          says(18), // the greedy single call
+          { text: says(18), logprobs: sure },
+          // a log-probability of 0.5 is no probability: the reply is refused
+          { text: says(26), logprobs: [0.5, -1, -2, -3, -4] },
+          { text: says(18), logprobs: sure },
+          { text: says(18), logprobs: unsure },
+        ],
+      },
+    ],
+  });
+  await solveEnsemble(page, 'A crate holds 3 boxes of 6 pencils. How many pencils?', 4);
+  const result = page.getByTestId('ensemble-result');
+  await expect(page.getByTestId('majority-answer')).toHaveText('18', { timeout: 20_000 });
+  await expect(result.getByTestId('answered-by')).toHaveText('by confidence-weighted vote');
+  await expect(result.getByTestId('failed')).toHaveText('· 1 failed, not counted');
+  const votes = result.locator('tr[data-aggregation="majority"] [data-cell="votes"]');
+  await expect(votes).toHaveText('3 of 3');
+  const failed = result.locator('details', { has: page.getByTestId('failed-sample') });
+  await expect(failed).toHaveCount(1);
+  await failed.locator('summary').click();
+  await expect(failed.getByRole('note')).toContainText('log-probabilities');
+  for (const [name, width, height] of [
+    ['desktop', 1280, 900],
+    ['phone', 390, 844],
+  ] as const) {
+    await shoot(page, name, width, height, testInfo.outputPath(`failed-sample-${name}.png`));
+  }
   expect(errors).toEqual([]);
 });

@@ -171,6 +171,9 @@ test('an ensemble in the widget: the host gets the vote and the agreement', asyn
   await expect(widget.getByTestId('widget-answer')).toHaveText(String(result?.answer));
   const progress = (await events(page)).filter((e) => e.type === 'progress' && e.stage === 'solve');
   expect(progress.map((e) => e.text)).toContain('Sample 3 of up to 3');
+  // the widget shows no verifier: the three samples are all it asks for
+  const stats = (await admin(mockOpenAI(), 'stats')) as { requests: unknown[] };
+  expect(stats.requests).toHaveLength(3);
 });
 
 test('messages from a third origin and malformed ones are ignored and counted', async ({
@@ -287,4 +290,46 @@ test('the embed page shows a snippet to copy and a live preview', async ({ page,
   await expect(preview.getByLabel('Word problem')).toHaveValue('Is 2 < 3 & "true"?');
   await expect(preview.getByLabel('Mode')).toHaveValue('ensemble');
   await expect(page.getByRole('heading', { name: 'Talking to the widget' })).toBeVisible();
+});
+
+test('a 100 KB one-line reply streams into the widget as into the app: a few renders a second, whole at the end, within a phone', async ({
+  page,
+}) => {
+  const errors = trackErrors(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  // Every time the widget's solution is replaced on screen, from its first script on.
+  await page.addInitScript(() => {
+    const renders: number[] = [];
+    Object.assign(window, { renders });
+    new MutationObserver((records) => {
+      const solution = (n: Node) => n instanceof Element && n.closest('.working .rendered');
+      if (records.some((r) => solution(r.target))) renders.push(performance.now());
+    }).observe(document, { childList: true, subtree: true });
+  });
+  // one line, about 100,000 characters in 300 pieces, 10 ms apart: about 3 s of streaming
+  const reply = `${`${'x'.repeat(330)} `.repeat(300)}So 4 + 4 = 8.`;
+  await admin(mockOpenAI(), 'script', { fallback: reply, chunkDelayMs: 10 });
+  const query = new URLSearchParams({
+    question: 'How many?',
+    mode: 'single',
+    server: `${mockOpenAI()}/v1`,
+    'server-model': 'mock-math',
+  });
+  await page.goto(`/embed.html?${query.toString()}&autorun`);
+  await expect(page.getByTestId('widget-answer')).toHaveText('8', { timeout: 30_000 });
+  const result = page.getByTestId('widget-result');
+  await expect(result.locator('.render-notice')).toHaveText(
+    /^Shown as plain text: this solution has 99,313 characters/,
+  );
+  const blocks = result.locator('.plain > div');
+  await expect(blocks.last()).toHaveText(/So 4 \+ 4 = 8\.$/);
+  await expect(blocks.last()).toHaveCSS('content-visibility', 'auto');
+  // Like the app's (rendered.svelte's `live`), a streaming solution is rendered again at most
+  // every 250 ms: n renders span at least (n - 2) × 250 ms, one more for the render at the end.
+  // (It rendered after every piece: 274 renders of this reply, where this allows 19.)
+  const renders = await page.evaluate(() => (window as unknown as { renders: number[] }).renders);
+  const span = (renders.at(-1) ?? 0) - (renders[0] ?? 0);
+  expect(renders.length).toBeLessThanOrEqual(Math.floor(span / 250) + 3);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  expect(errors).toEqual([]);
 });

@@ -156,3 +156,37 @@ for (const [i, program] of hostilePrograms.entries()) {
     expect(errors).toEqual([]);
   });
 }
+
+test('an 8 MB error message and a reordering control come out cut and shown as they read', async () => {
+  test.setTimeout(180_000);
+  await admin(mockOpenAI(), 'script', {
+    replies: [
+      {
+        match: 'huge error',
+        system: 'programs',
+        outputs: ["```python\nraise ValueError('y' * 8_000_000)\n```"],
+      },
+      {
+        match: 'reordered',
+        system: 'programs',
+        outputs: ["```python\nprint('\\u202e24')\n```"],
+      },
+    ],
+  });
+  await solve('The huge error problem');
+  const error = page.getByTestId('program-result').getByTestId('program-error');
+  await expect(error).toContainText('ValueError: yyy');
+  await expect(error).toContainText(/\(cut here: 8,000,\d{3} characters in all\)/);
+  expect(((await error.textContent()) ?? '').length).toBeLessThan(5000);
+  // History keeps the cut message, not 8 MB
+  const kept = JSON.stringify((await storage(page)).history[0]);
+  expect(kept.length).toBeLessThan(50_000);
+
+  await solve('The reordered problem');
+  // U+202E would show "24" as "42": it is written out, and the answer is the 24 a person reads
+  await expect(page.getByTestId('program-result').getByTestId('program-output')).toHaveText(
+    '[U+202E]24',
+  );
+  await expect(page.getByTestId('program-answer')).toHaveText('24');
+  expect(errors).toEqual([]);
+});

@@ -215,7 +215,11 @@ describe('runBench', () => {
       },
     });
     // lowest group confidence: the mean over the top-5 log-probabilities of every token
-    const [sureness, doubt] = [5.204, 1.3];
+    // each token's confidence: −mean of its top log-probabilities, read over the top tokens
+    const confidence = (top: number[]) =>
+      -top.reduce((n, l) => n + l, 0) / top.length +
+      Math.log(top.reduce((n, l) => n + Math.exp(l), 0));
+    const [sureness, doubt] = [confidence(sure), confidence(unsure)];
     expect(first?.samples.map((x) => x.confidence)).toEqual(
       [doubt, sureness, doubt, doubt, sureness].map((c): unknown => expect.closeTo(c, 6)),
     );

@@ -13,6 +13,11 @@ describe('fromWebLLM', () => {
     ],
     ['DeviceLostError: The WebGPU device was lost while loading the model.', 'device-lost'],
     ['RangeError: Array buffer allocation failed', 'out-of-memory'],
+    ['RangeError: WebAssembly.Memory.grow(): Maximum memory size exceeded', 'out-of-memory'],
+    [
+      'ContextWindowSizeExceededError: Prompt tokens exceed context window size: number of prompt tokens: 5000; context window size: 4096',
+      'bad-input',
+    ],
     ['QuotaExceededError: The quota has been exceeded.', 'quota'],
     [
       'CompileError: WebAssembly.instantiate(): expected magic word 00 61 73 6d',

@@ -87,6 +87,18 @@ const webllmPatterns: [RegExp, EngineErrorCode, string][] = [
     'The GPU stopped responding, often because it ran out of memory. Try a smaller model, or close other GPU-heavy tabs and reload.',
   ],
   [
+    /ContextWindowSizeExceededError|exceed context window/i,
+    'bad-input',
+    'The problem and its working do not fit in what this model can read at once (its context window). Shorten the problem or lower the token limit, or pick a model with a larger window.',
+  ],
+  // Before the library's pattern: the page's WebAssembly memory running out is memory, not a
+  // damaged .wasm.
+  [
+    /Memory\.grow|Maximum memory size/i,
+    'out-of-memory',
+    'The browser ran out of memory for the model. Try a smaller model, or close other tabs.',
+  ],
+  [
     /out of memory|OutOfMemory|Failed to allocate|allocation failed/i,
     'out-of-memory',
     'The GPU ran out of memory. Try a smaller model or close other GPU-heavy tabs.',

@@ -386,14 +386,14 @@ describe('complete', () => {
     const sent = mock.stats().requests[0];
     expect(sent).toMatchObject({ logprobs: true, top_logprobs: 2 });
     expect(completion.logprobs).toHaveLength(toPieces('Nine eggs, so 18.').length);
-    expect(completion.logprobs?.[0]).toEqual({
-      token: 'Nine ',
-      logprob: -0.2,
-      top_logprobs: [
-        { token: 'Nine ', logprob: -0.2 },
-        { token: 'Ten', logprob: -2 },
-      ],
-    });
+    // read as the model's own distribution over the top tokens sent: renormalised over them
+    const norm = Math.log(Math.exp(-0.2) + Math.exp(-2));
+    const first = completion.logprobs?.[0];
+    expect(first?.token).toBe('Nine ');
+    expect(first?.logprob).toBeCloseTo(-0.2 - norm, 12);
+    expect(first?.top_logprobs.map((t) => t.token)).toEqual(['Nine ', 'Ten']);
+    expect(first?.top_logprobs[0]?.logprob).toBeCloseTo(-0.2 - norm, 12);
+    expect(first?.top_logprobs[1]?.logprob).toBeCloseTo(-2 - norm, 12);
     expect(seen.map((s) => s.tokens?.length)).toEqual(seen.map(() => 1));
   });
 

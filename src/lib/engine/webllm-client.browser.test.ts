@@ -5,6 +5,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import type { CompleteOptions, LoadProgress } from './engine';
 import { EngineError } from './errors';
 import { WebLLMEngine } from './webllm-client';
+import { verifyAnswers } from '../solver/verify';
 import { catalog, type ModelBuild } from '../models/catalog';
 import { fixtureModel } from '../../../tests/fixtures/store-client';
 import type { Stats } from '../../../tests/fixtures/replaced-pipeline';
@@ -118,28 +119,64 @@ describe('WebLLMEngine over web-llm’s real MLCEngine', { timeout: 60_000 }, ()
     expect([cut.text, cut.finishReason]).toEqual(['1 2 3 4 ', 'length']);
   });
 
-  test('asked for log-probabilities: every token’s reaches the page, in order, with its deltas', async () => {
+  test('asked for log-probabilities: every token’s reaches the page, in order, as the model’s own over its top tokens', async () => {
     const engine = await loaded();
     const streamed: number[] = [];
-    const result = await engine.complete(ask('count 12 step 3'), {
-      ...greedy,
-      top_logprobs: 3,
-      onDelta: (_, tokens) => streamed.push(...(tokens ?? []).map((t) => t.logprob)),
-    });
-    const logprobs = result.logprobs ?? [];
-    expect(logprobs.map((t) => t.token)).toEqual(Array.from({ length: 12 }, (_, i) => `${i + 1} `));
-    expect(streamed).toEqual(logprobs.map((t) => t.logprob));
-    expect(logprobs[4]).toEqual({
-      token: '5 ',
-      logprob: -0.5,
-      top_logprobs: [
-        { token: '5 ', logprob: -0.5 },
-        { token: 'alt1', logprob: -1.5 },
-        { token: 'alt2', logprob: -2.5 },
-      ],
-    });
+    // the replaced pipeline's logits at token 5: "5 " 0, alt1 −1.5, alt2 −2.5, alt3 −3.5, …
+    const top3 = Math.log(1 + Math.exp(-1.5) + Math.exp(-2.5));
+    const expected = [
+      { token: '5 ', logprob: -top3 },
+      { token: 'alt1', logprob: -1.5 - top3 },
+      { token: 'alt2', logprob: -2.5 - top3 },
+    ];
+    // sampled at 0.7, web-llm reports softmax(logits / 0.7); the page reads the model's own
+    for (const temperature of [1, 0.7]) {
+      streamed.length = 0;
+      const result = await engine.complete(ask('count 12 step 3'), {
+        ...greedy,
+        temperature,
+        top_logprobs: 3,
+        onDelta: (_, tokens) => streamed.push(...(tokens ?? []).map((t) => t.logprob)),
+      });
+      const logprobs = result.logprobs ?? [];
+      expect(logprobs.map((t) => t.token)).toEqual(
+        Array.from({ length: 12 }, (_, i) => `${i + 1} `),
+      );
+      expect(streamed).toEqual(logprobs.map((t) => t.logprob));
+      const fifth = logprobs[4];
+      expect(fifth?.logprob).toBeCloseTo(-top3, 5);
+      expect(fifth?.top_logprobs.map((t) => t.token)).toEqual(expected.map((t) => t.token));
+      fifth?.top_logprobs.forEach((t, i) => {
+        expect(t.logprob).toBeCloseTo(expected[i]?.logprob ?? 0, 5);
+      });
+    }
     const plain = await engine.complete(ask('count 3'), greedy);
     expect(plain).not.toHaveProperty('logprobs');
+  });
+
+  test('greedy log-probabilities carry nothing on web-llm: the top token 0, the others impossible', async () => {
+    const engine = await loaded();
+    const result = await engine.complete(ask('count 2'), { ...greedy, top_logprobs: 3 });
+    expect(result.logprobs?.[0]?.top_logprobs.map((t) => t.logprob)).toEqual([
+      0,
+      -Infinity,
+      -Infinity,
+    ]);
+  });
+
+  test('the verifier’s P(yes) on web-llm is the model’s, not 0, 1 or nothing', async () => {
+    const engine = await loaded();
+    // the model's first token: "To" narrowly ahead of "Yes", "No" behind
+    const candidate = (first: string) => ({
+      index: 0,
+      text: `first ${first}`,
+      answer: '18',
+      confidence: null,
+    });
+    const odds = (first: string) =>
+      verifyAnswers(engine, 'How many?', [candidate(first)]).then((v) => v.verdicts[0]?.score);
+    expect(await odds('To=0,Yes=-0.1,No=-2,The=-3')).toBeCloseTo(1 / (1 + Math.exp(-1.9)), 4);
+    expect(await odds('Yes=0,No=-0.1,To=-2')).toBeCloseTo(1 / (1 + Math.exp(-0.1)), 4);
   });
 
   test('greedy sends neutral penalties, so mlc-chat-config.json’s 1.05 does not apply', async () => {
@@ -280,16 +317,34 @@ describe('WebLLMEngine over web-llm’s real MLCEngine', { timeout: 60_000 }, ()
     expect((await engine.complete(ask('count 2'), greedy)).text).toBe('1 2 ');
   });
 
-  test('a worker that dies rejects every pending call, and the engine can load again', async () => {
-    const engine = await loaded();
+  test('a worker that dies is a loss: every pending call rejects, the page is told, the GPU is freed, and the engine can load again', async () => {
+    const lost: EngineError[] = [];
+    const engine = await loaded((e) => lost.push(e));
     const crashing = engine.complete(ask('crash'), greedy);
     const queued = engine.complete(ask('count 5'), greedy);
     const [a, b] = await Promise.all([rejection(crashing), rejection(queued)]);
     expect([a.code, b.code]).toEqual(['worker-crashed', 'worker-crashed']);
     expect(a.message).toMatch(/stopped unexpectedly.*scripted crash.*Load the model again/);
+    expect(lost.map((e) => e.code)).toEqual(['worker-crashed']);
     expect((await rejection(engine.complete(ask('count 2'), greedy))).code).toBe('worker-crashed');
+    // another page gets the GPU without waiting
+    const other = await engineFor();
+    await within(20000, other.load(), 'another page’s load');
+    await other.unload();
     await engine.load();
     expect((await engine.complete(ask('count 2'), greedy)).text).toBe('1 2 ');
+  });
+
+  test('a device lost during the load is reported as such, with the advice to try a smaller model', async () => {
+    const build = await fixtureBuild();
+    const engine = new WebLLMEngine(
+      { ...build, model_id: `${build.model_id}-lose-on-load` },
+      { createWorker: replacedWorker },
+    );
+    engines.push(engine);
+    const error = await rejection(within(20000, engine.load(), 'the load'));
+    expect(error.code).toBe('device-lost');
+    expect(error.message).toMatch(/while the model was loading.*smaller model/);
   });
 
   test('one model on the GPU per browser: a second load waits, says for whom, and goes once the first unloads', async () => {
@@ -325,6 +380,51 @@ describe('WebLLMEngine over web-llm’s real MLCEngine', { timeout: 60_000 }, ()
     expect(lost.map((e) => e.code)).toEqual(['taken-over']);
     expect((await rejection(first.complete(ask('count 2'), greedy))).code).toBe('taken-over');
     expect((await second.complete(ask('count 2'), greedy)).text).toBe('1 2 ');
+  });
+
+  test('a page still loading that is taken over is told so', async () => {
+    const build = await fixtureBuild();
+    const lost: EngineError[] = [];
+    const first = new WebLLMEngine(
+      { ...build, model_id: `${build.model_id}-slow-load` },
+      { createWorker: replacedWorker, onLost: (e) => lost.push(e) },
+    );
+    engines.push(first);
+    const started: LoadProgress[] = [];
+    const loading = rejection(first.load((p) => started.push(p)));
+    for (let i = 0; i < 200 && !started.some((p) => p.phase === 'gpu-upload'); i++) await sleep(20);
+    const second = await engineFor();
+    const seen: LoadProgress[] = [];
+    const taking = second.load((p) => seen.push(p));
+    for (let i = 0; i < 100 && seen.length === 0; i++) await sleep(20);
+    second.takeOver();
+    expect((await within(20000, loading, 'the load taken over')).code).toBe('taken-over');
+    expect(lost.map((e) => e.code)).toEqual(['taken-over']);
+    await within(20000, taking, 'the load that took over');
+  });
+
+  test('after a device loss the old worker is ended', async () => {
+    let ended = 0;
+    const counted = () => {
+      const worker = replacedWorker();
+      const terminate = worker.terminate.bind(worker);
+      worker.terminate = () => {
+        ended += 1;
+        terminate();
+      };
+      return worker;
+    };
+    const lost: EngineError[] = [];
+    const engine = new WebLLMEngine(await fixtureBuild(), {
+      createWorker: counted,
+      onLost: (e) => lost.push(e),
+    });
+    engines.push(engine);
+    await engine.load();
+    await engine.complete(ask('count 2 lose-later'), greedy);
+    for (let i = 0; i < 100 && lost.length === 0; i++) await sleep(20);
+    expect(lost.map((e) => e.code)).toEqual(['device-lost']);
+    expect(ended).toBe(1);
   });
 
   test('aborting a load ends it at once', async () => {

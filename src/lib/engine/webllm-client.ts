@@ -1,6 +1,8 @@
 // The page side of the engine worker (worker-host.ts): Tally's protocol, replies matched by id,
 // deltas pushed by the worker, a stop that rejects at once, a lost device reported as an event.
-// A worker that dies rejects every pending call with 'worker-crashed'; the next load starts another.
+// A worker that dies is a loss like a lost device: every pending call rejects with
+// 'worker-crashed', the GPU is freed for other pages, the page is told, and the next load starts
+// another worker.
 import type { InitProgressReport } from '@mlc-ai/web-llm';
 import type { ChatMessage, CompleteOptions, Completion, Engine, LoadProgress } from './engine';
 import { abortError, EngineError } from './errors';
@@ -31,18 +33,24 @@ class EngineWorker {
   #nextId = 1;
   #dead: EngineError | undefined;
 
-  constructor(worker: Worker, onDeviceLost: (error: EngineError) => void) {
+  /** `onLost` hears of the model's end: its GPU device lost, or the worker dead. */
+  constructor(worker: Worker, onLost: (error: EngineError) => void) {
     this.#worker = worker;
+    const die = (error: EngineError) => {
+      if (this.#dead) return;
+      this.kill(error);
+      onLost(error);
+    };
     worker.onmessage = (event: MessageEvent) => {
       const message = parseFromWorker(event.data);
       if (!message) return;
-      if (message.type === 'device-lost') onDeviceLost(EngineError.from(message.error));
+      if (message.type === 'device-lost') onLost(EngineError.from(message.error));
       else this.#pending.get(message.id)?.receive(message);
     };
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
       const detail = event.message ? `: ${event.message}` : '';
-      this.kill(
+      die(
         new EngineError(
           'worker-crashed',
           `The model engine stopped unexpectedly${detail}. Load the model again.`,
@@ -50,7 +58,7 @@ class EngineWorker {
       );
     };
     worker.onmessageerror = () => {
-      this.kill(
+      die(
         new EngineError('bad-response', 'The model engine sent a message that could not be read.'),
       );
     };
@@ -155,8 +163,9 @@ export function progressTracker(onProgress: (p: LoadProgress) => void) {
 export interface WebLLMEngineOptions {
   createWorker?: WorkerFactory;
   /**
-   * The loaded model is gone: its GPU device was lost ('device-lost'), or another tab or widget
-   * took the GPU over ('taken-over'). Load again to use it.
+   * The model is gone, loaded or loading: its GPU device was lost ('device-lost'), its worker died
+   * ('worker-crashed'), or another tab or widget took the GPU over ('taken-over'). Load again to
+   * use it.
    */
   onLost?: (error: EngineError) => void;
 }
@@ -205,7 +214,6 @@ export class WebLLMEngine implements Engine {
       },
       onTakenOver: () => {
         if (this.#gpu !== gpu) return;
-        this.#worker?.kill(abortError());
         this.#lose(
           new EngineError(
             'taken-over',
@@ -363,10 +371,15 @@ export class WebLLMEngine implements Engine {
     }
   }
 
-  /** The model is gone (device lost, GPU taken over): say so, and free the GPU for others. */
+  /**
+   * The model is gone (device lost, worker dead, GPU taken over): end its worker, which rejects a
+   * load or completion under way with `error`, free the GPU for others, and say so.
+   */
   #lose(error: EngineError): void {
     this.#loaded = false;
     this.#lost = error;
+    this.#worker?.kill(error);
+    this.#worker = undefined;
     this.#gpu?.release();
     this.#gpu = undefined;
     this.#onLost?.(error);

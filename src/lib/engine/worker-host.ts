@@ -87,7 +87,11 @@ export function serveEngine(
     box.unacknowledged = true;
   };
   let loaded = false;
-  /** the device of the loaded model; a loss of any other (an old one web-llm disposed) is expected */
+  let loading = false;
+  /**
+   * the device of the model loaded or loading; a loss of any other (an old one web-llm disposed)
+   * is expected
+   */
   let device: GPUDevice | undefined;
   /** why the model is gone, once its device was lost */
   let lost: EngineError | undefined;
@@ -95,10 +99,19 @@ export function serveEngine(
   watchDevices(gpu, (created) => {
     device = created;
     void created.lost.then((info) => {
-      if (created !== device || !loaded) return;
+      if (created !== device || !(loaded || loading)) return;
       device = undefined;
+      const detail = info.message || info.reason;
+      if (loading) {
+        // web-llm's runtime disposes itself and its reload carries on to fail some other way
+        lost = new EngineError(
+          'device-lost',
+          `The GPU stopped while the model was loading, most often because the model needs more GPU memory than this device has. Try a smaller model, or close other GPU-heavy tabs and load again. (${detail})`,
+        );
+        return;
+      }
       loaded = false;
-      lost = fromWebLLM(`DeviceLostError: ${info.message || info.reason}`);
+      lost = fromWebLLM(`DeviceLostError: ${detail}`);
       post({ type: 'device-lost', error: lost.toJSON() });
     });
   });
@@ -118,15 +131,19 @@ export function serveEngine(
   async function load(id: number, record: ModelRecord): Promise<void> {
     try {
       await release();
+      loading = true;
       engine.setAppConfig({ model_list: [record], cacheBackend: 'indexeddb' });
       engine.setInitProgressCallback((report) => {
         post({ type: 'progress', id, progress: report.progress, text: report.text });
       });
       await engine.reload(record.model_id);
+      if (lost) throw lost;
       loaded = true;
       post({ type: 'ok', id });
     } catch (error) {
-      fail(id, error);
+      fail(id, lost ?? error);
+    } finally {
+      loading = false;
     }
   }
 
@@ -168,7 +185,7 @@ export function serveEngine(
           if (box.logprobs) {
             // web-llm puts the token just decoded in each chunk; a chunk it holds back (a token
             // ending mid-character) drops that token's entry, so a reply may miss a few
-            const tokens = readChoiceLogprobs(choice.logprobs);
+            const tokens = readChoiceLogprobs(choice.logprobs, request.temperature);
             if (!tokens) {
               throw new EngineError('bad-response', 'web-llm sent malformed log-probabilities.');
             }

@@ -22,6 +22,14 @@ test('without a return value, the answer is read from the output as from prose',
   expect(readAnswer(ok('\\boxed{12}\nchecked\n'))).toEqual({ answer: '12' });
 });
 
+test('the question, where known, reads the output as it reads prose', () => {
+  const converted = ok('6 * 12 = 72 months, which is 6 years\n');
+  expect(readAnswer(converted, 'A comet comes every 72 months. How many years pass?')).toEqual({
+    answer: '6',
+  });
+  expect(readAnswer(converted)).toEqual({ answer: '72' });
+});
+
 test('no number printed or returned is an error that says which', () => {
   expect(readAnswer(ok(''))).toEqual({
     error: { kind: 'no-number', message: 'The program printed nothing and returned no value.' },
@@ -76,4 +84,17 @@ test('runReply on a reply without a program runs nothing', async () => {
     answer: null,
     error: { kind: 'no-program', message: 'The reply holds no Python program.' },
   });
+});
+
+test('a complex value is a number only when it has no imaginary part', () => {
+  expect(readAnswer(ok('', '(3+4j)'))).toEqual({
+    error: {
+      kind: 'no-number',
+      message: 'solution() returned (3+4j), which is not a real number.',
+    },
+  });
+  expect(readAnswer(ok('', '4j'))).toMatchObject({ error: { kind: 'no-number' } });
+  expect(readAnswer(ok('', '(-2.5-1e-3j)'))).toMatchObject({ error: { kind: 'no-number' } });
+  expect(readAnswer(ok('', '(18+0j)'))).toEqual({ answer: '18' });
+  expect(readAnswer(ok('', '0j'))).toEqual({ answer: '0' });
 });

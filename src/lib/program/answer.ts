@@ -45,23 +45,39 @@ export interface ProgramResult {
   error: ProgramError | null;
 }
 
+/** Python's form of a complex number: `(3+4j)`, `4j`, `(2-0j)`; the real and imaginary parts. */
+const complexValue =
+  /^\(?([-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)?([-+](?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?|[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)j\)?$/i;
+
+/** A returned complex number as the real number it is (no imaginary part), else null; other values as they are. */
+function realValue(returned: string): string | null {
+  const complex = complexValue.exec(returned.trim());
+  if (complex === null) return returned;
+  return Number(complex[2]) === 0 ? (complex[1] ?? '0') : null;
+}
+
 /**
  * The answer in a finished run: the value `solution()` returned when there is one, else the
- * last answer in what the program printed (read as the solver reads prose: `\boxed{}`, "The
- * answer is", else the last line's number).
+ * last answer in what the program printed (read as the solver reads prose, with the `question`
+ * where known: `\boxed{}`, "The answer is", else the last line's number).
  */
-export function readAnswer(outcome: RunOutcome): { answer: string } | { error: ProgramError } {
+export function readAnswer(
+  outcome: RunOutcome,
+  question?: string,
+): { answer: string } | { error: ProgramError } {
   if (!outcome.ok) return { error: { kind: outcome.failure, message: outcome.message } };
   if (outcome.returned !== null) {
-    const answer = normalizeAnswer(outcome.returned) ?? extractAnswer(outcome.returned);
+    const real = realValue(outcome.returned);
+    const answer = real === null ? null : (normalizeAnswer(real) ?? extractAnswer(real, question));
     if (answer !== null) return { answer };
     const shown =
       outcome.returned.length > 80 ? `${outcome.returned.slice(0, 80)}…` : outcome.returned;
+    const kind = real === null ? 'a real number' : 'a number';
     return {
-      error: { kind: 'no-number', message: `solution() returned ${shown}, which is not a number.` },
+      error: { kind: 'no-number', message: `solution() returned ${shown}, which is not ${kind}.` },
     };
   }
-  const answer = extractAnswer(outcome.stdout);
+  const answer = extractAnswer(outcome.stdout, question);
   if (answer !== null) return { answer };
   return {
     error: {
@@ -75,13 +91,13 @@ export function readAnswer(outcome: RunOutcome): { answer: string } | { error: P
 }
 
 /**
- * Extracts the program from `reply`, runs it with `runner`, and reads its answer. Aborting
- * `signal` stops the program and rejects with AbortError.
+ * Extracts the program from `reply`, runs it with `runner`, and reads its answer (with the
+ * `question` where known). Aborting `signal` stops the program and rejects with AbortError.
  */
 export async function runReply(
   reply: string,
   runner: ProgramRunner,
-  signal?: AbortSignal,
+  { signal, question }: { signal?: AbortSignal; question?: string } = {},
 ): Promise<ProgramResult> {
   const program = extractProgram(reply);
   if (program === null) {
@@ -93,7 +109,7 @@ export async function runReply(
     };
   }
   const outcome = await runner.run(program, signal);
-  const read = readAnswer(outcome);
+  const read = readAnswer(outcome, question);
   return 'answer' in read
     ? { program, outcome, answer: read.answer, error: null }
     : { program, outcome, answer: null, error: read.error };

@@ -2,8 +2,8 @@
 // 2) against the sandbox, with Tally-like state in this page that none of them may touch. The
 // end-to-end versions through the page come with the Program column.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { hostilePrograms } from '../../../tests/fixtures/hostile-programs';
-import { expectContained } from '../../../tests/fixtures/hostile-check';
+import { hostilePrograms, hostPrograms } from '../../../tests/fixtures/hostile-programs';
+import { expectContained, sandboxContract } from '../../../tests/fixtures/hostile-check';
 import { createBrowserRunner } from './browser-runner';
 
 // 10 s rather than 5: this machine's CPU is shared, and filling 256 MiB must end by the memory limit
@@ -110,3 +110,25 @@ describe('hostile programs: none succeeds or hurts the page, and the next progra
     );
   }
 });
+
+describe('programs that reach for a host: none gets through', () => {
+  // the page has no host files or commands: these show the routes end in the sandbox here too
+  for (const program of hostPrograms({
+    secretPath: '/etc/hostname',
+    secret: 'unused',
+    port: 9,
+    marker: '/tmp/tally-marker',
+  })) {
+    test(
+      program.name,
+      async () => {
+        const outcome = await runner.run(program.code);
+        expectContained(program, outcome);
+        expect(outcome.stdout).not.toContain(location.origin);
+      },
+      slow,
+    );
+  }
+});
+
+sandboxContract(runner, slow);

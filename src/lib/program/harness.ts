@@ -1,6 +1,7 @@
-// The Python that runs once in a fresh interpreter, before any program: it blocks imports outside
-// the standard library (and Pyodide's bridges to JavaScript) and defines the function each program
-// runs through. Its last expression is that function.
+// The Python that runs once in a fresh interpreter, before its one program: it blocks imports
+// outside the standard library (and Pyodide's bridges to JavaScript) and defines the function the
+// program runs through. Its last expression is that function. Nothing is undone after the program:
+// the interpreter ends with it (host.ts).
 
 /** Modules that reach JavaScript or the host, whatever sys.stdlib_module_names says. */
 export const blockedModules = [
@@ -49,10 +50,6 @@ for _finder in list(sys.meta_path):
         _finder.jsproxies.clear()
         sys.meta_path.remove(_finder)
 
-_builtins = dict(builtins.__dict__)
-_recursion_limit = sys.getrecursionlimit()
-
-
 def _program_traceback(error):
     """The error with the program's own frames only: the harness is not the person's concern."""
     te = traceback.TracebackException.from_exception(error)
@@ -86,10 +83,6 @@ def _run(code):
                 stream.flush()
             except BaseException:
                 pass  # past the output limit: the host reports that
-        sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
-        builtins.__dict__.clear()
-        builtins.__dict__.update(_builtins)
-        sys.setrecursionlimit(_recursion_limit)
     return json.dumps([failure, message, returned])
 
 

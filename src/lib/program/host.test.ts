@@ -1,9 +1,10 @@
-// SandboxRunner's own rules (one run at a time, the time limit, restarts, a sandbox that dies or
-// cannot start), against a scripted sandbox; the real one is in node-runner.test.ts.
+// SandboxRunner's own rules (a sandbox per program, started ahead from the first one's snapshot,
+// one run at a time, the time limit, a sandbox that dies or cannot start, outputs cut), against a
+// scripted sandbox; the real ones are in node-runner.test.ts and browser-runner.browser.test.ts.
 import { afterEach, expect, test, vi } from 'vitest';
 import { SandboxRunner, type SandboxChannel } from './host';
 import type { ToSandbox } from './protocol';
-import { defaultLimits } from './runner';
+import { defaultLimits, shownChars } from './runner';
 
 type Script = (
   message: ToSandbox,
@@ -11,20 +12,23 @@ type Script = (
   exit: (why: string) => void,
 ) => void;
 
-/** A runner whose sandboxes answer by `script`; counts starts and kills. */
+/** A runner whose sandboxes answer by `script`; counts starts and kills, keeps the start messages. */
 function scripted(script: Script): {
   runner: SandboxRunner;
   starts: () => number;
   kills: () => number;
+  sent: ToSandbox[];
 } {
   let starts = 0;
   let kills = 0;
+  const sent: ToSandbox[] = [];
   const runner = new SandboxRunner(
     (onMessage, onExit) => {
       starts += 1;
       let dead = false;
       const channel: SandboxChannel = {
         send(message) {
+          sent.push(message);
           queueMicrotask(() => {
             if (!dead) script(message, onMessage, onExit);
           });
@@ -38,11 +42,13 @@ function scripted(script: Script): {
     },
     { ...defaultLimits, timeoutMs: 1000 },
   );
-  return { runner, starts: () => starts, kills: () => kills };
+  return { runner, starts: () => starts, kills: () => kills, sent };
 }
 
+/** Starts (making a snapshot when given none) and echoes each program as its output. */
 const ready: Script = (message, reply) => {
-  if (message.type === 'start') reply({ type: 'ready' });
+  if (message.type === 'start')
+    reply({ type: 'ready', snapshot: message.snapshot === null ? new Uint8Array([7]) : null });
   else
     reply({
       type: 'result',
@@ -55,20 +61,52 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-test('starts one sandbox, runs programs one at a time in order, and ignores malformed replies', async () => {
-  const { runner, starts } = scripted((message, reply) => {
+test('every program runs in a sandbox of its own, ended after it; the next one is started ahead', async () => {
+  const { runner, starts, kills } = scripted((message, reply) => {
     reply({ type: 'result', id: 'x', outcome: null });
     reply('garbage');
     ready(message, reply, () => undefined);
   });
   const outcomes = await Promise.all([runner.run('a'), runner.run('b'), runner.run('c')]);
   expect(outcomes.map((o) => o.stdout)).toEqual(['a', 'b', 'c']);
-  expect(starts()).toBe(1);
+  // three programs, three sandboxes ended, and one more started for the next program
+  expect(kills()).toBe(3);
+  expect(starts()).toBe(4);
+});
+
+test('the first sandbox makes the snapshot every later one starts from; a program cannot hand over another', async () => {
+  const forged = new Uint8Array([6, 6, 6]);
+  const { runner, sent } = scripted((message, reply) => {
+    ready(message, reply, () => undefined);
+    // a program that reaches the channel claims to be ready again, with a snapshot of its own
+    if (message.type === 'run') reply({ type: 'ready', snapshot: forged });
+  });
+  await runner.run('a');
+  await runner.run('b');
+  await runner.run('c');
+  const starts = sent.flatMap((m) => (m.type === 'start' ? [m.snapshot] : []));
+  expect(starts[0]).toBeNull();
+  expect(starts.slice(1)).toEqual(starts.slice(1).map(() => new Uint8Array([7])));
+  expect(starts.length).toBeGreaterThan(2);
+});
+
+test('a snapshot that does not start is dropped: the next sandbox starts Python afresh', async () => {
+  const { runner, sent } = scripted((message, reply) => {
+    if (message.type === 'start' && message.snapshot !== null) {
+      reply({ type: 'failed', message: 'snapshot: out of bounds' });
+    } else ready(message, reply, () => undefined);
+  });
+  expect(await runner.run('a')).toMatchObject({ ok: true, stdout: 'a' });
+  // the spare started from the snapshot failed before it was needed: the next program does not
+  // see it fail
+  expect(await runner.run('b')).toMatchObject({ ok: true, stdout: 'b' });
+  const snapshots = sent.flatMap((m) => (m.type === 'start' ? [m.snapshot] : []));
+  expect(snapshots.slice(0, 3)).toEqual([null, new Uint8Array([7]), null]);
 });
 
 test('past the time limit the sandbox is killed, the run says so, and the next run gets a new sandbox', async () => {
   vi.useFakeTimers();
-  const { runner, starts, kills } = scripted((message, reply) => {
+  const { runner, kills } = scripted((message, reply) => {
     if (message.type === 'run' && message.code === 'loop') return; // never answers
     ready(message, reply, () => undefined);
   });
@@ -81,13 +119,12 @@ test('past the time limit the sandbox is killed, the run says so, and the next r
   });
   expect(kills()).toBe(1);
   expect(await runner.run('next')).toMatchObject({ ok: true, stdout: 'next' });
-  expect(starts()).toBe(2);
 });
 
 test('a sandbox that dies mid-run resolves the run as crashed; one that cannot start says why', async () => {
   const dying = scripted((message, reply, exit) => {
     if (message.type === 'run') exit('killed by SIGSEGV');
-    else reply({ type: 'ready' });
+    else ready(message, reply, () => undefined);
   });
   expect(await dying.runner.run('x')).toMatchObject({
     ok: false,
@@ -107,35 +144,38 @@ test('a sandbox that dies mid-run resolves the run as crashed; one that cannot s
   });
 });
 
-test('after a memory, output or crash failure the next program gets a new sandbox; after an exception it does not', async () => {
-  const { runner, starts } = scripted((message, reply) => {
+test('what a sandbox sends back is cut to the limits, and the cut is said', async () => {
+  const huge = 'x'.repeat(8_000_000);
+  const { runner } = scripted((message, reply) => {
     if (message.type === 'start') {
-      reply({ type: 'ready' });
+      reply({ type: 'ready', snapshot: null });
       return;
     }
-    const failure = message.code;
     reply({
       type: 'result',
       id: message.id,
       outcome:
-        failure === 'fine'
-          ? { ok: true, stdout: '', returned: null, ms: 1 }
-          : { ok: false, failure, message: failure, stdout: '', ms: 1 },
+        message.code === 'returns'
+          ? { ok: true, stdout: huge, returned: huge, ms: 1 }
+          : { ok: false, failure: 'exception', message: `ValueError: ${huge}`, stdout: '', ms: 1 },
     });
   });
-  await runner.run('exception');
-  await runner.run('fine');
-  expect(starts()).toBe(1);
-  await runner.run('memory');
-  await runner.run('fine');
-  expect(starts()).toBe(2);
-  await runner.run('output');
-  await runner.run('fine');
-  expect(starts()).toBe(3);
+  const returned = await runner.run('returns');
+  if (!returned.ok) throw new Error('expected a finished run');
+  expect(returned.returned).toHaveLength(
+    shownChars + '\n… (cut here: 8,000,000 characters in all)'.length,
+  );
+  expect(returned.returned?.endsWith('(cut here: 8,000,000 characters in all)')).toBe(true);
+  expect(returned.stdout.length).toBeLessThan(defaultLimits.outputBytes + 100);
+  const raised = await runner.run('raises');
+  if (raised.ok) throw new Error('expected a failed run');
+  expect(raised.message.length).toBeLessThan(shownChars + 100);
+  expect(raised.message.startsWith('ValueError: xxx')).toBe(true);
+  expect(raised.message).toContain('(cut here: 8,000,012 characters in all)');
 });
 
 test('a stop mid-run ends the sandbox and rejects; a run stopped while it waits never starts', async () => {
-  const { runner, starts, kills } = scripted((message, reply) => {
+  const { runner, kills, sent } = scripted((message, reply) => {
     if (message.type === 'run' && message.code === 'loop') return; // never answers
     ready(message, reply, () => undefined);
   });
@@ -149,18 +189,18 @@ test('a stop mid-run ends the sandbox and rejects; a run stopped while it waits 
   stop.abort();
   await expect(looping).rejects.toMatchObject({ name: 'AbortError' });
   await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
-  expect(kills()).toBe(1);
-  // the next run gets a new sandbox, and the stopped one never ran
   expect(await after).toMatchObject({ ok: true, stdout: 'after' });
-  expect(starts()).toBe(2);
+  // the stopped program's sandbox and the one that ran 'after'
+  expect(kills()).toBe(2);
+  expect(sent.flatMap((m) => (m.type === 'run' ? [m.code] : []))).toEqual(['loop', 'after']);
 });
 
-test('a stop while Python is still starting rejects at once; the sandbox keeps starting for the next run', async () => {
+test('a stop while Python is still starting rejects at once; that sandbox runs the next program', async () => {
   let starting: (() => void) | undefined;
   const { runner, starts } = scripted((message, reply) => {
     if (message.type === 'start')
       starting = () => {
-        reply({ type: 'ready' });
+        reply({ type: 'ready', snapshot: new Uint8Array([7]) });
       };
     else ready(message, reply, () => undefined);
   });
@@ -169,14 +209,15 @@ test('a stop while Python is still starting rejects at once; the sandbox keeps s
   await new Promise((resolve) => setTimeout(resolve, 10));
   stop.abort();
   await expect(run).rejects.toMatchObject({ name: 'AbortError' });
-  starting?.();
-  expect(await runner.run('next')).toMatchObject({ ok: true, stdout: 'next' });
   expect(starts()).toBe(1);
+  const next = runner.run('next');
+  starting?.();
+  expect(await next).toMatchObject({ ok: true, stdout: 'next' });
 });
 
-test('a new time limit applies from the next run, in the same sandbox', async () => {
+test('a new time limit applies from the next run', async () => {
   vi.useFakeTimers();
-  const { runner, starts } = scripted((message, reply) => {
+  const { runner } = scripted((message, reply) => {
     if (message.type === 'run' && message.code === 'loop') return; // never answers
     ready(message, reply, () => undefined);
   });
@@ -188,5 +229,4 @@ test('a new time limit applies from the next run, in the same sandbox', async ()
     failure: 'timeout',
     message: 'The program was stopped after 0.3 s (the time limit).',
   });
-  expect(starts()).toBe(1);
 });

@@ -1,9 +1,11 @@
-// The host side of a sandbox, the same for the browser worker and the Node child process: starts
-// it, sends one program at a time, stops it past the time limit or when it dies, and starts a new
-// one for the next run.
+// The host side of a sandbox, the same for the browser worker and the Node child process. Every
+// program gets a sandbox no program has run in, and the sandbox ends with its program: the next
+// one is started then (from the snapshot the first one made), while the model writes the next
+// program, so nothing a program changes, schedules or leaves behind reaches the next.
 import { abortError } from '../engine/errors';
 import { parseFromSandbox, type ToSandbox } from './protocol';
 import {
+  boundedOutcome,
   defaultLimits,
   limitMessage,
   noPythonPrefix,
@@ -30,7 +32,8 @@ interface Live {
   ready: Promise<void>;
   /** resolves the run in flight */
   settle: ((outcome: RunOutcome) => void) | null;
-  runId: number;
+  /** the id of its one run, once it was given a program */
+  runId: number | null;
 }
 
 /** `promise`, or a rejection as soon as `signal` aborts (Python keeps starting for the next run). */
@@ -54,7 +57,12 @@ function crashed(message: string): RunOutcome {
 export class SandboxRunner implements ProgramRunner {
   #limits: RunLimits;
   readonly #spawn: SpawnSandbox;
-  #live: Live | null = null;
+  /** started and given no program yet */
+  #spare: Live | null = null;
+  /** Python's memory after start-up, as the first sandbox made it before it ran anything */
+  #snapshot: Uint8Array | null = null;
+  /** every sandbox not yet ended, for close() */
+  readonly #alive = new Set<Live>();
   #queue: Promise<unknown> = Promise.resolve();
   #nextId = 0;
 
@@ -76,7 +84,8 @@ export class SandboxRunner implements ProgramRunner {
   }
 
   warm(): Promise<void> {
-    return this.#start().ready;
+    this.#spare ??= this.#start();
+    return this.#spare.ready;
   }
 
   run(code: string, signal?: AbortSignal): Promise<RunOutcome> {
@@ -86,11 +95,11 @@ export class SandboxRunner implements ProgramRunner {
   }
 
   close(): void {
-    if (this.#live) this.#stop(this.#live, crashed('The sandbox was closed.'));
+    this.#spare = null;
+    for (const live of [...this.#alive]) this.#stop(live, crashed('The sandbox was closed.'));
   }
 
   #start(): Live {
-    if (this.#live) return this.#live;
     let ready!: { resolve: () => void; reject: (error: Error) => void };
     const live: Live = {
       channel: undefined as unknown as SandboxChannel,
@@ -98,24 +107,31 @@ export class SandboxRunner implements ProgramRunner {
         ready = { resolve, reject };
       }),
       settle: null,
-      runId: -1,
+      runId: null,
     };
     live.ready.catch(() => undefined);
+    let started = false;
     live.channel = this.#spawn(
       (data) => {
         const message = parseFromSandbox(data);
         if (message === null) return;
-        if (message.type === 'ready') ready.resolve();
-        else if (message.type === 'failed') {
+        if (message.type === 'ready') {
+          // only the first ready, before its program was sent: a program cannot hand over a
+          // snapshot of its own
+          if (started || live.runId !== null) return;
+          started = true;
+          if (message.snapshot !== null && this.#snapshot === null) {
+            this.#snapshot = message.snapshot;
+          }
+          ready.resolve();
+        } else if (message.type === 'failed') {
+          // a snapshot that does not start is not offered again
+          this.#snapshot = null;
           ready.reject(new Error(`${noPythonPrefix}: ${message.message}`));
           this.#stop(live, crashed(`${noPythonPrefix}: ${message.message}`));
-        } else if (message.id === live.runId) {
-          const { outcome } = message;
-          // Past the output or memory limit, Python's buffers and heap hold what the program
-          // left; after a failure inside Python's runtime, the runtime itself is suspect. The
-          // next program gets a new sandbox.
-          if (!outcome.ok && outcome.failure !== 'exception') this.#stop(live, outcome);
-          else live.settle?.(outcome);
+        } else if (live.runId !== null && message.id === live.runId) {
+          this.#stop(live, boundedOutcome(message.outcome, this.#limits));
+          this.#startNext();
         }
       },
       (reason) => {
@@ -123,17 +139,27 @@ export class SandboxRunner implements ProgramRunner {
         this.#stop(live, crashed(`The sandbox stopped: ${reason}`));
       },
     );
-    this.#live = live;
+    this.#alive.add(live);
     live.channel.send({
       type: 'start',
       limits: { memoryBytes: this.#limits.memoryBytes, outputBytes: this.#limits.outputBytes },
+      snapshot: this.#snapshot,
     });
     return live;
   }
 
-  /** Ends `live` (if it is still the current sandbox) and resolves its run with `outcome`. */
+  /**
+   * Starts the next program's sandbox, from the snapshot, once a program has ended (not while it
+   * runs: the start would take the CPU from it). A stop or close leaves that to the next run.
+   */
+  #startNext(): void {
+    this.#spare ??= this.#start();
+  }
+
+  /** Ends `live` and resolves its run with `outcome`. */
   #stop(live: Live, outcome: RunOutcome): void {
-    if (this.#live === live) this.#live = null;
+    if (this.#spare === live) this.#spare = null;
+    this.#alive.delete(live);
     live.channel.kill();
     live.settle?.(outcome);
     live.settle = null;
@@ -142,17 +168,20 @@ export class SandboxRunner implements ProgramRunner {
   async #runNow(code: string, signal: AbortSignal | undefined): Promise<RunOutcome> {
     // a run stopped while it waited its turn (or for Python to start) never starts
     if (signal?.aborted) throw abortError();
-    const live = this.#start();
+    const live = this.#spare ?? this.#start();
+    this.#spare = null;
     try {
       await untilAborted(live.ready, signal);
     } catch (error) {
-      if (signal?.aborted) throw abortError();
+      // a stop leaves the started sandbox for the next run
+      if (signal?.aborted) {
+        if (this.#alive.has(live)) this.#spare ??= live;
+        throw abortError();
+      }
       return crashed(error instanceof Error ? error.message : String(error));
     }
     return new Promise<RunOutcome>((resolve, reject) => {
       const started = performance.now();
-      // stopped mid-run: the sandbox is ended (Python cannot be interrupted) and the next run
-      // starts a new one
       const onAbort = () => {
         this.#stop(live, crashed('The program was stopped.'));
       };
@@ -164,12 +193,12 @@ export class SandboxRunner implements ProgramRunner {
           stdout: '',
           ms: performance.now() - started,
         });
+        this.#startNext();
       }, this.#limits.timeoutMs);
       live.runId = this.#nextId++;
       live.settle = (outcome) => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
-        live.settle = null;
         if (signal?.aborted) reject(abortError());
         else resolve(outcome);
       };

@@ -1,12 +1,73 @@
-// The Node host: each sandbox is a child process (node-sandbox.ts) without code generation from
-// strings, killed past the time limit. For the CLIs; the page uses browser-runner.ts.
+// The Node host: each sandbox is a child process (node-sandbox.ts, bundled once into a file of its
+// own) under Node's permission model, killed after its program or past the time limit. For the
+// CLIs; the page uses browser-runner.ts. See docs/ARCHITECTURE.md, "Program sandbox".
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
 import { SandboxRunner, type SpawnSandbox } from './host';
 import { defaultLimits, type RunLimits } from './runner';
 
-const entry = fileURLToPath(new URL('./node-sandbox.ts', import.meta.url));
+/** Pyodide's folder: the only files a sandbox reads besides its own. */
+const pyodideDir = dirname(createRequire(import.meta.url).resolve('pyodide/package.json'));
+
+let bundled: string | null = null;
+
+/**
+ * node-sandbox.ts and what it imports, as one JavaScript file in a folder of its own: the child
+ * runs without a TypeScript loader (tsx would need a child process of its own, which the
+ * permission model refuses). Made once per process, removed when it exits.
+ */
+function sandboxFile(): string {
+  if (bundled !== null) return bundled;
+  const folder = mkdtempSync(join(tmpdir(), 'tally-sandbox-'));
+  process.once('exit', () => {
+    rmSync(folder, { recursive: true, force: true });
+  });
+  const file = join(folder, 'sandbox.mjs');
+  const { outputFiles } = buildSync({
+    entryPoints: [fileURLToPath(new URL('./node-sandbox.ts', import.meta.url))],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['pyodide'],
+    write: false,
+    logLevel: 'silent',
+  });
+  writeFileSync(file, outputFiles[0]?.text ?? '');
+  bundled = file;
+  return file;
+}
+
+/** Node 20 calls the permission model experimental; Node 22.13 and later name it `--permission`. */
+const permissionFlag = process.allowedNodeEnvironmentFlags.has('--permission')
+  ? '--permission'
+  : '--experimental-permission';
+
+/**
+ * What the child may do: read its own file and Pyodide's folder, nothing else (no writes, no
+ * child processes, no workers, no native addons, no WASI: the permission model's defaults), no
+ * code from strings, no environment, an empty folder to run in.
+ */
+export function childOptions(file: string) {
+  return {
+    execArgv: [
+      permissionFlag,
+      `--allow-fs-read=${file}`,
+      `--allow-fs-read=${join(pyodideDir, '*')}`,
+      '--disallow-code-generation-from-strings',
+      '--no-warnings',
+    ],
+    env: {},
+    cwd: dirname(file),
+    serialization: 'advanced' as const,
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'] as ('ignore' | 'pipe' | 'ipc')[],
+  };
+}
 
 /** The last bytes the child wrote to stderr, for the message when it dies. */
 const stderrTail = 2000;
@@ -38,10 +99,8 @@ function spawnChild(
   ...[onMessage, onExit]: Parameters<SpawnSandbox>
 ): ReturnType<SpawnSandbox> {
   stats.starts += 1;
-  const child = fork(entry, [], {
-    execArgv: ['--import', 'tsx', '--disallow-code-generation-from-strings'],
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
+  const file = sandboxFile();
+  const child = fork(file, [pyodideDir], childOptions(file));
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     stderr = (stderr + chunk).slice(-stderrTail);
@@ -77,7 +136,7 @@ export class NodeRunner extends SandboxRunner {
     this.#stats = stats;
   }
 
-  /** how many sandboxes were started (one, plus one after each program stopped by a limit) */
+  /** how many sandboxes were started (one a program, and the spare started ahead) */
   get starts(): number {
     return this.#stats.starts;
   }

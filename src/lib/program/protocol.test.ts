@@ -2,7 +2,15 @@ import { expect, test } from 'vitest';
 import { parseFromSandbox, parseToSandbox } from './protocol';
 
 test('sandbox replies are taken only in their exact shapes', () => {
-  expect(parseFromSandbox({ type: 'ready' })).toEqual({ type: 'ready' });
+  expect(parseFromSandbox({ type: 'ready', snapshot: null })).toEqual({
+    type: 'ready',
+    snapshot: null,
+  });
+  const made = new Uint8Array([1, 2, 3]);
+  expect(parseFromSandbox({ type: 'ready', snapshot: made })).toEqual({
+    type: 'ready',
+    snapshot: made,
+  });
   expect(parseFromSandbox({ type: 'failed', message: 'no wasm' })).toEqual({
     type: 'failed',
     message: 'no wasm',
@@ -33,6 +41,8 @@ test('sandbox replies are taken only in their exact shapes', () => {
     { type: 'result', id: 3, outcome: { ...failed, failure: 'escaped' } },
     { type: 'result', id: 3, outcome: { ...ok, stdout: undefined } },
     { type: 'failed' },
+    { type: 'ready' },
+    { type: 'ready', snapshot: [1, 2, 3] },
     { type: 'other' },
   ]) {
     expect(parseFromSandbox(bad)).toBeNull();
@@ -45,14 +55,22 @@ test('host messages are taken only in their exact shapes', () => {
     id: 1,
     code: 'print(1)',
   });
-  expect(parseToSandbox({ type: 'start', limits: { memoryBytes: 1, outputBytes: 2 } })).toEqual({
+  const limits = { memoryBytes: 1, outputBytes: 2 };
+  expect(parseToSandbox({ type: 'start', limits, snapshot: null })).toEqual({
     type: 'start',
-    limits: { memoryBytes: 1, outputBytes: 2 },
+    limits,
+    snapshot: null,
   });
+  // the snapshot is copied, so it starts at offset 0 whatever view the channel handed over
+  const shared = new Uint8Array([9, 1, 2, 3, 4]);
+  const start = parseToSandbox({ type: 'start', limits, snapshot: shared.subarray(1) });
+  expect(start).toEqual({ type: 'start', limits, snapshot: new Uint8Array([1, 2, 3, 4]) });
+  expect(start?.type === 'start' && start.snapshot?.byteOffset).toBe(0);
   for (const bad of [
     { type: 'run', id: 1 },
     { type: 'start' },
-    { type: 'start', limits: { memoryBytes: '1', outputBytes: 2 } },
+    { type: 'start', limits },
+    { type: 'start', limits: { memoryBytes: '1', outputBytes: 2 }, snapshot: null },
     [],
   ]) {
     expect(parseToSandbox(bad)).toBeNull();

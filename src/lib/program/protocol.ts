@@ -3,11 +3,17 @@
 import type { RunFailure, RunLimits, RunOutcome } from './runner';
 
 export type ToSandbox =
-  | { type: 'start'; limits: Pick<RunLimits, 'memoryBytes' | 'outputBytes'> }
+  | {
+      type: 'start';
+      limits: Pick<RunLimits, 'memoryBytes' | 'outputBytes'>;
+      /** Python's memory after start-up, made by an earlier sandbox before it ran anything */
+      snapshot: Uint8Array | null;
+    }
   | { type: 'run'; id: number; code: string };
 
 export type FromSandbox =
-  | { type: 'ready' }
+  /** `snapshot`: the one it made, when it was started without one */
+  | { type: 'ready'; snapshot: Uint8Array | null }
   | { type: 'failed'; message: string }
   | { type: 'result'; id: number; outcome: RunOutcome };
 
@@ -36,7 +42,9 @@ export function parseFromSandbox(value: unknown): FromSandbox | null {
   if (!isRecord(value)) return null;
   switch (value.type) {
     case 'ready':
-      return { type: 'ready' };
+      return value.snapshot instanceof Uint8Array || value.snapshot === null
+        ? { type: 'ready', snapshot: value.snapshot }
+        : null;
     case 'failed':
       return typeof value.message === 'string' ? { type: 'failed', message: value.message } : null;
     case 'result': {
@@ -60,6 +68,13 @@ export function parseToSandbox(value: unknown): ToSandbox | null {
   }
   if (value.type !== 'start' || !isRecord(value.limits)) return null;
   const { memoryBytes, outputBytes } = value.limits;
+  const { snapshot } = value;
   if (typeof memoryBytes !== 'number' || typeof outputBytes !== 'number') return null;
-  return { type: 'start', limits: { memoryBytes, outputBytes } };
+  if (!(snapshot instanceof Uint8Array) && snapshot !== null) return null;
+  // a copy: Node's channel may hand over a view at an offset Python's memory cannot start at
+  return {
+    type: 'start',
+    limits: { memoryBytes, outputBytes },
+    snapshot: snapshot === null ? null : snapshot.slice(),
+  };
 }

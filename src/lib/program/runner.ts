@@ -1,5 +1,6 @@
 // The one interface that runs an extracted program, whatever hosts the sandbox (a browser worker,
 // a Node child process), and the limits every host enforces. See docs/ARCHITECTURE.md, "Program sandbox".
+import { grouped } from '../format';
 
 /** What a run may use before it is stopped. */
 export interface RunLimits {
@@ -72,4 +73,29 @@ export function limitMessage(failure: 'timeout' | 'memory' | 'output', limit: nu
     case 'output':
       return `The program was stopped: it printed more than ${mib}.`;
   }
+}
+
+/** The most characters of a returned value or an error message a run passes on. */
+export const shownChars = 4000;
+
+/** `text` up to `max` characters (never half a surrogate pair), and where it was cut, said. */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(max - 1)) ? max - 1 : max;
+  return `${text.slice(0, end)}\n… (cut here: ${grouped(text.length)} characters in all)`;
+}
+
+/**
+ * What a host passes on of a sandbox's outcome, whatever the sandbox sent: printed output within
+ * the output limit, a returned value and a message within `shownChars`, each cut said.
+ */
+export function boundedOutcome(outcome: RunOutcome, limits: RunLimits): RunOutcome {
+  const stdout = cutText(outcome.stdout, limits.outputBytes);
+  return outcome.ok
+    ? {
+        ...outcome,
+        stdout,
+        returned: outcome.returned === null ? null : cutText(outcome.returned, shownChars),
+      }
+    : { ...outcome, stdout, message: cutText(outcome.message, shownChars) };
 }

@@ -79,3 +79,18 @@ test('a reply without a program is a result that says so, and nothing runs', asy
   expect(result.error?.kind).toBe('no-program');
   expect(result.answer).toBeNull();
 });
+
+test('what the program prints is read with the question', async () => {
+  const engine = new ReplyingEngine(
+    '```python\nprint("6 * 12 = 72 months, which is 6 years")\n```',
+  );
+  const runner = recordingRunner({
+    ok: true,
+    stdout: '6 * 12 = 72 months, which is 6 years\n',
+    returned: null,
+    ms: 3,
+  });
+  const comet = 'A comet comes back every 72 months. How many years pass between its visits?';
+  const result = await solveProgram(engine, runner, comet, { family: 'generic' });
+  expect(result.answer).toBe('6');
+});

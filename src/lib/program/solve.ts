@@ -37,7 +37,7 @@ export async function solveProgram(
     greedyOptions(options),
   );
   options.onReply?.();
-  const result = await runReply(completion.text, runner, options.signal);
+  const result = await runReply(completion.text, runner, { signal: options.signal, question });
   return {
     ...result,
     text: completion.text,

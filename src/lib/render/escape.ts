@@ -6,6 +6,17 @@ export function escapeHtml(text: string): string {
 }
 
 /**
+ * `text` with each bidirectional control character (which would reorder what follows it:
+ * "\u202E24" shows as 42) written out as its code point, so text shows as it reads.
+ */
+export function showControls(text: string): string {
+  return text.replace(
+    /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g,
+    (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase()}]`,
+  );
+}
+
+/**
  * Characters in one block of plain text. The page lays out only the blocks on screen
  * (`content-visibility: auto` in rendered.svelte), so 100 KB costs it a few blocks, not all.
  */

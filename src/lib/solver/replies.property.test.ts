@@ -33,6 +33,12 @@ const atom = fc.constantFrom(
   '####',
   '\nA: ',
   '"answer": ',
+  '"answer": "',
+  '"}',
+  '```',
+  ' months, which is ',
+  ' years',
+  '2:00 pm',
   '<<',
   '>>',
   '\\boxed{',
@@ -125,8 +131,12 @@ function prose(text: string): string {
  * ordinary prose of the same length takes in the same run (reading that grows faster than the
  * text, as the nested \boxed{ scan did, is hundreds of times slower than prose).
  */
+/** A question that turns on every rule extraction has for one: hour, unit and stated numbers. */
+const question = 'A comet came at 5:00 pm, three years or 36 months ago. At what time, in years?';
+
 describe.each([
   ['extraction', extractDetail, pageMs, 3000],
+  ['extraction with the question', (text: string) => extractDetail(text, question), pageMs, 1000],
   ['the arithmetic check', checkSolution, pageMs, 3000],
   ['the renderer', toHtml, workerMs, 1000],
 ] as const)('%s on random malformed replies', (_, read, ms, numRuns) => {

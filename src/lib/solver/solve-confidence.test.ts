@@ -67,12 +67,12 @@ describe('solveEnsemble with confidence', () => {
     expect(result.aggregates.confidence.answer).toBe('18');
     expect(result.aggregates.verifier.answer).toBe('18');
     expect(result.aggregates['best-of-n']).toMatchObject({ answer: '18', sample: 1 });
-    // one verification per distinct answer, each one token, greedy, asking for logprobs
+    // one verification per distinct answer, each one token at temperature 1, asking for logprobs
     const asked = mock
       .stats()
       .requests.filter((r) => r.messages.at(-1)?.content.includes(verifying));
     expect(asked).toHaveLength(2);
-    expect(asked.every((r) => r.max_tokens === 1 && r.temperature === 0 && r.logprobs)).toBe(true);
+    expect(asked.every((r) => r.max_tokens === 1 && r.temperature === 1 && r.logprobs)).toBe(true);
     expect(result.verification?.completionTokens).toBe(2);
     expect(result.verification?.promptTokens).toBeGreaterThan(0);
     const verified = result.samples.filter((s) => s.verifier !== null);

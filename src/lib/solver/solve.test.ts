@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { ChatMessage, CompleteOptions, Completion, Engine } from '../engine/engine';
 import { abortError, EngineError, isAbort } from '../engine/errors';
+import type { TokenLogprob } from '../engine/logprobs';
 import { programPromptFor } from '../program/prompt';
 import type { ProgramRunner, RunOutcome } from '../program/runner';
 import { promptFor } from './prompt';
@@ -14,6 +15,8 @@ interface Script {
   finishReason?: Completion['finishReason'];
   /** reject with this instead of finishing */
   error?: EngineError;
+  /** the tokens' log-probabilities, sent when asked for */
+  logprobs?: TokenLogprob[];
 }
 
 const turn = (): Promise<void> =>
@@ -30,7 +33,7 @@ class ScriptedEngine implements Engine {
   maxInFlight = 0;
 
   constructor(
-    private readonly scripts: (call: number) => Script,
+    private readonly scripts: (call: number, messages: ChatMessage[]) => Script,
     readonly concurrency = 1,
   ) {}
 
@@ -45,7 +48,7 @@ class ScriptedEngine implements Engine {
   async complete(messages: ChatMessage[], options: CompleteOptions): Promise<Completion> {
     const call = this.calls.length;
     this.calls.push({ messages, options });
-    const script = this.scripts(call);
+    const script = this.scripts(call, messages);
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
@@ -63,6 +66,7 @@ class ScriptedEngine implements Engine {
         text: script.text,
         finishReason: script.finishReason ?? 'stop',
         usage: { promptTokens: 20, completionTokens: pieces.length, ms: 5 * pieces.length },
+        ...(options.top_logprobs === undefined ? {} : { logprobs: script.logprobs ?? null }),
       };
     } finally {
       this.inFlight -= 1;
@@ -123,6 +127,40 @@ describe('solveSingle', () => {
     const result = await solveSingle(engine, question, { family: 'qwen-math' });
     expect(result.answer).toBeNull();
     expect(result.finishReason).toBe('length');
+  });
+});
+
+describe('the question reads each sample', () => {
+  const bakery = 'A bakery bakes 122 loaves a week. How many loaves does it bake in three weeks?';
+  const restating =
+    'It bakes 122 loaves every week.\nSo the bakery sold 366 loaves over the three weeks.';
+
+  test('in a single answer and in every sample of an ensemble', async () => {
+    const engine = new ScriptedEngine(() => ({ text: restating }));
+    expect((await solveSingle(engine, bakery, { family: 'generic' })).answer).toBe('366');
+    const result = await solveEnsemble(engine, bakery, ensemble({ k: 3, family: 'generic' }));
+    expect(result.samples.map((s) => s.answer)).toEqual(['366', '366', '366']);
+    // the same reply to another question: "three weeks" is no longer a condition it states
+    const other = await solveSingle(engine, 'How many loaves?', { family: 'generic' });
+    expect(other.answer).toBe('3');
+  });
+
+  test('in what a program sample prints', async () => {
+    const runner: ProgramRunner = {
+      warm: () => Promise.resolve(),
+      run: () =>
+        Promise.resolve({
+          ok: true,
+          stdout: '6 * 12 = 72 months, which is 6 years\n',
+          returned: null,
+          ms: 1,
+        }),
+      close: () => undefined,
+    };
+    const engine = new ScriptedEngine(() => ({ text: program(0) }));
+    const comet = 'A comet comes back every 72 months. How many years pass between its visits?';
+    const result = await solveEnsemble(engine, comet, ensemble({ k: 2, kinds: 'program', runner }));
+    expect(result.samples.map((s) => s.answer)).toEqual(['6', '6']);
   });
 });
 
@@ -281,15 +319,64 @@ describe('solveEnsemble', () => {
     expect(engine.calls).toHaveLength(0);
   });
 
-  test('an engine failure rejects the ensemble and stops the other samples', async () => {
-    const failure = new EngineError('server', 'The server answered 500.');
+  test('a failed sample is marked failed, not counted, and the vote goes on with the others', async () => {
+    const failure = new EngineError('bad-response', 'The server sent malformed log-probabilities.');
     const engine = new ScriptedEngine(
       (i) => (i === 1 ? { text: right, error: failure } : { text: right, turns: 5 }),
       3,
     );
-    await expect(solveEnsemble(engine, question, ensemble({ k: 10 }))).rejects.toBe(failure);
-    expect(engine.calls).toHaveLength(3);
-    expect(engine.aborted.sort()).toEqual([0, 2]);
+    const failed: [number, EngineError][] = [];
+    const result = await solveEnsemble(
+      engine,
+      question,
+      ensemble({ k: 5, onSampleFailed: (i, e) => failed.push([i, e]) }),
+    );
+    expect(failed).toEqual([[1, failure]]);
+    expect(result).toMatchObject({ answer: '18', samplesUsed: 4, failed: 1, stopReason: 'k' });
+    expect(result.samples.map((s) => s.index).sort()).toEqual([0, 2, 3, 4]);
+    expect(engine.aborted).toEqual([]);
+  });
+
+  test('when every sample fails, the ensemble rejects with the first failure', async () => {
+    const failure = new EngineError('server', 'The server answered 500.');
+    const engine = new ScriptedEngine(() => ({ text: right, error: failure }), 2);
+    await expect(solveEnsemble(engine, question, ensemble({ k: 3 }))).rejects.toBe(failure);
+  });
+
+  test('best-of-n names its sample by its number in the run, whatever order the samples finished in', async () => {
+    const sure = (text: string): TokenLogprob[] => [
+      { token: text, logprob: -0.02, top_logprobs: [{ token: text, logprob: -0.02 }] },
+    ];
+    const verdict = (yes: number, no: number): TokenLogprob[] => [
+      {
+        token: 'Yes',
+        logprob: yes,
+        top_logprobs: [
+          { token: 'Yes', logprob: yes },
+          { token: 'No', logprob: no },
+        ],
+      },
+    ];
+    // sample 0 (18) is slow: samples 1 (26) and 2 (18) finish first
+    const engine = new ScriptedEngine((i, messages) => {
+      const asked = messages.at(-1)?.content ?? '';
+      if (asked.includes('Is the proposed solution correct?')) {
+        return {
+          text: 'Yes',
+          logprobs: asked.includes('boxed{18}') ? verdict(-0.1, -2.4) : verdict(-2, -0.2),
+        };
+      }
+      return { text: i === 1 ? wrong : right, turns: i === 0 ? 8 : 1, logprobs: sure('x') };
+    }, 3);
+    const result = await solveEnsemble(engine, question, ensemble({ k: 3 }));
+    expect(result.samples.map((s) => s.index)).toEqual([1, 2, 0]);
+    // the 18s tie on confidence: the earlier in the run is verified, and best-of-n names it
+    const verified = result.samples.filter((s) => s.verifier !== null);
+    expect(verified.map((s) => [s.index, s.answer])).toEqual([
+      [1, '26'],
+      [0, '18'],
+    ]);
+    expect(result.aggregates['best-of-n']).toMatchObject({ answer: '18', sample: 0 });
   });
 
   test('weighing by arithmetic lets checked solutions outvote miscalculated ones', async () => {

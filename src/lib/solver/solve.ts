@@ -112,6 +112,8 @@ export interface EnsembleOptions extends SolveOptions {
   verify?: boolean;
   /** sample i was stopped for low confidence after `tokens` tokens; it is not counted */
   onSampleCut?: (i: number, tokens: number) => void;
+  /** sample i failed (the engine's error); it is not counted, and the others go on */
+  onSampleFailed?: (i: number, error: EngineError) => void;
   /** sampling is over and the verifier starts */
   onVerifying?: () => void;
   /** sample i started */
@@ -139,7 +141,10 @@ export interface EnsembleResult {
   samples: SampleResult[];
   /** the majority over `samples` (what the stop rule reads); bucket `members` index into `samples` */
   vote: Vote;
-  /** every aggregation over the same samples, side by side */
+  /**
+   * every aggregation over the same samples, side by side; best-of-n's `sample` is the sample's
+   * `index` (its number in the run), not its place in `samples`
+   */
   aggregates: Record<AggregationName, Aggregate>;
   /** the answer of `defaultAggregation` (the majority when it is unavailable), or null */
   answer: string | null;
@@ -163,6 +168,8 @@ export interface EnsembleResult {
   samplesSaved: number;
   /** samples in flight when the vote settled, stopped and not counted (their tokens are spent) */
   cancelled: number;
+  /** samples that failed (an engine error), not counted */
+  failed: number;
   /** 'settled': the stop rule fired; 'k': all k ran; 'aborted': the caller's signal fired */
   stopReason: StopReason;
   /** summed over counted samples */
@@ -194,8 +201,17 @@ function contained<T>(read: (text: string) => T, text: string, fallback: T): T {
   }
 }
 
-function toResult(index: number, completion: Completion, weigh: boolean): SampleResult {
-  const found = contained<Extracted | null>(extractDetail, completion.text, null);
+function toResult(
+  index: number,
+  completion: Completion,
+  weigh: boolean,
+  question: string,
+): SampleResult {
+  const found = contained<Extracted | null>(
+    (text) => extractDetail(text, question),
+    completion.text,
+    null,
+  );
   // a cut-off solution's last number is a mid-computation value, not an answer
   const usable = found && !(completion.finishReason === 'length' && found.source === 'last-number');
   const check = contained(checkSolution, completion.text, uncheckedResult);
@@ -248,7 +264,7 @@ export async function solveSingle(
     promptFor(options.family, question),
     greedyOptions(options),
   );
-  return toResult(0, completion, false);
+  return toResult(0, completion, false, question);
 }
 
 /** A greedy call's settings: temperature 0, top_p 1, neutral penalties. */
@@ -297,8 +313,9 @@ function lanes(engine: Engine, k: number): number {
  * run one at a time when engine.concurrency is 1, else up to engine.concurrency at once.
  *
  * Aborting `signal` does not reject: it resolves with the samples that finished (stopReason
- * 'aborted'), so a person who stops a long ensemble keeps its vote so far. Any other engine
- * failure aborts the other samples and rejects with that failure.
+ * 'aborted'), so a person who stops a long ensemble keeps its vote so far. A sample that fails
+ * (an engine error) is marked failed and not counted, and the others go on; the ensemble rejects
+ * with the first failure only when no sample finished.
  */
 export async function solveEnsemble(
   engine: Engine,
@@ -339,13 +356,13 @@ export async function solveEnsemble(
     cutTokens: 0,
     cutLengths: [] as number[],
   };
-  /** the first engine failure (any later ones come from aborting the rest) */
-  const failures: unknown[] = [];
+  /** samples that failed, in the order they failed */
+  const failures: EngineError[] = [];
 
   const abortAll = (): void => {
     for (const controller of inflight.values()) controller.abort();
   };
-  const halted = (): boolean => progress.settled || failures.length > 0 || signal?.aborted === true;
+  const halted = (): boolean => progress.settled || signal?.aborted === true;
 
   const finish = (result: SampleResult): void => {
     const i = result.index;
@@ -402,12 +419,15 @@ export async function solveEnsemble(
           ? programSample(
               i,
               completion,
-              await runReply(completion.text, options.runner, controller.signal),
+              await runReply(completion.text, options.runner, {
+                signal: controller.signal,
+                question,
+              }),
             )
-          : toResult(i, completion, options.weighByArithmetic === true);
+          : toResult(i, completion, options.weighByArithmetic === true, question);
       // finished in the same instant the vote settled: past the stop point, not counted
       if (progress.settled) progress.cancelled += 1;
-      else if (failures.length === 0) {
+      else {
         if (asked && !completion.logprobs) progress.unavailable = true;
         finish(result);
       }
@@ -420,9 +440,14 @@ export async function solveEnsemble(
         progress.cutTokens += tokens;
         progress.cutLengths.push(tokens);
         options.onSampleCut?.(i, tokens);
-      } else if (!signal?.aborted && failures.length === 0) {
-        failures.push(error);
-        abortAll();
+      } else if (!signal?.aborted) {
+        // one sample's failure loses nothing finished: it is marked, and the others go on
+        const failure =
+          error instanceof EngineError
+            ? error
+            : new EngineError('unknown', error instanceof Error ? error.message : String(error));
+        failures.push(failure);
+        options.onSampleFailed?.(i, failure);
       }
     } finally {
       inflight.delete(i);
@@ -443,7 +468,8 @@ export async function solveEnsemble(
   } finally {
     signal?.removeEventListener('abort', abortAll);
   }
-  if (failures.length > 0) throw failures[0];
+  // nothing to vote on: the failure is the outcome
+  if (samples.length === 0 && failures[0]) throw failures[0];
   const logprobs: LogprobsStatus = !asked ? 'off' : progress.unavailable ? 'unavailable' : 'read';
   let verification: Verification | null = null;
   if (logprobs === 'read' && options.verify === true && !signal?.aborted && vote.valid > 0) {
@@ -457,6 +483,11 @@ export async function solveEnsemble(
     }
   }
   const aggregates = aggregateAll(samples.map(scored));
+  // samples finish in any order: best-of-n names its pick by its number in the run
+  const best = aggregates['best-of-n'];
+  if (best.sample !== null) {
+    aggregates['best-of-n'] = { ...best, sample: samples[best.sample]?.index ?? null };
+  }
   const chosen = aggregates[defaultAggregation];
   const counted = samples.reduce((n, s) => n + s.usage.completionTokens, 0);
   const meanLength = samples.length > 0 ? counted / samples.length : 0;
@@ -474,6 +505,7 @@ export async function solveEnsemble(
     samplesUsed: samples.length,
     samplesSaved: k - samples.length,
     cancelled: progress.cancelled,
+    failed: failures.length,
     stopReason: progress.settled ? 'settled' : signal?.aborted ? 'aborted' : 'k',
     promptTokens: samples.reduce((n, s) => n + s.usage.promptTokens, 0),
     completionTokens: samples.reduce((n, s) => n + s.usage.completionTokens, 0),

@@ -1,6 +1,7 @@
 // The self-verifier: the same model asked, once per distinct answer, whether that answer's best
-// sample is correct; one greedy token, scored by its probability of "yes" (Cobbe et al. 2021 train
-// a verifier; Tally has only the generator, so it asks it). A failure never loses the samples.
+// sample is correct; one token, scored by the model's probability of "yes" at it (Cobbe et al. 2021
+// train a verifier; Tally has only the generator, so it asks it). A failure never loses the
+// samples.
 import { neutralPenalties, type ChatMessage, type Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
 import { topLogprobs, type TokenLogprob } from '../engine/logprobs';
@@ -63,10 +64,13 @@ export interface Verification {
   error: string | null;
 }
 
-/** Each distinct answer's most confident sample (ties: the earlier one), in sample order. */
+/**
+ * Each distinct answer's most confident sample (ties: the one earlier in the run, whatever order
+ * they finished in), in run order.
+ */
 export function bestPerAnswer(samples: readonly Candidate[]): Candidate[] {
   const best = new Map<string, Candidate>();
-  for (const s of samples) {
+  for (const s of [...samples].sort((a, b) => a.index - b.index)) {
     if (s.answer === null) continue;
     const held = best.get(s.answer);
     if (!held || (s.confidence ?? -Infinity) > (held.confidence ?? -Infinity))
@@ -76,7 +80,7 @@ export function bestPerAnswer(samples: readonly Candidate[]): Candidate[] {
 }
 
 /**
- * Verifies each distinct answer's best sample, greedily, one token each. Resolves whatever
+ * Verifies each distinct answer's best sample, one token each. Resolves whatever
  * happens: an engine failure or an abort leaves the answers not reached unscored and says why.
  */
 export async function verifyAnswers(
@@ -95,7 +99,10 @@ export async function verifyAnswers(
     if (candidate.answer === null) continue;
     try {
       const completion = await engine.complete(verificationPrompt(question, candidate.text), {
-        temperature: 0,
+        // at temperature 1: web-llm reports the distribution it samples from, which at 0 is
+        // one-hot (the top token certain, the rest impossible), so P(yes) would be 0, 1 or none;
+        // the one token sampled is never read, only the probabilities at it
+        temperature: 1,
         top_p: 1,
         ...neutralPenalties,
         max_tokens: 1,

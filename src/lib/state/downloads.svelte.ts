@@ -3,7 +3,7 @@
 import type { ModelBuild } from '../models/catalog';
 import { DownloadManager, type Activity, type ManagerOptions } from '../store/manager';
 import { estimateStorage, isPersisted, requestPersistence } from '../store/quota';
-import { listModels } from '../store/disk';
+import { listModels, type Listing } from '../store/disk';
 import type { ModelOnDisk, StorageEstimate, StoreModel } from '../store/types';
 
 /** The store's input for a catalog or custom build (no digests: the catalog has none yet). */
@@ -80,13 +80,20 @@ export class Downloads {
     this.#activity = { ...this.#activity, [activity.id]: activity };
   }
 
+  /** Shows a listing; records it left out get the notice History gives its own. */
+  #show({ models, leftOut }: Listing): void {
+    for (const m of models) if (m.model) this.#models[m.key] = m.model;
+    this.#disk = models;
+    if (leftOut > 0) {
+      this.#notice = `${leftOut} saved download record(s) could not be read and were left out.`;
+    }
+  }
+
   /** On a visit: reads what is on disk and resumes downloads a closed tab left behind. */
   async restore(): Promise<void> {
     try {
       this.#persisted = await isPersisted();
-      const disk = await this.#store.resumeInterrupted();
-      for (const m of disk) if (m.model) this.#models[m.key] = m.model;
-      this.#disk = disk;
+      this.#show(await this.#store.resumeInterrupted());
       this.#estimate = await estimateStorage();
     } catch (error) {
       this.#notice = error instanceof Error ? error.message : String(error);
@@ -143,9 +150,7 @@ export class Downloads {
       try {
         do {
           this.#stale = false;
-          const disk = await listModels();
-          for (const m of disk) if (m.model) this.#models[m.key] = m.model;
-          this.#disk = disk;
+          this.#show(await listModels());
           this.#estimate = await estimateStorage();
         } while (this.#askedAgain());
       } catch (error) {

@@ -10,6 +10,9 @@ import { downloads, storeModelOf } from './downloads.svelte';
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 
+/** What ends an in-browser model, loaded or loading (WebLLMEngine's `onLost`). */
+const lossCodes: ReadonlySet<string> = new Set(['device-lost', 'worker-crashed', 'taken-over']);
+
 export class EngineState {
   status = $state<LoadStatus>('idle');
   progress = $state<LoadProgress | undefined>();
@@ -20,11 +23,20 @@ export class EngineState {
   engine = $state.raw<Engine | undefined>();
   /** the model id Tally's store is downloading before the load, if any */
   downloading = $state<string | undefined>();
-  /** the in-browser build whose model is gone (GPU device lost, GPU taken over): **Load again** */
+  /**
+   * the in-browser build whose model is gone, loaded or loading (GPU device lost, worker dead, GPU
+   * taken over): **Load again**
+   */
   lostBuild = $state.raw<ModelBuild | undefined>();
   #abort: AbortController | undefined;
   /** the in-browser engine last created, which may be waiting for the GPU */
   #inBrowser: WebLLMEngine | undefined;
+  readonly #onLost: ((error: EngineError) => void) | undefined;
+
+  /** `onLost` hears that the loaded in-browser model is gone (see `#lose`). */
+  constructor(options: { onLost?: (error: EngineError) => void } = {}) {
+    this.#onLost = options.onLost;
+  }
 
   /**
    * Loads a catalog or custom build in this browser: Tally's store first brings the weights into
@@ -52,7 +64,9 @@ export class EngineState {
         },
       });
       this.#inBrowser = engine;
-      await this.#load(engine, id);
+      const failure = await this.#load(engine, id);
+      // lost while loading: the load failed with the loss, and loading again is the way out
+      if (failure && lossCodes.has(failure.code)) this.lostBuild = build;
     } else if (activity.state === 'error' && activity.error) {
       this.#fail(EngineError.from(activity.error));
     } else {
@@ -77,12 +91,13 @@ export class EngineState {
       this.refuse(error);
       return Promise.resolve();
     }
-    return this.#load(engine, `${engine.model} on ${engine.baseUrl}`);
+    return this.#load(engine, `${engine.model} on ${engine.baseUrl}`).then(() => undefined);
   }
 
   /** An attempt refused before it started (bad input): shown in place of the last message. */
   refuse(error: unknown): void {
     this.#abort?.abort();
+    this.lostBuild = undefined;
     this.#fail(error);
   }
 
@@ -91,7 +106,7 @@ export class EngineState {
     this.#inBrowser?.takeOver();
   }
 
-  /** Loads again the model whose GPU device was lost or taken over. */
+  /** Loads again the model whose GPU device was lost, whose worker died, or that was taken over. */
   loadAgain(): Promise<void> {
     return this.lostBuild ? this.loadInBrowser(this.lostBuild) : Promise.resolve();
   }
@@ -102,13 +117,15 @@ export class EngineState {
     this.#abort?.abort();
   }
 
-  async #load(engine: Engine, label: string): Promise<void> {
+  /** Loads `engine`; resolves with the error it failed with, if it failed. */
+  async #load(engine: Engine, label: string): Promise<EngineError | undefined> {
     this.#abort?.abort();
     const previous = this.engine;
     this.engine = undefined;
     if (previous) await previous.unload().catch(() => undefined);
     const abort = new AbortController();
     this.#abort = abort;
+    this.lostBuild = undefined;
     this.status = 'loading';
     this.label = label;
     this.error = undefined;
@@ -117,24 +134,27 @@ export class EngineState {
       await engine.load((p) => {
         if (this.#abort === abort) this.progress = p;
       }, abort.signal);
-      if (this.#abort !== abort) return;
+      if (this.#abort !== abort) return undefined;
       this.engine = engine.kind === 'openai' ? this.#watched(engine) : engine;
       this.status = 'ready';
     } catch (error) {
-      if (this.#abort !== abort) return;
+      if (this.#abort !== abort) return undefined;
       if (isAbort(error)) {
         this.status = 'idle';
         this.progress = undefined;
       } else {
         this.#fail(error);
+        return this.error;
       }
     }
+    return undefined;
   }
 
   /**
-   * The loaded model is gone: its GPU device went away (often out of memory), or another tab or
-   * widget took the GPU over. The engine is dropped rather than left "Ready", and **Load again** is
-   * offered. A solve under way rejects with the same error; what it finished is kept.
+   * The loaded model is gone: its GPU device went away (often out of memory), its worker died, or
+   * another tab or widget took the GPU over. The engine is dropped rather than left "Ready",
+   * **Load again** is offered and `onLost` is told. A solve under way rejects with the same error;
+   * what it finished is kept.
    */
   #lose(engine: Engine, build: ModelBuild, error: EngineError): void {
     if (this.engine !== engine) return;
@@ -142,6 +162,7 @@ export class EngineState {
     this.progress = undefined;
     this.lostBuild = build;
     this.#fail(error);
+    this.#onLost?.(error);
   }
 
   /**

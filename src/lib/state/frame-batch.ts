@@ -3,6 +3,14 @@
 // once a frame (or once per `everyMs`, when given), so the page updates each streaming solution at
 // that pace however fast tokens come.
 
+/**
+ * How often streaming text reaches the page (the app and the widget), ms: ten times a second, a
+ * few tokens each. Every update lays out and paints the streaming boxes; at one a frame, four
+ * streams spent a quarter of the page's thread on that (bench:ui, docs/BENCHMARKS.md), more than
+ * a reader can follow.
+ */
+export const streamUpdateMs = 100;
+
 export class FrameBatch<K> {
   readonly #pending = new Map<K, string>();
   readonly #apply: (key: K, text: string) => void;

@@ -9,7 +9,7 @@ import type { SandboxRunner } from '../program/host';
 import { defaultLimits } from '../program/runner';
 import { failureWords } from '../program/answer';
 import { solveProgram, type ProgramSolveResult } from '../program/solve';
-import { FrameBatch } from './frame-batch';
+import { FrameBatch, streamUpdateMs } from './frame-batch';
 import {
   histogram,
   questionProblem,
@@ -29,13 +29,6 @@ import { keptOutput, type History, type HistoryEntry } from './history.svelte';
 export type SolveStatus = 'idle' | 'running' | 'done' | 'stopped' | 'error';
 
 /** An ensemble sample as it streams, then as it finished; each field is its own signal. */
-/**
- * How often streaming text reaches the page, ms: ten times a second, a few tokens each. Every
- * update lays out and paints the streaming boxes; at one a frame, four streams spent a quarter of
- * the page's thread on that (bench:ui, docs/BENCHMARKS.md), more than a reader can follow.
- */
-const streamUpdateMs = 100;
-
 export class LiveSample {
   readonly index: number;
   /** a worked solution, or a program the sandbox runs */
@@ -44,6 +37,8 @@ export class LiveSample {
   result = $state.raw<SampleResult | undefined>();
   /** tokens it had generated when it was stopped for low confidence; 0 when it was not */
   cutAt = $state(0);
+  /** why it failed (an engine error; it is not counted), or '' */
+  failed = $state('');
 
   constructor(index: number, kind: 'prose' | 'program' = 'prose') {
     this.index = index;
@@ -245,6 +240,11 @@ export class SolveState {
             stream.flush();
             const sample = current() ? this.samples[i] : undefined;
             if (sample) sample.cutAt = Math.max(1, tokens);
+          },
+          onSampleFailed: (i, error) => {
+            stream.flush();
+            const sample = current() ? this.samples[i] : undefined;
+            if (sample) sample.failed = error.message;
           },
           onVerifying: () => {
             if (current()) this.verifying = true;

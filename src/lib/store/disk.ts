@@ -4,7 +4,7 @@
 // Tally's own record of downloads (`tally-downloads`: one entry per model, the byte ranges of files
 // not yet complete). Then what needs both: which files are present, listing, deleting.
 import { EngineError, type SerializedError } from '../engine/errors';
-import { closeDatabase, inTransaction, openDatabase, requestResult } from './idb';
+import { deleteDatabase, inTransaction, openDatabase, requestResult } from './idb';
 import { storageError } from './quota';
 import type { ModelOnDisk, PlannedFile, StoreModel, WebLLMDatabase } from './types';
 
@@ -102,27 +102,17 @@ function upgradeWebLLM(db: IDBDatabase): void {
 async function openWebLLM(name: WebLLMDatabase): Promise<IDBDatabase> {
   const db = await openDatabase(name, WEBLLM_DB_VERSION, upgradeWebLLM);
   if (db.objectStoreNames.contains(URLS)) return db;
-  await closeDatabase(name);
-  await new Promise<void>((resolve, reject) => {
-    const request = indexedDB.deleteDatabase(name);
-    request.onsuccess = () => {
-      resolve();
-    };
-    request.onerror = () => {
-      reject(request.error ?? new DOMException(`Could not delete ${name}`, 'UnknownError'));
-    };
-    // web-llm never closes its connections: one held by another tab (or this tab's engine) keeps
-    // the damaged database alive; say so rather than wait for ever.
-    request.onblocked = () => {
-      reject(
-        new EngineError(
-          'storage',
-          `The browser database ${name} is damaged and another Tally tab or widget holds it open: ` +
-            'close the other Tally tabs (or reload this one) and try again.',
-        ),
-      );
-    };
-  });
+  // web-llm never closes its connections: one held by another tab (or this tab's engine) keeps
+  // the damaged database alive; say so rather than wait for ever.
+  await deleteDatabase(
+    name,
+    () =>
+      new EngineError(
+        'storage',
+        `The browser database ${name} is damaged and another Tally tab or widget holds it open: ` +
+          'close the other Tally tabs (or reload this one) and try again.',
+      ),
+  );
   return openDatabase(name, WEBLLM_DB_VERSION, upgradeWebLLM);
 }
 
@@ -229,9 +219,21 @@ function upgradeTally(db: IDBDatabase): void {
   }
 }
 
+/** Connections whose stores were found as upgradeTally makes them. */
+const wellFormed = new WeakSet<IDBDatabase>();
+/** A rebuild of a damaged database under way: every caller waits for the one. */
+let rebuilding: Promise<IDBDatabase> | undefined;
+/** Saved records a rebuild could not keep (no id, or an id repeated): the next listing says so. */
+let leftOutByRebuild = 0;
+
+/**
+ * Opens Tally's database. One that is not as upgradeTally makes it (a store missing, or keyed
+ * otherwise, as something else that made the database at this version left it) is rebuilt.
+ */
 async function openTally(): Promise<IDBDatabase> {
+  let db;
   try {
-    return await openDatabase(TALLY_DB, TALLY_VERSION, upgradeTally);
+    db = await openDatabase(TALLY_DB, TALLY_VERSION, upgradeTally);
   } catch (error) {
     if (error instanceof DOMException && error.name === 'VersionError') {
       throw new EngineError(
@@ -243,6 +245,60 @@ async function openTally(): Promise<IDBDatabase> {
     }
     throw error;
   }
+  if (wellFormed.has(db)) return db;
+  const names = db.objectStoreNames;
+  if (names.contains(MODELS) && names.contains(CHUNKS)) {
+    const tx = db.transaction([MODELS, CHUNKS], 'readonly');
+    const chunkKey = tx.objectStore(CHUNKS).keyPath;
+    if (
+      tx.objectStore(MODELS).keyPath === 'id' &&
+      Array.isArray(chunkKey) &&
+      chunkKey.join() === 'url,start,end'
+    ) {
+      wellFormed.add(db);
+      return db;
+    }
+  }
+  rebuilding ??= rebuildTally(db).finally(() => {
+    rebuilding = undefined;
+  });
+  return rebuilding;
+}
+
+/**
+ * Makes Tally's database again as upgradeTally makes it, keeping every saved record that has an
+ * id, each id once (one that parses before one that does not); the byte ranges of files still
+ * downloading are not kept (those files are fetched again: finished files are in web-llm's
+ * databases, untouched).
+ */
+async function rebuildTally(damaged: IDBDatabase): Promise<IDBDatabase> {
+  const records = damaged.objectStoreNames.contains(MODELS)
+    ? await inTransaction(damaged, MODELS, 'readonly', (tx) =>
+        requestResult<unknown[]>(tx.objectStore(MODELS).getAll()),
+      )
+    : [];
+  const kept = new Map<string, unknown>();
+  for (const raw of records) {
+    if (!isObject(raw) || typeof raw.id !== 'string') continue;
+    const first = kept.get(raw.id);
+    if (first === undefined || (!parseEntry(first).ok && parseEntry(raw).ok)) kept.set(raw.id, raw);
+  }
+  await deleteDatabase(
+    TALLY_DB,
+    () =>
+      new EngineError(
+        'storage',
+        'The download records in this browser are damaged and another Tally tab or widget holds ' +
+          'them open: close the other Tally tabs (or reload this one) and try again.',
+      ),
+  );
+  const db = await openDatabase(TALLY_DB, TALLY_VERSION, upgradeTally);
+  await inTransaction(db, MODELS, 'readwrite', (tx) => {
+    for (const raw of kept.values()) tx.objectStore(MODELS).put(raw);
+  });
+  leftOutByRebuild += records.length - kept.size;
+  wellFormed.add(db);
+  return db;
 }
 
 /** Every key [url, start, end] of one URL: arrays sort after numbers, so [url, []] bounds them. */
@@ -323,6 +379,9 @@ export function parseEntry(raw: unknown): ParsedEntry {
   }
   if (raw.status !== 'partial' && raw.status !== 'complete') {
     return fail(`the saved status of ${id} is damaged`);
+  }
+  if (raw.status === 'complete' && files.length === 0) {
+    return fail(`the saved file list of ${id} is empty`);
   }
   let hold: Entry['hold'];
   if (isObject(raw.hold)) {
@@ -469,46 +528,77 @@ async function sweepChunks(): Promise<void> {
   await deleteChunks(orphans);
 }
 
-/** web-llm's keys under a folder, in one database. */
-async function keysUnder(db: PlannedFile['db'], base: string): Promise<string[]> {
-  return (await allUrls(db)).filter((url) => url.startsWith(base));
+/** What other models hold: every URL another saved entry names, and every other model folder. */
+interface Others {
+  urls: Set<string>;
+  folders: string[];
+}
+
+/** What models other than `self` (a saved entry's id, or a folder web-llm fetched) hold. */
+async function othersThan(self: { id?: string; base: string }): Promise<Others> {
+  const urls = new Set<string>();
+  const folders = new Set<string>();
+  for (const { parsed } of await readEntries()) {
+    if (!parsed.ok || parsed.entry.id === self.id) continue;
+    urls.add(parsed.entry.model.model_lib);
+    for (const f of parsed.entry.files) urls.add(f.url);
+    folders.add(parsed.entry.base);
+  }
+  for (const url of await allUrls('webllm/model')) {
+    if (url.endsWith(`/${TENSOR_CACHE}`)) folders.add(url.slice(0, -TENSOR_CACHE.length));
+  }
+  folders.delete(self.base);
+  return { urls, folders: [...folders] };
+}
+
+/** Deletes keys from web-llm's databases, weight indexes first (web-llm then sees no model). */
+async function deleteKeys(keys: Pick<PlannedFile, 'db' | 'url'>[]): Promise<void> {
+  const indexes = keys.filter((k) => k.url.endsWith(`/${TENSOR_CACHE}`));
+  for (const group of [indexes, keys]) {
+    for (const db of DATABASES) {
+      await deleteUrls(
+        db,
+        group.filter((k) => k.db === db).map((k) => k.url),
+      );
+    }
+  }
 }
 
 /** Deletes an entry's library from web-llm's cache, unless another model uses it too. */
 async function removeLibrary(entry: Entry): Promise<void> {
-  const others = (await readEntries()).flatMap(({ parsed }) =>
-    parsed.ok && parsed.entry.id !== entry.id ? [parsed.entry] : [],
-  );
-  for (const f of entry.files) {
-    if (f.db !== 'webllm/wasm') continue;
-    if (others.some((o) => o.model.model_lib === f.url)) continue;
-    await deleteUrls('webllm/wasm', [f.url]);
-  }
+  const others = await othersThan(entry);
+  await deleteKeys(entry.files.filter((f) => f.db === 'webllm/wasm' && !others.urls.has(f.url)));
 }
 
 /**
- * Deletes a model's files from web-llm's databases (index first): every file its download wrote,
- * whatever key it has, then anything else web-llm keeps under its folder; and its partial data.
+ * Deletes a model's files from web-llm's databases (index first): exactly the files its entry
+ * names, less any another saved model names too (a shared library, a folder two ids share); then
+ * its partial data and the entry. Keys under its folder it does not name stay: they may be another
+ * model's, whose folder URL lies inside this one's.
  */
 async function removeEntryData(entry: Entry): Promise<void> {
-  await deleteUrls('webllm/model', [new URL(TENSOR_CACHE, entry.base).href]);
-  for (const db of ['webllm/model', 'webllm/config'] as const) {
-    await deleteUrls(
-      db,
-      entry.files.filter((f) => f.db === db).map((f) => f.url),
-    );
-  }
-  await removeFolder(entry.base);
-  await removeLibrary(entry);
+  const others = await othersThan(entry);
+  await deleteKeys(entry.files.filter((f) => !others.urls.has(f.url)));
   await deleteChunks(entry.files.map((f) => f.url));
   await deleteEntry(entry.id);
 }
 
-/** Deletes everything web-llm keeps under a model folder, tensor-cache.json first. */
+/**
+ * Deletes a folder web-llm fetched itself (no entry says which files are its own): its keys in
+ * web-llm's databases, index first, but none inside another model's folder that lies inside this
+ * one, and none another saved model names.
+ */
 async function removeFolder(base: string): Promise<void> {
-  await deleteUrls('webllm/model', [new URL(TENSOR_CACHE, base).href]);
-  await deleteUrls('webllm/model', await keysUnder('webllm/model', base));
-  await deleteUrls('webllm/config', await keysUnder('webllm/config', base));
+  const others = await othersThan({ base });
+  const own = (url: string) =>
+    url.startsWith(base) &&
+    !others.urls.has(url) &&
+    !others.folders.some((folder) => folder.startsWith(base) && url.startsWith(folder));
+  const keys: Pick<PlannedFile, 'db' | 'url'>[] = [];
+  for (const db of ['webllm/model', 'webllm/config'] as const) {
+    for (const url of (await allUrls(db)).filter(own)) keys.push({ db, url });
+  }
+  await deleteKeys(keys);
 }
 
 /** Reads the saved entry of `model`; resets it (with a notice) when damaged or for other URLs. */
@@ -569,24 +659,41 @@ export async function removeModel(key: string): Promise<void> {
     }
     await sweepChunks();
   } catch (error) {
-    throw storageError(error);
+    throw storageError(error, 'deleting the model');
   }
 }
 
+/** What is in this browser's storage, as the storage list shows it. */
+export interface Listing {
+  /** each key once */
+  models: ModelOnDisk[];
+  /** saved records left out: unreadable, or repeating a key already listed */
+  leftOut: number;
+}
+
 /** Every model in this browser's storage: Tally's downloads, and folders web-llm fetched itself. */
-export async function listModels(): Promise<ModelOnDisk[]> {
+export async function listModels(): Promise<Listing> {
   let entries;
   let chunks;
   try {
     [entries, chunks] = await Promise.all([readEntries(), chunkBytes()]);
   } catch (error) {
-    throw storageError(error);
+    throw storageError(error, 'reading the models stored on this device');
   }
+  let leftOut = leftOutByRebuild;
+  leftOutByRebuild = 0;
   const out: ModelOnDisk[] = [];
+  const keys = new Set<string>();
+  // a keyed list shows each key once: a second record of a key would blank the whole list
+  const add = (model: ModelOnDisk) => {
+    if (keys.has(model.key)) leftOut += 1;
+    else out.push(model);
+    keys.add(model.key);
+  };
   const bases = new Set<string>();
   for (const { parsed, key } of entries) {
     if (!parsed.ok) {
-      out.push({
+      add({
         key: parsed.id ?? (typeof key === 'string' ? key : JSON.stringify(key)),
         base: '',
         bytes: 0,
@@ -607,7 +714,7 @@ export async function listModels(): Promise<ModelOnDisk[]> {
       bytes += present.has(f.url) ? (f.size ?? 0) : (chunks.get(f.url) ?? 0);
     }
     const complete = e.status === 'complete' && e.files.every((f) => present.has(f.url));
-    out.push({
+    add({
       key: e.id,
       model: e.model,
       base: e.base,
@@ -635,7 +742,7 @@ export async function listModels(): Promise<ModelOnDisk[]> {
         (sum, s, i) => sum + (present.has(urls[i] ?? '') ? s.nbytes : 0),
         0,
       );
-      out.push({
+      add({
         key: base,
         base,
         bytes,
@@ -645,7 +752,7 @@ export async function listModels(): Promise<ModelOnDisk[]> {
         checked: 'none',
       });
     } catch {
-      out.push({
+      add({
         key: base,
         base,
         bytes: 0,
@@ -656,5 +763,5 @@ export async function listModels(): Promise<ModelOnDisk[]> {
       });
     }
   }
-  return out;
+  return { models: out, leftOut };
 }

@@ -53,6 +53,26 @@ export async function closeDatabase(name: string): Promise<void> {
   if (cached) (await cached.catch(() => undefined))?.close();
 }
 
+/**
+ * Closes this page's connection to `name` and deletes the database. Connections of other pages
+ * that will not close (`blocked`) make it reject with what `blocked` returns, rather than wait.
+ */
+export async function deleteDatabase(name: string, blocked: () => Error): Promise<void> {
+  await closeDatabase(name);
+  await new Promise<void>((resolve, reject) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = () => {
+      resolve();
+    };
+    request.onerror = () => {
+      reject(request.error ?? new DOMException(`Could not delete ${name}`, 'UnknownError'));
+    };
+    request.onblocked = () => {
+      reject(blocked());
+    };
+  });
+}
+
 /** Resolves with a request's result. */
 export function requestResult<T>(request: IDBRequest<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {

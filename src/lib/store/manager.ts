@@ -1,9 +1,9 @@
 // One download per model across tabs: a Web Lock per model, progress and commands shared over a
 // BroadcastChannel, pause/cancel/resume, interrupted downloads resumed. Never rejects: errors land in Activity.
 import { EngineError, isAbort, type SerializedError } from '../engine/errors';
-import { listModels, readEntry, removeModel, setHold } from './disk';
+import { listModels, readEntry, removeModel, setHold, type Listing } from './disk';
 import { downloadModel, type DownloadOptions } from './download';
-import type { DownloadProgress, ModelOnDisk, StoreModel } from './types';
+import type { DownloadProgress, StoreModel } from './types';
 
 export type ActivityState = 'idle' | 'waiting' | 'downloading' | 'paused' | 'complete' | 'error';
 
@@ -255,9 +255,9 @@ export class DownloadManager {
    * Lists what is on disk and resumes downloads a closed tab left (not those a person paused or
    * that failed: those are reported as such). Resolves with the list; downloads go on.
    */
-  async resumeInterrupted(): Promise<ModelOnDisk[]> {
+  async resumeInterrupted(): Promise<Listing> {
     const disk = await listModels();
-    for (const m of disk) {
+    for (const m of disk.models) {
       if (m.foreign || m.status !== 'partial' || !m.model) continue;
       const progress: DownloadProgress = {
         id: m.key,

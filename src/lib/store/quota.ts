@@ -72,8 +72,11 @@ export function checkFits(
   );
 }
 
-/** Maps what IndexedDB threw to an EngineError: 'quota' when full, 'storage' otherwise. */
-export function storageError(error: unknown): EngineError {
+/**
+ * Maps what IndexedDB threw to an EngineError: 'quota' when full, 'storage' otherwise, saying
+ * what was being done (a download saves the model; the storage list reads what is stored).
+ */
+export function storageError(error: unknown, doing = 'saving the model'): EngineError {
   if (error instanceof EngineError) return error;
   const name = error instanceof DOMException ? error.name : '';
   if (name === 'QuotaExceededError') {
@@ -86,7 +89,7 @@ export function storageError(error: unknown): EngineError {
   }
   return new EngineError(
     'storage',
-    `The browser's storage failed while saving the model (${name || String(error)}).`,
+    `The browser's storage failed while ${doing} (${name || String(error)}).`,
     { cause: error },
   );
 }

@@ -106,7 +106,7 @@ test('a model with no published digest is listed as checked by size only', async
   const signed = await fixtureModel('digest', { shards: 2, shardBytes: 100_000 });
   await downloadModel(storeModel(bare, false));
   await downloadModel(storeModel(signed));
-  const checked = new Map((await listModels()).map((m) => [m.key, m.checked]));
+  const checked = new Map((await listModels()).models.map((m) => [m.key, m.checked]));
   expect(checked.get(bare.id)).toBe('size');
   expect(checked.get(signed.id)).toBe('digest');
   await removeModel(bare.id);

@@ -169,7 +169,7 @@ describe('downloadModel', () => {
     expect(error.message).toMatch(
       /^Could not download mlc-chat-config\.json from 127\.0\.0\.1:0 after 6 tries: .*Check the connection and try again\.$/,
     );
-    expect((await listModels()).map((m) => m.key)).not.toContain(model.id);
+    expect((await listModels()).models.map((m) => m.key)).not.toContain(model.id);
   });
 
   test('a stalled connection is dropped and resumed', async () => {
@@ -235,7 +235,7 @@ describe('saved state', () => {
     await inTransaction(db, 'models', 'readwrite', (tx) => {
       tx.objectStore('models').put({ id: model.id, format: 1, files: 'garbage' });
     });
-    const listed = await listModels();
+    const { models: listed } = await listModels();
     expect(listed.find((m) => m.key === model.id)?.status).toBe('damaged');
 
     const notices: string[] = [];
@@ -266,12 +266,12 @@ describe('saved state', () => {
     const model = await fixtureModel('delete', { shards: 8, shardBytes: 4_000_000 });
     await downloadModel(storeModel(model), fast);
     const before = await indexedDbUsage();
-    const listed = (await listModels()).find((m) => m.key === model.id);
+    const listed = (await listModels()).models.find((m) => m.key === model.id);
     expect(listed?.status).toBe('complete');
     expect(listed?.bytes).toBeGreaterThanOrEqual(model.bytes);
     await removeModel(model.id);
     expect(await hasModelInCache(model.id, appConfig(model))).toBe(false);
-    expect((await listModels()).some((m) => m.key === model.id)).toBe(false);
+    expect((await listModels()).models.some((m) => m.key === model.id)).toBe(false);
     await expect.poll(indexedDbUsage).toBeLessThan(before - 0.9 * 32_000_000);
   });
 });

@@ -56,7 +56,10 @@ export interface DownloadProgress {
 
 /** A model as it sits in this browser's storage. */
 export interface ModelOnDisk {
-  /** web-llm's model_id when Tally downloaded it; otherwise the folder URL */
+  /**
+   * web-llm's model_id when Tally downloaded it (or its damaged record names one); otherwise the
+   * folder URL. The storage list names the model by it.
+   */
   key: string;
   /** the StoreModel Tally was given, when Tally downloaded it */
   model?: StoreModel;
