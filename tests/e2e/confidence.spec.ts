@@ -203,8 +203,9 @@ test('a sample whose reply is malformed is marked failed; the vote goes on with 
   await solveEnsemble(page, 'A crate holds 3 boxes of 6 pencils. How many pencils?', 4);
   const result = page.getByTestId('ensemble-result');
   await expect(page.getByTestId('majority-answer')).toHaveText('18', { timeout: 20_000 });
-  await expect(result.getByTestId('answered-by')).toHaveText('by confidence-weighted vote');
+  await expect(page.getByTestId('story-vote')).toHaveText('All 3 samples said 18.');
   await expect(result.getByTestId('failed')).toHaveText('· 1 failed, not counted');
+  await result.getByText('Other ways to count the same samples').click();
   const votes = result.locator('tr[data-aggregation="majority"] [data-cell="votes"]');
   await expect(votes).toHaveText('3 of 3');
   const failed = result.locator('details', { has: page.getByTestId('failed-sample') });

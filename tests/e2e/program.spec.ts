@@ -32,7 +32,7 @@ test.beforeEach(async ({ page }) => {
   await page.getByLabel('Also write a Python program and run it').check();
 });
 
-test('the Program column shows the program, its output and answer; the verdict compares all three', async ({
+test('the Program column shows the program, its output and answer; the answer’s sentence compares all three', async ({
   page,
 }) => {
   const errors = trackErrors(page);
