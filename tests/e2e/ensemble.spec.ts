@@ -22,7 +22,9 @@ test.beforeEach(async ({ page }) => {
   await connectMock(page);
 });
 
-test('samples that disagree: the vote, its counts and the answer’s sentence are shown', async ({ page }) => {
+test('samples that disagree: the vote, its counts and the answer’s sentence are shown', async ({
+  page,
+}) => {
   const errors = trackErrors(page);
   // request 1 is the greedy single call; requests 2..6 are the ensemble's samples
   await admin(mockOpenAI(), 'script', {
