@@ -11,10 +11,10 @@ const unsure = [-0.9, -1.1, -1.3, -1.5, -1.7];
  * What a card shows for a `sure` sample: each token's confidence, −mean of its top log-probabilities
  * read over the top tokens (renormalised), the same at every token
  */
-const sureConfidence = `confidence ${(
+const sureConfidence = `sureness ${(
   -sure.reduce((n, l) => n + l, 0) / sure.length +
   Math.log(sure.reduce((n, l) => n + Math.exp(l), 0))
-).toFixed(2)}`;
+).toFixed(1)}`;
 
 async function solveEnsemble(page: Page, question: string, k: number, check = false) {
   const toggle = page.getByLabel('Also sample an ensemble and vote');
