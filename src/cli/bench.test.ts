@@ -169,8 +169,8 @@ describe('npm run bench against the mock server', () => {
       accuracy: 0.8,
       meanSamples: 3,
     });
-    expect(single?.ci.low).toBeCloseTo(wilson(6, 10).low, 12);
-    expect(ensemble?.ci.high).toBeCloseTo(wilson(8, 10).high, 12);
+    expect(single?.ci?.low).toBeCloseTo(wilson(6, 10).low, 12);
+    expect(ensemble?.ci?.high).toBeCloseTo(wilson(8, 10).high, 12);
     expect(result.results.filter((r) => r.mode === 'single').map((r) => r.correct)).toEqual(
       [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => i < 6),
     );
@@ -178,9 +178,31 @@ describe('npm run bench against the mock server', () => {
     expect(result.results.map((r) => r.line).filter((_, i) => i % 2 === 0)).toEqual([
       1, 2, 3, 5, 6, 7, 8, 10, 11, 12,
     ]);
+    // the answer check is off unless asked for: no call but the solutions
     expect(solving()).toHaveLength(10 + 30);
+    expect(mock.stats().requests).toHaveLength(10 + 30);
     expect(run.stdout).toMatch(/single\s+10\s+6\s+60\.0%/);
     expect(run.stdout).toMatch(/ensemble-k3-fixed\s+10\s+8\s+80\.0%/);
+
+    // calibration: problems 1-8 all agree (6 right), 9-10 the single call and the vote differ
+    // and the vote is right; the vote was unanimous on 1-8 and 2 of 3 on 9-10
+    expect(result.calibration.byAgreement).toEqual([
+      { pattern: 'single=vote', n: 8, correct: 6, accuracy: 0.75, ci: wilson(6, 8) },
+      { pattern: 'single≠vote', n: 2, correct: 2, accuracy: 1, ci: wilson(2, 2) },
+    ]);
+    expect(
+      result.calibration.byVoteShare.map((g) => [g.from, g.to, g.n, g.correct, g.accuracy]),
+    ).toEqual([
+      [1, 1, 8, 6, 0.75],
+      [0.8, 1, 0, 0, null],
+      [0.6, 0.8, 2, 2, 1],
+      [0, 0.6, 0, 0, null],
+    ]);
+    expect(run.stdout).toMatch(/How often the answer was right, by kind of answer:/);
+    expect(run.stdout).toMatch(/\nthe single call and the vote agreed\s+8\s+6\s+75\.0%/);
+    expect(run.stdout).toMatch(/\nthe single call and the vote differed\s+2\s+2\s+100\.0%/);
+    expect(run.stdout).toMatch(/\n60–79% of samples agreed\s+2\s+2\s+100\.0%/);
+    expect(run.stdout).toMatch(/\n80–99% of samples agreed\s+0\s+0\s+-\s+-\n/);
   });
 
   it('compares single, program and ensemble on the same problems, with program errors', async () => {
@@ -269,14 +291,26 @@ describe('npm run bench against the mock server', () => {
     });
     const out = join(dir, 'aggregations.csv');
     const run = await cli(
-      connect('--data', file, '--modes', 'ensemble', '--k', '3', '--stop', 'fixed', '--out', out),
+      connect(
+        '--data',
+        file,
+        '--modes',
+        'ensemble',
+        '--k',
+        '3',
+        '--stop',
+        'fixed',
+        '--verify',
+        '--out',
+        out,
+      ),
     );
     expect(run.code, run.stderr).toBe(0);
     // the ensemble's own answer is the confidence-weighted one; the rows under it, each
     // aggregation's (the verifier's tokens count towards the verifier and best-of-n alone)
     const perProblem = (name: string) =>
       Number(new RegExp(`\\n  ${name}\\s.*\\s(\\d+\\.\\d)\\n`).exec(run.stdout + '\n')?.[1]);
-    expect(run.stdout).toMatch(/\nensemble-k3-fixed\s+4\s+4\s+100\.0%/);
+    expect(run.stdout).toMatch(/\nensemble-k3-fixed-check\s+4\s+4\s+100\.0%/);
     expect(run.stdout).toMatch(/\n {2}majority\s+4\s+2\s+50\.0%\s+15\.0%–85\.0%\s/);
     expect(run.stdout).toMatch(/\n {2}confidence\s+4\s+4\s+100\.0%\s+51\.0%–100\.0%\s/);
     expect(run.stdout).toMatch(/\n {2}verifier\s+4\s+4\s+100\.0%\s+51\.0%–100\.0%\s/);
@@ -306,6 +340,38 @@ describe('npm run bench against the mock server', () => {
     ]);
     expect(rows[1]?.[at('confidences')]).toBe('1.3000;5.2040;1.3000');
     expect(rows[1]?.[at('verifier_scores')]).toMatch(/^0\.0911;0\.9089;$/);
+  });
+
+  it('with the answer check against a server that gives no yes or no: one sentence, no 0.0%', async () => {
+    const file = await data('no-verdict.jsonl', gsm8k(3));
+    mock.script({
+      replies: [
+        // the check quotes a solution; listed first, it wins: a reply with no yes or no in it
+        {
+          match: verifying,
+          outputs: [{ text: 'Maybe', logprobs: [-0.1, -2.4], alternatives: ['Perhaps'] }],
+        },
+        ...problems.slice(0, 3).map((p) => ({ match: p.question, outputs: [right(p)] })),
+      ],
+    });
+    const noZero = /(?<![\d.])0\.0%/;
+    for (const out of [join(dir, 'no-verdict-a.json'), join(dir, 'no-verdict-b.csv')]) {
+      const flags = ['--data', file, '--modes', 'single,ensemble', '--k', '2', '--stop', 'fixed'];
+      const run = await cli(connect(...flags, '--verify', '--out', out));
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain(
+        'ensemble-k2-fixed-check: Left out: weighed by the answer check and best-checked sample, because no answer was checked',
+      );
+      expect(run.stdout).not.toMatch(/\n {2}(verifier|best-of-n)\s/);
+      expect(run.stdout).not.toMatch(noZero);
+      const text = await readFile(out, 'utf8');
+      expect(text).not.toMatch(noZero);
+      if (out.endsWith('.json')) {
+        const [, ensemble] = (JSON.parse(text) as BenchExport).summary;
+        expect(ensemble?.aggregations.map((a) => a.name)).toEqual(['majority', 'confidence']);
+        expect(ensemble?.leftOut).toEqual(['verifier', 'best-of-n']);
+      }
+    }
   });
 
   it('stops an ensemble early by its rule and counts the samples used', async () => {

@@ -19,7 +19,15 @@ import { createNodeRunner } from '../lib/program/node-runner';
 import { modeId } from '../lib/bench/modes';
 import { toCsv, toJson } from '../lib/bench/export';
 import { FileStore } from '../lib/bench/file-store';
-import { duration, finishedText, progressLine, summaryTable } from '../lib/bench/report';
+import { calibrate } from '../lib/bench/calibration';
+import {
+  calibrationTable,
+  duration,
+  finishedText,
+  leftOutLines,
+  progressLine,
+  summaryTable,
+} from '../lib/bench/report';
 import { runBench, type RunOutcome } from '../lib/bench/runner';
 import { resumeProblem } from '../lib/bench/schema';
 import { selectProblems } from '../lib/bench/select';
@@ -288,11 +296,15 @@ async function main(argv: string[]): Promise<ExitCode> {
     options.out.toLowerCase().endsWith('.csv') ? toCsv(run) : toJson(run),
   );
   const summaries = summarize(header.config.modes, run.results);
+  const leftOut = leftOutLines(summaries);
   const seconds = outcome.elapsedMs / 1000;
   const tokens = run.results.reduce((sum, r) => sum + r.tokens, 0);
   process.stdout.write(
     `\n${config.model} · ${config.dataset} · ${finishedText(header.problems.length, header.config.modes.length, run.results)}\n\n` +
-      `${summaryTable(summaries)}\n\n` +
+      `${summaryTable(summaries)}\n` +
+      leftOut.map((line) => `${line}\n`).join('') +
+      `\nHow often the answer was right, by kind of answer:\n\n` +
+      `${calibrationTable(calibrate(header.config.modes, run.results))}\n\n` +
       `this session: ${counted(outcome.finished, 'result')} in ${duration(seconds)}` +
       (seconds > 0 ? `, ${(outcome.finished / seconds).toFixed(2)} answers/s` : '') +
       ` · all tokens: ${tokens}\n` +

@@ -83,6 +83,10 @@ test('runs 20 downloaded problems, survives a reload mid-run, and exports JSON a
   await expect(page.getByTestId('bench-data')).toContainText('GSM8K test: 36 problems');
 
   await setOptions(page);
+  // the answer check costs a call per distinct answer: off until asked for
+  const check = page.getByLabel('Ask the model to check each answer');
+  await expect(check).not.toBeChecked();
+  await check.check();
   await page.getByRole('button', { name: 'Start benchmark' }).click();
   await expect(done(page)).toHaveAttribute('data-total', '40');
   await expect
@@ -119,7 +123,7 @@ test('runs 20 downloaded problems, survives a reload mid-run, and exports JSON a
   // the table and the chart
   const summary = page.getByTestId('bench-summary');
   const single = summary.locator('tr[data-mode="single"]');
-  const ensemble = summary.locator('tr[data-mode="ensemble-k3-fixed"]');
+  const ensemble = summary.locator('tr[data-mode="ensemble-k3-fixed-check"]');
   await expect(single.locator('[data-cell="n"]')).toHaveText('20');
   await expect(single.locator('[data-cell="correct"]')).toHaveText('15');
   await expect(single.locator('[data-cell="accuracy"]')).toHaveText('75.0%');
@@ -129,10 +133,10 @@ test('runs 20 downloaded problems, survives a reload mid-run, and exports JSON a
   const aggregations = summary.locator('tr[data-aggregation]');
   await expect(aggregations).toHaveCount(4);
   await expect(aggregations.locator('th')).toHaveText([
-    'Majority',
-    'Confidence, top 90%',
-    'Verifier',
-    'Best-of-n',
+    'Most samples',
+    'Weighed by how sure',
+    'Weighed by the answer check',
+    'Best-checked sample',
   ]);
   await expect(aggregations.locator('[data-cell="correct"]')).toHaveText(['15', '15', '15', '15']);
   const tokens = (name: string) =>
@@ -160,6 +164,32 @@ test('runs 20 downloaded problems, survives a reload mid-run, and exports JSON a
   const chart = page.getByTestId('bench-chart');
   await expect(chart).toBeVisible();
   await expect(chart.getByTestId('bench-point')).toHaveCount(2);
+  // how far to trust an answer: the single call and the vote always agreed, and were right 15
+  // times of 20; every vote was unanimous; the other groups are empty and say so
+  const calibration = page.getByTestId('bench-calibration');
+  const agreed = calibration.locator('[data-testid="calibration-agreement"] tr[data-group]');
+  await expect(agreed).toHaveCount(1);
+  await expect(agreed.locator('th')).toHaveText('the single call and the vote agreed');
+  await expect(agreed.locator('[data-cell="n"]')).toHaveText('20');
+  await expect(agreed.locator('[data-cell="accuracy"]')).toHaveText('75.0%');
+  await expect(agreed.locator('.dot')).toHaveCount(1);
+  const shares = calibration.locator('[data-testid="calibration-share"] tr[data-group]');
+  await expect(shares.locator('[data-cell="n"]')).toHaveText(['20', '0', '0', '0']);
+  await expect(shares.locator('[data-cell="accuracy"]')).toHaveText(['75.0%', '-', '-', '-']);
+  await expect(shares.locator('.dot')).toHaveCount(1);
+  for (const size of [
+    { name: 'desktop', width: 1280, height: 900 },
+    { name: 'phone', width: 390, height: 844 },
+  ]) {
+    await page.setViewportSize({ width: size.width, height: size.height });
+    await calibration.screenshot({
+      path: testInfo.outputPath(`bench-calibration-${size.name}.png`),
+    });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      size.width,
+    );
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
 
   // drill-down: the solutions, rendered
   await page.locator('[data-problem="L4"] button').click();
@@ -178,7 +208,7 @@ test('runs 20 downloaded problems, survives a reload mid-run, and exports JSON a
   expect(exported.results).toHaveLength(40);
   expect(exported.summary.map((s) => [s.mode, s.n, s.correct])).toEqual([
     ['single', 20, 15],
-    ['ensemble-k3-fixed', 20, 15],
+    ['ensemble-k3-fixed-check', 20, 15],
   ]);
   expect(exported.results.filter((r) => r.correct)).toHaveLength(30);
   expect(exported.summary[1]?.aggregations.map((a) => [a.name, a.n, a.correct])).toEqual([
@@ -190,6 +220,15 @@ test('runs 20 downloaded problems, survives a reload mid-run, and exports JSON a
   const samples = exported.results.filter((r) => r.mode !== 'single').flatMap((r) => r.samples);
   expect(samples.every((s) => typeof s.confidence === 'number')).toBe(true);
   expect(samples.filter((s) => s.verifier !== null)).toHaveLength(20);
+  expect(exported.calibration.byAgreement).toEqual([
+    { pattern: 'single=vote', n: 20, correct: 15, accuracy: 0.75, ci: expect.anything() },
+  ]);
+  expect(exported.calibration.byVoteShare.map((g) => [g.n, g.correct, g.accuracy])).toEqual([
+    [20, 15, 0.75],
+    [0, 0, null],
+    [0, 0, null],
+    [0, 0, null],
+  ]);
 
   const csv = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export CSV' }).click();
@@ -349,6 +388,63 @@ for (const size of sizes) {
     await expectFits(page, size.width);
   });
 }
+
+test('the answer check, asked for, against a server that gives no yes or no: one sentence, no 0.0% anywhere', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const errors = trackErrors(page);
+  await admin(mockOpenAI(), 'script', {
+    replies: [
+      // the check's prompt quotes a solution; listed first, it wins: no yes or no in the reply
+      {
+        match: verifying,
+        outputs: [{ text: 'Maybe', logprobs: [-0.1, -2.4], alternatives: ['Perhaps'] }],
+      },
+      ...problems.slice(0, 4).map((p) => ({
+        match: p.question.slice(0, 80),
+        outputs: [reply(p.gold, true)],
+      })),
+    ],
+  });
+  await page.goto('/#bench');
+  await connectMock(page);
+  await downloadFixture(page, 'gsm8k');
+  await expect(page.getByTestId('bench-data')).toContainText('GSM8K test: 36 problems');
+  await page.getByLabel('How many problems').fill('4');
+  await page.getByLabel('Samples at most (k)').fill('2');
+  await page.getByLabel('Stop rule').selectOption('fixed');
+  await page.getByLabel('Ask the model to check each answer').check();
+  await page.getByRole('button', { name: 'Start benchmark' }).click();
+  await expect(done(page)).toHaveAttribute('data-done', '8', { timeout: 60_000 });
+  const summary = page.getByTestId('bench-summary');
+  await expect(summary.locator('tr[data-aggregation]')).toHaveCount(2);
+  await expect(page.getByTestId('bench-left-out')).toHaveText(
+    'Left out: weighed by the answer check and best-checked sample, because no answer was checked (the answer check was off, or it gave no yes or no).',
+  );
+  const zero = /(?<![\d.])0\.0%/;
+  await expect(page.locator('main')).not.toContainText(zero);
+  const chartText = await page.getByTestId('bench-chart').evaluate((svg) => svg.textContent);
+  expect(chartText).not.toMatch(zero);
+  const exported = async (button: string) => {
+    const file = page.waitForEvent('download');
+    await page.getByRole('button', { name: button }).click();
+    const text = readFileSync(await (await file).path(), 'utf8');
+    expect(text, button).not.toMatch(zero);
+    return text;
+  };
+  const json = JSON.parse(await exported('Export JSON')) as BenchExport;
+  expect(json.summary[1]?.leftOut).toEqual(['verifier', 'best-of-n']);
+  expect(json.summary[1]?.aggregations.map((a) => a.name)).toEqual(['majority', 'confidence']);
+  const rows = parseCsv(await exported('Export CSV'));
+  const at = (name: (typeof csvColumns)[number]) => csvColumns.indexOf(name);
+  const votes = rows.slice(1).filter((r) => r[at('mode')]?.startsWith('ensemble'));
+  expect(votes).toHaveLength(4);
+  expect(votes.map((r) => [r[at('verifier_answer')], r[at('best_of_n_answer')]])).toEqual(
+    votes.map(() => ['', '']),
+  );
+  expect(errors).toEqual([]);
+});
 
 test("a program cannot change the next problem's: program accuracy is the same in either order", async ({
   browser,

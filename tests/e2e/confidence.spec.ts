@@ -1,5 +1,5 @@
-// Confidence, the self-verifier and best-of-n beside the majority, through the OpenAI engine and
-// the mock server's scripted log-probabilities; and a server that sends none.
+// Confidence, the answer check (self-verifier) and best-of-n beside the majority, through the
+// OpenAI engine and the mock server's scripted log-probabilities; and a server that sends none.
 import { expect, test, type Page } from '@playwright/test';
 import { admin, connectMock, mockOpenAI, trackErrors } from './helpers';
 
@@ -11,14 +11,15 @@ const unsure = [-0.9, -1.1, -1.3, -1.5, -1.7];
  * What a card shows for a `sure` sample: each token's confidence, −mean of its top log-probabilities
  * read over the top tokens (renormalised), the same at every token
  */
-const sureConfidence = `confidence ${(
+const sureConfidence = `sureness ${(
   -sure.reduce((n, l) => n + l, 0) / sure.length +
   Math.log(sure.reduce((n, l) => n + Math.exp(l), 0))
-).toFixed(2)}`;
+).toFixed(1)}`;
 
-async function solveEnsemble(page: Page, question: string, k: number) {
+async function solveEnsemble(page: Page, question: string, k: number, check = false) {
   const toggle = page.getByLabel('Also sample an ensemble and vote');
   if (!(await toggle.isChecked())) await toggle.check();
+  if (check) await page.getByLabel('Ask the model to check each answer').check();
   await page.getByLabel('Samples at most (k)').fill(String(k));
   await page.getByLabel('Stop rule').selectOption('fixed');
   await page.getByLabel('Word problem').fill(question);
@@ -69,10 +70,11 @@ test('a wrong majority of unsure samples: confidence, the verifier and best-of-n
       },
     ],
   });
-  await solveEnsemble(page, 'A crate holds 3 boxes of 6 pencils. How many pencils?', 5);
+  await solveEnsemble(page, 'A crate holds 3 boxes of 6 pencils. How many pencils?', 5, true);
   const result = page.getByTestId('ensemble-result');
   const table = result.getByTestId('aggregations');
-  await expect(table).toBeVisible({ timeout: 20_000 });
+  await result.getByText('Other ways to count the same samples').click({ timeout: 20_000 });
+  await expect(table).toBeVisible();
   const row = (name: string) => table.locator(`tr[data-aggregation="${name}"]`);
   const cell = (name: string, c: string) => row(name).locator(`[data-cell="${c}"]`);
 
@@ -106,12 +108,15 @@ test('a wrong majority of unsure samples: confidence, the verifier and best-of-n
   // costs: generation for all; the verifier's tokens on the rows that used it
   await expect(cell('majority', 'cost')).toHaveText(/^\d+$/);
   await expect(cell('confidence', 'cost')).toHaveText(/^\d+$/);
-  await expect(cell('verifier', 'cost')).toHaveText(/^\d+ \+ \d+ to verify$/);
-  await expect(cell('best-of-n', 'cost')).toHaveText(/^\d+ \+ \d+ to verify$/);
+  await expect(cell('verifier', 'cost')).toHaveText(/^\d+ \+ \d+ to check$/);
+  await expect(cell('best-of-n', 'cost')).toHaveText(/^\d+ \+ \d+ to check$/);
 
-  // the ensemble's answer is the default aggregation's, and says so
+  // the ensemble's answer is the default aggregation's, and the sentence says why
   await expect(page.getByTestId('majority-answer')).toHaveText('18');
-  await expect(result.getByTestId('answered-by')).toHaveText('by confidence-weighted vote');
+  await expect(page.getByTestId('story-vote')).toHaveText(
+    '3 samples said 26 but were unsure; the 2 confident ones said 18.',
+  );
+  await expect(row('confidence')).toHaveClass(/chosen/);
   await expect(page.getByTestId('confidence-note')).toHaveCount(0);
 
   // each card shows its confidence; the verified ones their P(yes)
@@ -124,7 +129,8 @@ test('a wrong majority of unsure samples: confidence, the verifier and best-of-n
     .getByRole('button', { name: `sample #${best}` })
     .click();
   await expect(card).toHaveAttribute('open', '');
-  await expect(card.getByTestId('verifier')).toHaveText('verifier P(yes) 0.91');
+  await expect(card.getByTestId('verifier')).toHaveText('checked: looks right');
+  await expect(card.getByTestId('verifier')).toHaveAttribute('title', /P\(yes\) 0\.91/);
   await expect(card).toContainText('3 * 6 = 18');
 
   // two verification prompts, one token each
@@ -156,14 +162,16 @@ test('a server without log-probabilities still solves, with one note', async ({
   await solveEnsemble(page, 'A crate holds 3 boxes of 6 pencils. How many pencils?', 3);
   const result = page.getByTestId('ensemble-result');
   await expect(page.getByTestId('majority-answer')).toHaveText('18', { timeout: 20_000 });
-  await expect(result.getByTestId('agreement')).toHaveText('2 of 3 votes (67%)');
+  await expect(page.getByTestId('story-vote')).toHaveText('2 of 3 samples said 18.');
   const note = page.getByTestId('confidence-note');
   await expect(note).toHaveCount(1);
-  await expect(note).toContainText('sent no token log-probabilities');
-  await expect(note).toContainText('plain majority vote');
+  await expect(note).toContainText('does not report how sure the model was');
+  await expect(note).toContainText('plain majority');
+  await result.getByText('Other ways to count the same samples').click();
   const table = result.getByTestId('aggregations');
-  await expect(table.locator('tr[data-aggregation="confidence"] [data-cell="answer"]')).toHaveText(
-    '— (no log-probabilities)',
+  await expect(table.locator('tr[data-aggregation="confidence"]')).toHaveCount(0);
+  await expect(result.getByTestId('left-out')).toContainText(
+    'because this server does not report how sure the model was',
   );
   await expect(result.getByTestId('confidence')).toHaveCount(0);
   // no verification was asked for: the single call and three samples only
@@ -195,8 +203,9 @@ test('a sample whose reply is malformed is marked failed; the vote goes on with 
   await solveEnsemble(page, 'A crate holds 3 boxes of 6 pencils. How many pencils?', 4);
   const result = page.getByTestId('ensemble-result');
   await expect(page.getByTestId('majority-answer')).toHaveText('18', { timeout: 20_000 });
-  await expect(result.getByTestId('answered-by')).toHaveText('by confidence-weighted vote');
+  await expect(page.getByTestId('story-vote')).toHaveText('All 3 samples said 18.');
   await expect(result.getByTestId('failed')).toHaveText('· 1 failed, not counted');
+  await result.getByText('Other ways to count the same samples').click();
   const votes = result.locator('tr[data-aggregation="majority"] [data-cell="votes"]');
   await expect(votes).toHaveText('3 of 3');
   const failed = result.locator('details', { has: page.getByTestId('failed-sample') });

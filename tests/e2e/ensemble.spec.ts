@@ -22,7 +22,9 @@ test.beforeEach(async ({ page }) => {
   await connectMock(page);
 });
 
-test('samples that disagree: the vote, its counts and the verdict are shown', async ({ page }) => {
+test('samples that disagree: the vote, its counts and the answer’s sentence are shown', async ({
+  page,
+}) => {
   const errors = trackErrors(page);
   // request 1 is the greedy single call; requests 2..6 are the ensemble's samples
   await admin(mockOpenAI(), 'script', {
@@ -34,7 +36,6 @@ test('samples that disagree: the vote, its counts and the verdict are shown', as
   await ask(page, 'How many apples?');
   const result = page.getByTestId('ensemble-result');
   await expect(page.getByTestId('majority-answer')).toHaveText('18', { timeout: 20_000 });
-  await expect(result.getByTestId('agreement')).toHaveText('3 of 5 votes (60%)');
   const bars = result.getByTestId('histogram').locator('li');
   await expect(bars).toHaveCount(3);
   expect(
@@ -45,8 +46,8 @@ test('samples that disagree: the vote, its counts and the verdict are shown', as
     ['7', '1'],
   ]);
   await expect(page.getByTestId('final-answer')).toHaveText('16');
-  await expect(page.getByTestId('verdict')).toHaveText(
-    'Disagree: the single call says 16, the vote says 18.',
+  await expect(page.getByTestId('story')).toHaveText(
+    'The single call says 16 and the vote says 18. Tally goes with the vote: it weighs many samples, not one. 3 of 5 samples said 18.',
   );
   await expect(result.getByTestId('sample')).toHaveCount(5);
   await result.getByTestId('sample').first().locator('summary').click();
@@ -59,13 +60,13 @@ test('an agreeing vote stops early and says how many samples it saved', async ({
   await admin(mockOpenAI(), 'script', { replies: [{ match: 'pears', outputs: [says(18)] }] });
   await ensemble(page, 16, 'beta');
   await ask(page, 'How many pears?');
-  await expect(page.getByTestId('verdict')).toHaveText(
-    'Agree: the single call and the vote both say 18.',
+  await expect(page.getByTestId('story')).toContainText(
+    'The single call and the vote both say 18.',
     { timeout: 20_000 },
   );
   const saved = await page.getByTestId('saved').textContent();
   const [, used, savedCount] =
-    /Settled after (\d+) of 16 samples: (\d+) saved/.exec(saved ?? '') ?? [];
+    /Decided after (\d+) of 16 samples: (\d+) not needed/.exec(saved ?? '') ?? [];
   expect(Number(used) + Number(savedCount)).toBe(16);
   expect(Number(used)).toBeGreaterThanOrEqual(4);
   expect(Number(used)).toBeLessThan(16);

@@ -24,7 +24,7 @@ async function solvedWithProgram(page: Page): Promise<void> {
       'Janet’s ducks lay 16 eggs per day. She eats 3 and bakes with 4. She sells the rest at $2 each.',
     );
   await page.getByRole('button', { name: 'Solve' }).click();
-  await expect(page.getByTestId('verdict')).toBeVisible({ timeout: 150_000 });
+  await expect(page.getByTestId('answer')).toBeVisible({ timeout: 150_000 });
   // one program card open, to show its program and output
   await page.locator('[data-testid="sample"][data-kind="program"] summary').first().click();
 }

@@ -89,8 +89,8 @@ test('after one use, the program path works with the network off', async ({ page
   const column = page.getByTestId('program-result');
   await expect(page.getByTestId('program-answer')).toHaveText('18', { timeout: 120_000 });
   await expect(column.getByTestId('program-output')).toHaveText('18');
-  await expect(page.getByTestId('verdict')).toHaveText(
-    'Agree: the single call and the program both say 18.',
+  await expect(page.getByTestId('story')).toHaveText(
+    'The single call and the program both say 18.',
   );
   expect(errors).toEqual([]);
 });

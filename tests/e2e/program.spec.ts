@@ -32,7 +32,7 @@ test.beforeEach(async ({ page }) => {
   await page.getByLabel('Also write a Python program and run it').check();
 });
 
-test('the Program column shows the program, its output and answer; the verdict compares all three', async ({
+test('the Program column shows the program, its output and answer; the answer’s sentence compares all three', async ({
   page,
 }) => {
   const errors = trackErrors(page);
@@ -64,9 +64,10 @@ test('the Program column shows the program, its output and answer; the verdict c
     /^\d+ tokens · \d+\.\d s writing · \d+ ms running$/,
   );
   await expect(page.getByTestId('majority-answer')).toHaveText('18', { timeout: 30_000 });
-  await expect(page.getByTestId('verdict')).toHaveText(
-    'Disagree: the single call says 16, the program says 18, the vote says 18.',
+  await expect(page.getByTestId('story')).toHaveText(
+    'The single call says 16 and the program and the vote say 18. Tally goes with the vote: it weighs many samples, not one. 2 of 3 samples said 18.',
   );
+  await expect(page.getByTestId('answer-value')).toHaveText('18');
   await expect(page.getByTestId('history').locator('li').first()).toContainText(
     'How many eggs does Janet sell? 16 · program 18 · vote 18, 3 of 3 samples',
   );
@@ -85,8 +86,8 @@ test('a mixed ensemble votes over prose and program answers', async ({ page }) =
   // machine takes seconds to start; the Beta rule's early stop is ensemble.spec.ts's)
   await ensemble(page, 6, 'fixed', 'both');
   await ask(page, 'How many eggs does Janet sell?');
-  await expect(page.getByTestId('verdict')).toHaveText(
-    'Agree: the single call, the program and the vote all say 18.',
+  await expect(page.getByTestId('story')).toContainText(
+    'The single call, the program and the vote all say 18.',
     { timeout: 90_000 },
   );
   const cards = page.getByTestId('ensemble-result').getByTestId('sample');

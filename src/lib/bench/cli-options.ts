@@ -79,6 +79,8 @@ ${publishedHelp()}
                              ${stopRuleNames.beta}
                              ${stopRuleNames.esc}
                              ${stopRuleNames.fixed}
+  --verify                 the ensemble asks the model whether each distinct answer is right (one more
+                           call per answer; off by default); adds the verifier and best-of-n rows
   --beta-threshold T       ${range(fields.betaThreshold)} (default ${fields.betaThreshold.default})
   --esc-window W           ${range(fields.escWindow)} (default ${fields.escWindow.default})
   --temperature T          ensemble sampling temperature, ${range(fields.temperature)} (default ${fields.temperature.default}); single calls are greedy
@@ -178,6 +180,7 @@ export function parseCliOptions(
         concurrency: { type: 'string', default: String(fields.concurrency.default) },
         'timeout-ms': { type: 'string' },
         out: { type: 'string', default: 'bench-results.json' },
+        verify: { type: 'boolean', default: false },
         resume: { type: 'boolean', default: false },
         force: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -246,7 +249,9 @@ export function parseCliOptions(
     kind === 'esc' ? numberFlag('esc-window', v['esc-window'], fields.escWindow) : 0,
   );
   const modes: ModeSpec[] = [...new Set(names)].map((kind) =>
-    kind === 'ensemble' ? { kind, k, rule } : { kind },
+    kind === 'ensemble'
+      ? { kind, k, rule, ...(v.verify ? { verify: true as const } : {}) }
+      : { kind },
   );
   const family = v.family;
   if (family !== 'qwen-math' && family !== 'deepseek-r1' && family !== 'generic') {

@@ -154,10 +154,12 @@ describe('exports', () => {
       [1.3, null],
     ]);
     expect(parsed.results[2]?.aggregates?.['best-of-n']).toEqual(aggregate('17', 41));
+    // an aggregation that never answered is left out of the summary, named, not shown as 0%
+    expect(parsed.summary[2]?.leftOut).toEqual(['verifier']);
+    expect(parsed.calibration.byAgreement.map((g) => g.pattern)).not.toHaveLength(0);
     expect(parsed.summary[2]?.aggregations.map((a) => [a.name, a.correct, a.meanTokens])).toEqual([
       ['majority', 1, 36],
       ['confidence', 1, 36],
-      ['verifier', 0, 77],
       ['best-of-n', 0, 77],
     ]);
     expect(parsed.summary.map((s) => [s.mode, s.n, s.correct, s.errors])).toEqual([

@@ -1,6 +1,7 @@
 // A run as a file: JSON (everything, solutions included) or CSV (one row per problem and mode).
 // The page and the CLI both write through here, so their files are the same; nothing here throws.
 import { aggregationNames } from '../solver/aggregate';
+import { calibrate, type Calibration } from './calibration';
 import { toCsvText } from './csv';
 import { modeId } from './modes';
 import { resultKey } from './schema';
@@ -23,6 +24,8 @@ export interface BenchExport {
   /** problems selected for the run (finished or not) */
   selected: number;
   summary: ModeSummary[];
+  /** how often each kind of answer was right, from `results` (calibration.ts) */
+  calibration: Calibration;
   /** finished results, in problem order then mode order */
   results: ExportedResult[];
 }
@@ -74,6 +77,7 @@ export function toJsonExport(run: SavedRun, now = new Date()): BenchExport {
     config: run.header.config,
     selected: run.header.problems.length,
     summary: summarize(run.header.config.modes, run.results),
+    calibration: calibrate(run.header.config.modes, run.results),
     results: orderedResults(run),
   };
 }

@@ -21,6 +21,8 @@ export interface BenchForm {
   ensemble: boolean;
   /** ensemble samples at most */
   k: number;
+  /** the ensemble asks the model to check each distinct answer (one more call each) */
+  verify: boolean;
   stopKind: StopRuleName;
   /** the beta rule's threshold */
   betaThreshold: number;
@@ -57,6 +59,7 @@ export const defaultForm: BenchForm = {
   program: false,
   ensemble: true,
   k: fields.k.default,
+  verify: false,
   stopKind: defaultStopRule.kind,
   betaThreshold: fields.betaThreshold.default,
   escWindow: fields.escWindow.default,
@@ -65,6 +68,9 @@ export const defaultForm: BenchForm = {
   max_tokens: fields.maxTokens.default,
   concurrency: fields.concurrency.default,
 };
+
+/** Problems in a measuring run started from the Solve page (`BenchState.measure`). */
+export const evidenceProblems = 20;
 
 /** Each field of the form that is out of range, with the message shown beside it. */
 export type FormProblems = Partial<Record<keyof BenchForm, string>>;
@@ -118,7 +124,7 @@ export function planRun(
   if (form.program) modes.push({ kind: 'program' });
   if (form.ensemble) {
     const rule = stopRuleOf(form.stopKind, form.betaThreshold, form.escWindow);
-    modes.push({ kind: 'ensemble', k: form.k, rule });
+    modes.push({ kind: 'ensemble', k: form.k, rule, ...(form.verify ? { verify: true } : {}) });
   }
   if (data.problems.length === 0) return 'The data has no valid problems.';
   const selection = {

@@ -1,5 +1,8 @@
 // Text the CLI prints (the live progress line and the summary table at the end) and the count of
 // finished problems the page shows too. Pure formatting; widths adapt to the content.
+import { aggregationLabels, type AggregationName } from '../solver/aggregate';
+import { listed, patternWords } from '../solver/story';
+import { shareWords, type Calibration, type CalibrationGroup } from './calibration';
 import type { ModeSummary, ProblemResult } from './types';
 
 /** 0.8123 -> "81.2%" */
@@ -42,11 +45,10 @@ export function table(rows: readonly (readonly string[])[]): string {
 export function summaryTable(summaries: readonly ModeSummary[]): string {
   // the program mode's failures get a column only in runs that have that mode
   const programs = summaries.some((s) => s.mode === 'program');
-  const accuracy = (s: { n: number; correct: number; accuracy: number; ci: ModeSummary['ci'] }) => [
+  const accuracy = (s: Pick<ModeSummary, 'n' | 'correct' | 'accuracy' | 'ci'>) => [
     String(s.n),
     String(s.correct),
-    percent(s.accuracy),
-    `${percent(s.ci.low)}–${percent(s.ci.high)}`,
+    ...accuracyCells(s),
   ];
   return table([
     [
@@ -74,7 +76,7 @@ export function summaryTable(summaries: readonly ModeSummary[]): string {
         ...(programs ? [errorsText(s.errors) || '-'] : []),
       ],
       ...s.aggregations.map((a) => [
-        `  ${a.name}${a.available === 0 ? ' (unavailable)' : ''}`,
+        `  ${a.name}`,
         ...accuracy(a),
         '',
         '',
@@ -82,6 +84,55 @@ export function summaryTable(summaries: readonly ModeSummary[]): string {
       ]),
     ]),
   ]);
+}
+
+/** Accuracy and its interval as text; "-" for both when nothing was measured (never 0.0%). */
+export function accuracyCells(s: Pick<ModeSummary, 'accuracy' | 'ci'>): [string, string] {
+  if (s.accuracy === null || s.ci === null) return ['-', '-'];
+  return [percent(s.accuracy), `${percent(s.ci.low)}–${percent(s.ci.high)}`];
+}
+
+/**
+ * Why a mode's aggregations are left out, in one sentence, or '' when none is: without the
+ * model's log-probabilities nothing is weighed; without a yes or no from the answer check,
+ * nothing is checked.
+ */
+export function leftOutSentence(leftOut: readonly AggregationName[]): string {
+  if (leftOut.length === 0) return '';
+  const names = listed(leftOut.map((name) => aggregationLabels[name].toLowerCase()));
+  const why = leftOut.includes('confidence')
+    ? 'the model’s answers came without log-probabilities, so nothing could be weighed'
+    : 'no answer was checked (the answer check was off, or it gave no yes or no)';
+  return `Left out: ${names}, because ${why}.`;
+}
+
+/** Summaries' left-out sentences, each after its mode's id, one a line. */
+export function leftOutLines(summaries: readonly ModeSummary[]): string[] {
+  return summaries.flatMap((s) => {
+    const sentence = leftOutSentence(s.leftOut);
+    return sentence ? [`${s.mode}: ${sentence}`] : [];
+  });
+}
+
+/** The calibration as two plain-text tables: by agreement pattern, then by the vote's share. */
+export function calibrationTable(calibration: Calibration): string {
+  const cells = (g: CalibrationGroup) => [String(g.n), String(g.correct), ...accuracyCells(g)];
+  const head = ['n', 'correct', 'accuracy', '95% CI'];
+  const parts = [
+    table([
+      ['answers where', ...head],
+      ...calibration.byAgreement.map((g) => [patternWords(g.pattern), ...cells(g)]),
+    ]),
+  ];
+  if (calibration.byVoteShare.length > 0) {
+    parts.push(
+      table([
+        ['vote where', ...head],
+        ...calibration.byVoteShare.map((g) => [shareWords(g), ...cells(g)]),
+      ]),
+    );
+  }
+  return parts.join('\n\n');
 }
 
 /** A mode's program errors by kind, most first: "exception 2, timeout 1"; empty when none. */
@@ -133,8 +184,7 @@ export function progressLine(view: ProgressView, width: number): string {
       ? duration(((view.total - view.done) * view.elapsed) / view.sessionDone) + ' left'
       : '';
   const accuracy = view.summaries
-    .filter((s) => s.n > 0)
-    .map((s) => `${s.mode} ${percent(s.accuracy)}`)
+    .flatMap((s) => (s.accuracy === null ? [] : [`${s.mode} ${percent(s.accuracy)}`]))
     .join('  ');
   const failed = view.failed > 0 ? `${view.failed} failed` : '';
   const tail = [

@@ -161,7 +161,7 @@ describe('runBench', () => {
         { match: two.question, outputs: [right(two)] },
       ],
     });
-    const h = header([{ kind: 'ensemble', k: 5, rule: { kind: 'fixed' } }]);
+    const h = header([{ kind: 'ensemble', k: 5, rule: { kind: 'fixed' }, verify: true }]);
     h.problems = [one, two];
     const s = await store(h);
     const outcome = await runBench({

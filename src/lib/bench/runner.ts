@@ -178,6 +178,7 @@ async function attempt(
       family,
       k: mode.k,
       stop: mode.rule,
+      verify: mode.verify === true,
       temperature: sampling.temperature,
       top_p: sampling.top_p,
       maxTokens: sampling.max_tokens,

@@ -44,7 +44,11 @@ function isMode(v: unknown): v is ModeSpec {
   return (
     v.kind === 'single' ||
     v.kind === 'program' ||
-    (v.kind === 'ensemble' && isCount(v.k) && v.k >= 1 && isRule(v.rule))
+    (v.kind === 'ensemble' &&
+      isCount(v.k) &&
+      v.k >= 1 &&
+      isRule(v.rule) &&
+      (v.verify === undefined || v.verify === true))
   );
 }
 

@@ -84,14 +84,14 @@ describe('summarize', () => {
     expect(ensemble?.ci).toEqual(wilson(2, 2));
   });
 
-  it('reports an empty mode without NaN', () => {
+  it('reports an empty mode without NaN, and with no accuracy rather than 0%', () => {
     const [s] = summarize([{ kind: 'single' }], []);
     expect(s).toMatchObject({
       n: 0,
-      accuracy: 0,
+      accuracy: null,
       meanSamples: 0,
       tokensPerSecond: 0,
-      ci: { low: 0, high: 1 },
+      ci: null,
     });
   });
 });
@@ -126,7 +126,7 @@ describe('summarizeAggregations', () => {
   }
 
   it('gives each aggregation its accuracy, interval and tokens per problem, verification included', () => {
-    const rows = summarizeAggregations([
+    const { rows } = summarizeAggregations([
       withAggregates('L1', [true, true, true, true], 20),
       withAggregates('L2', [false, true, true, false], 40),
       withAggregates('L3', [false, false, true, false], 30),
@@ -145,7 +145,7 @@ describe('summarizeAggregations', () => {
     expect(rows[2]).toMatchObject({ meanTokens: 80, meanVerificationTokens: 30 });
   });
 
-  it('counts an aggregation that could not answer as wrong, and says how often it could', () => {
+  it('leaves out an aggregation that never could answer, rather than show it as 0% accurate', () => {
     const blind: ProblemResult = {
       ...result('L1', 'ensemble-k5-fixed', true, 5),
       aggregates: {
@@ -155,13 +155,36 @@ describe('summarizeAggregations', () => {
         'best-of-n': record(false, false),
       },
     };
-    const [majority, confidence] = summarizeAggregations([blind]);
-    expect(majority).toMatchObject({ n: 1, available: 1, correct: 1 });
-    expect(confidence).toMatchObject({ n: 1, available: 0, correct: 0, accuracy: 0 });
+    const { rows, leftOut } = summarizeAggregations([blind]);
+    expect(rows.map((r) => r.name)).toEqual(['majority']);
+    expect(rows[0]).toMatchObject({ n: 1, available: 1, correct: 1 });
+    expect(leftOut).toEqual(['confidence', 'verifier', 'best-of-n']);
+  });
+
+  it('counts an aggregation that could answer only sometimes as wrong where it could not', () => {
+    const sometimes = (id: string, available: boolean): ProblemResult => ({
+      ...result(id, 'ensemble-k5-fixed', true, 5),
+      aggregates: {
+        majority: record(true),
+        confidence: record(available, available),
+        verifier: record(false, false),
+        'best-of-n': record(false, false),
+      },
+    });
+    const { rows } = summarizeAggregations([sometimes('L1', true), sometimes('L2', false)]);
+    expect(rows.find((r) => r.name === 'confidence')).toMatchObject({
+      n: 2,
+      available: 1,
+      correct: 1,
+      accuracy: 0.5,
+    });
   });
 
   it('has no rows without recorded aggregations, and summarize passes them on per mode', () => {
-    expect(summarizeAggregations([result('L1', 'single', true, 1)])).toEqual([]);
+    expect(summarizeAggregations([result('L1', 'single', true, 1)])).toEqual({
+      rows: [],
+      leftOut: [],
+    });
     const [single, ensemble] = summarize(
       [{ kind: 'single' }, { kind: 'ensemble', k: 5, rule: { kind: 'fixed' } }],
       [result('L1', 'single', true, 1), withAggregates('L1', [true, false, true, true])],

@@ -1,6 +1,6 @@
 // Accuracy with a confidence interval, and the cost of each mode, from a run's finished results.
-// Pure arithmetic; no results gives n = 0 with the uninformative interval [0, 1], never NaN.
-import { aggregationNames } from '../solver/aggregate';
+// Pure arithmetic; no results gives n = 0 with no accuracy and no interval (null), never NaN or 0%.
+import { aggregationNames, type AggregationName } from '../solver/aggregate';
 import { modeId, modeLabel } from './modes';
 import type { AggregationSummary, ModeSpec, ModeSummary, ProblemResult } from './types';
 
@@ -29,13 +29,17 @@ export function wilson(correct: number, n: number, z = z95): { low: number; high
 
 /**
  * One row per aggregation over the results that recorded aggregations (an ensemble mode's, run
- * since they were recorded); none when no result did.
+ * since they were recorded), and the aggregations that never could answer (no log-probabilities,
+ * no answer check), which get no row: an accuracy of 0 would read as a measurement.
  */
-export function summarizeAggregations(results: readonly ProblemResult[]): AggregationSummary[] {
+export function summarizeAggregations(results: readonly ProblemResult[]): {
+  rows: AggregationSummary[];
+  leftOut: AggregationName[];
+} {
   const recorded = results.flatMap((r) => (r.aggregates ? [r.aggregates] : []));
   const n = recorded.length;
-  if (n === 0) return [];
-  return aggregationNames.map((name) => {
+  if (n === 0) return { rows: [], leftOut: [] };
+  const all = aggregationNames.map((name): AggregationSummary => {
     let available = 0;
     let correct = 0;
     let tokens = 0;
@@ -58,6 +62,10 @@ export function summarizeAggregations(results: readonly ProblemResult[]): Aggreg
       meanVerificationTokens: verification / n,
     };
   });
+  return {
+    rows: all.filter((a) => a.available > 0),
+    leftOut: all.filter((a) => a.available === 0).map((a) => a.name),
+  };
 }
 
 /** One summary per mode, in the order of `modes`, over the results that belong to each. */
@@ -89,19 +97,21 @@ export function summarize(
       seconds += r.seconds;
       for (const s of r.samples) callMs += s.ms;
     }
+    const { rows, leftOut } = summarizeAggregations(list);
     return {
       mode: id,
       label: modeLabel(mode),
       n,
       correct,
-      accuracy: n > 0 ? correct / n : 0,
-      ci: wilson(correct, n),
+      accuracy: n > 0 ? correct / n : null,
+      ci: n > 0 ? wilson(correct, n) : null,
       meanSamples: n > 0 ? samples / n : 0,
       tokens,
       tokensPerSecond: callMs > 0 ? tokens / (callMs / 1000) : 0,
       seconds,
       errors,
-      aggregations: summarizeAggregations(list),
+      aggregations: rows,
+      leftOut,
     };
   });
 }

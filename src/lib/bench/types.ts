@@ -25,8 +25,11 @@ export type ModeSpec =
   | { kind: 'single' }
   /** one greedy call asking for a Python program, run in the sandbox (src/lib/program) */
   | { kind: 'program' }
-  /** up to `k` sampled calls and a vote (solver `defaultAggregation`), stopping early when `rule` allows */
-  | { kind: 'ensemble'; k: number; rule: StopRule };
+  /**
+   * up to `k` sampled calls and a vote (solver `defaultAggregation`), stopping early when `rule`
+   * allows; with `verify`, the answer check (self-verifier) asks about each distinct answer
+   */
+  | { kind: 'ensemble'; k: number; rule: StopRule; verify?: true };
 
 /** Sampling for ensemble calls; single calls are greedy and share only `max_tokens`. */
 export interface BenchSampling {
@@ -152,10 +155,10 @@ export interface ModeSummary {
   /** problems finished in this mode */
   n: number;
   correct: number;
-  /** correct / n, 0..1 (0 when n is 0) */
-  accuracy: number;
-  /** 95% Wilson score interval of the accuracy, 0..1 */
-  ci: { low: number; high: number };
+  /** correct / n, 0..1; null when n is 0 (a mode that has not run has no accuracy) */
+  accuracy: number | null;
+  /** 95% Wilson score interval of the accuracy, 0..1; null when n is 0 */
+  ci: { low: number; high: number } | null;
   /** samples per problem, mean */
   meanSamples: number;
   /** completion tokens, total */
@@ -167,10 +170,13 @@ export interface ModeSummary {
   /** program mode: problems whose program gave no answer, by why (`ProgramError` kind) */
   errors: Record<string, number>;
   /**
-   * ensemble modes: one row per aggregation, in `aggregationNames` order, over the results that
-   * recorded aggregations (runs saved before they were recorded have none); empty otherwise
+   * ensemble modes: one row per aggregation that answered at least once, in `aggregationNames`
+   * order, over the results that recorded aggregations (runs saved before they were recorded have
+   * none); empty otherwise
    */
   aggregations: AggregationSummary[];
+  /** ensemble modes: the aggregations that never could answer, left out of `aggregations` */
+  leftOut: AggregationName[];
 }
 
 /** Accuracy and cost of one aggregation of an ensemble mode. */

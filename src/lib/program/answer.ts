@@ -3,13 +3,37 @@
 import { normalizeAnswer } from '../solver/equal';
 import { extractAnswer } from '../solver/extract';
 import { extractProgram } from './extract';
-import type { ProgramRunner, RunFailure, RunOutcome } from './runner';
+import { noPythonPrefix, type ProgramRunner, type RunFailure, type RunOutcome } from './runner';
 
 /** Why a program gave no answer. */
 export type ProgramError =
   | { kind: 'no-program'; message: string }
   | { kind: RunFailure; message: string }
   | { kind: 'no-number'; message: string };
+
+/** Why a program gave no answer, as a sentence's tail: "it raised an error (NameError: …)". */
+export function failureWords(error: ProgramError): string {
+  const last = error.message.trim().split('\n').at(-1)?.trim() ?? '';
+  const detail = last.length > 100 ? `${last.slice(0, 100)}…` : last;
+  switch (error.kind) {
+    case 'no-program':
+      return 'the reply held no Python program';
+    case 'exception':
+      return `it raised an error (${detail})`;
+    case 'timeout':
+      return 'it ran past its time limit';
+    case 'memory':
+      return 'it ran out of memory';
+    case 'output':
+      return 'it printed more than the output limit';
+    case 'crashed':
+      return error.message.startsWith(noPythonPrefix)
+        ? 'Python could not load. It is downloaded the first time a program runs, so connect to the internet once and solve again'
+        : 'the Python sandbox stopped';
+    case 'no-number':
+      return 'it gave no number';
+  }
+}
 
 export interface ProgramResult {
   /** the program Tally ran, or null when the reply held none */

@@ -8,6 +8,7 @@ import {
   boundedOutcome,
   defaultLimits,
   limitMessage,
+  noPythonPrefix,
   type ProgramRunner,
   type RunLimits,
   type RunOutcome,
@@ -132,15 +133,15 @@ export class SandboxRunner implements ProgramRunner {
         } else if (message.type === 'failed') {
           // a snapshot that does not start is not offered again
           this.#snapshot = null;
-          ready.reject(new Error(`Python could not start: ${message.message}`));
-          this.#stop(live, crashed(`Python could not start: ${message.message}`));
+          ready.reject(new Error(`${noPythonPrefix}: ${message.message}`));
+          this.#stop(live, crashed(`${noPythonPrefix}: ${message.message}`));
         } else if (live.runId !== null && message.id === live.runId) {
           this.#stop(live, boundedOutcome(message.outcome, this.#limits));
           this.#startNext();
         }
       },
       (reason) => {
-        ready.reject(new Error(`Python could not start: ${reason}`));
+        ready.reject(new Error(`${noPythonPrefix}: ${reason}`));
         this.#stop(live, crashed(`The sandbox stopped: ${reason}`));
       },
     );

@@ -19,6 +19,9 @@ export const defaultLimits: RunLimits = {
   outputBytes: 1024 * 1024,
 };
 
+/** How a run's message begins when its sandbox's Python never loaded (host.ts). */
+export const noPythonPrefix = 'Python could not start';
+
 /** Why a run produced no value: the program raised, or the sandbox stopped it, or the sandbox died. */
 export type RunFailure = 'exception' | 'timeout' | 'memory' | 'output' | 'crashed';
 

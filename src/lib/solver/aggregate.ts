@@ -55,10 +55,18 @@ export const defaultAggregation: AggregationName = 'confidence';
 
 /** Each aggregation for people, as the result and the benchmark name it. */
 export const aggregationLabels: Record<AggregationName, string> = {
-  majority: 'Majority',
-  confidence: `Confidence, top ${Math.round(defaultKeepShare * 100)}%`,
-  verifier: 'Verifier',
-  'best-of-n': 'Best-of-n',
+  majority: 'Most samples',
+  confidence: 'Weighed by how sure',
+  verifier: 'Weighed by the answer check',
+  'best-of-n': 'Best-checked sample',
+};
+
+/** Each aggregation's technical name, for a hint beside its label. */
+export const aggregationTerms: Record<AggregationName, string> = {
+  majority: 'majority vote (self-consistency)',
+  confidence: `DeepConf confidence-weighted vote, most confident ${Math.round(defaultKeepShare * 100)}% kept`,
+  verifier: 'verifier-weighted vote: each answer weighed by the model’s P(yes) that it is right',
+  'best-of-n': 'best-of-n: the sample with the highest verifier P(yes)',
 };
 
 const unavailable = (name: AggregationName): Aggregate => ({

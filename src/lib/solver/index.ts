@@ -47,6 +47,7 @@ export {
 export {
   aggregateAll,
   aggregationLabels,
+  aggregationTerms,
   aggregationNames,
   defaultAggregation,
   defaultKeepShare,
@@ -66,3 +67,16 @@ export {
   type NumberField,
   type StopRuleName,
 } from './fields';
+export {
+  agreementPattern,
+  chosenPart,
+  decidingRule,
+  listed,
+  partNames,
+  partWords,
+  patternWords,
+  storySentence,
+  voteSentence,
+  type Part,
+  type PartName,
+} from './story';

@@ -59,6 +59,7 @@ describe('solveEnsemble with confidence', () => {
       k: 5,
       stop: { kind: 'fixed' },
       earlyStop: null,
+      verify: true,
     });
     expect(result.logprobs).toBe('read');
     expect(result.samples.every((s) => s.confidence !== null)).toBe(true);

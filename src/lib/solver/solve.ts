@@ -108,7 +108,7 @@ export interface EnsembleOptions extends SolveOptions {
   confidence?: boolean;
   /** online early termination by confidence (default `defaultEarlyStop`; null: off) */
   earlyStop?: EarlyStop | null;
-  /** ask the self-verifier about each answer once sampling is over (default true) */
+  /** ask the self-verifier about each answer once sampling is over (default false: it costs a call per answer) */
   verify?: boolean;
   /** sample i was stopped for low confidence after `tokens` tokens; it is not counted */
   onSampleCut?: (i: number, tokens: number) => void;
@@ -472,7 +472,7 @@ export async function solveEnsemble(
   if (samples.length === 0 && failures[0]) throw failures[0];
   const logprobs: LogprobsStatus = !asked ? 'off' : progress.unavailable ? 'unavailable' : 'read';
   let verification: Verification | null = null;
-  if (logprobs === 'read' && options.verify !== false && !signal?.aborted && vote.valid > 0) {
+  if (logprobs === 'read' && options.verify === true && !signal?.aborted && vote.valid > 0) {
     options.onVerifying?.();
     verification = await verifyAnswers(engine, question, samples.map(scored), signal);
     // new objects, not edits: a caller may hold the ones onSample gave it

@@ -17,7 +17,15 @@ import {
 import { createBrowserRunner } from '../program/browser-runner';
 import type { ProgramRunner } from '../program/runner';
 import { toCsv, toJson } from '../bench/export';
-import { defaultForm, formOf, planRun, type BenchForm, type LoadedData } from '../bench/form';
+import { calibrate } from '../bench/calibration';
+import {
+  defaultForm,
+  evidenceProblems,
+  formOf,
+  planRun,
+  type BenchForm,
+  type LoadedData,
+} from '../bench/form';
 import { IdbStore } from '../bench/idb-store';
 import { runBench, type RunOutcome, type UnitFailure } from '../bench/runner';
 import { DamagedRun, damageNotice, resultKey } from '../bench/schema';
@@ -76,6 +84,10 @@ export class BenchState {
   /** (problem, mode) keys being attempted now */
   active = $state.raw<string[]>([]);
   summaries = $derived(this.header ? summarize(this.header.config.modes, this.results) : []);
+  /** how often each kind of answer was right in the shown run */
+  calibration = $derived(
+    calibrate(this.header?.config.modes ?? [], this.header ? this.results : []),
+  );
   total = $derived(this.header ? this.header.problems.length * this.header.config.modes.length : 0);
   /** a saved run with problems left, and nothing running */
   canResume = $derived(
@@ -224,6 +236,36 @@ export class BenchState {
     }
     this.#show({ header, results: [], unreadable: 0 });
     await this.#run(engine, header, []);
+  }
+
+  /**
+   * The Solve page's one-click evidence run: the first `evidenceProblems` of GSM8K with the model
+   * and the parts the person solves with (`parts`: the program and the ensemble as on the Solve
+   * page), downloaded or from this browser's copy. It is an ordinary run: saved as it goes,
+   * resumable, shown here.
+   */
+  async measure(
+    engine: Engine | undefined,
+    family: PromptFamily,
+    model: string,
+    parts: Pick<
+      BenchForm,
+      | 'program'
+      | 'ensemble'
+      | 'k'
+      | 'stopKind'
+      | 'betaThreshold'
+      | 'escWindow'
+      | 'temperature'
+      | 'top_p'
+      | 'verify'
+    >,
+  ): Promise<void> {
+    if (this.status !== 'idle') return;
+    this.update({ ...parts, single: true, limit: evidenceProblems, sample: 'first' });
+    this.setId = 'gsm8k';
+    await this.usePublished();
+    if (this.data && this.data.problems.length > 0) await this.start(engine, family, model);
   }
 
   /** Continues the shown run, skipping finished problems. */

@@ -32,6 +32,8 @@ export interface HistoryEntry {
     used: number;
     k: number;
   };
+  /** what the person's own benchmark run measured for answers of this kind (bench/evidence.ts) */
+  evidence?: string;
 }
 
 const answer = (a: unknown) => a === null || typeof a === 'string';
@@ -56,7 +58,8 @@ function isEntry(value: unknown): value is HistoryEntry {
       (answer(e.ensemble.majority) &&
         typeof e.ensemble.used === 'number' &&
         typeof e.ensemble.k === 'number' &&
-        typeof e.ensemble.votes === 'object'))
+        typeof e.ensemble.votes === 'object')) &&
+    (e.evidence === undefined || typeof e.evidence === 'string')
   );
 }
 

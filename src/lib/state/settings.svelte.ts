@@ -52,6 +52,8 @@ export interface SavedSettings {
   betaThreshold: number;
   /** solutions whose arithmetic checks out weigh more in the vote */
   weigh: boolean;
+  /** ask the model whether each distinct answer is right (one more call each); off by default */
+  verify: boolean;
   /** also ask for a program and run it (the Program column) */
   program: boolean;
   /** what the ensemble samples: prose, programs, or both in turn */
@@ -80,6 +82,7 @@ export const defaults: SavedSettings = {
   escWindow: fields.escWindow.default,
   betaThreshold: fields.betaThreshold.default,
   weigh: false,
+  verify: false,
   program: false,
   sampleKinds: 'prose',
   programTimeLimit: fields.programTimeLimit.default,
@@ -145,7 +148,7 @@ export function validateSettings(raw: unknown): { settings: SavedSettings; probl
       settings[key] = value;
     } else problems.push(key);
   }
-  for (const key of ['serverConnected', 'ensemble', 'weigh', 'program'] as const) {
+  for (const key of ['serverConnected', 'ensemble', 'weigh', 'verify', 'program'] as const) {
     const value = r[key];
     if (typeof value === 'boolean') settings[key] = value;
     else if (value !== undefined) problems.push(key);

@@ -7,21 +7,23 @@ import type { ModelFamily } from '../models/catalog';
 import { createBrowserRunner } from '../program/browser-runner';
 import type { SandboxRunner } from '../program/host';
 import { defaultLimits } from '../program/runner';
+import { failureWords } from '../program/answer';
 import { solveProgram, type ProgramSolveResult } from '../program/solve';
 import { FrameBatch, streamUpdateMs } from './frame-batch';
 import {
-  answersEqual,
   histogram,
   questionProblem,
   sampleKindAt,
   solveEnsemble,
   solveSingle,
   type EnsembleResult,
+  type Part,
   type SampleKinds,
   type SampleResult,
   type StopRule,
   type Vote,
 } from '../solver';
+import type { SavedRun } from '../bench/types';
 import { keptOutput, type History, type HistoryEntry } from './history.svelte';
 
 export type SolveStatus = 'idle' | 'running' | 'done' | 'stopped' | 'error';
@@ -51,6 +53,8 @@ export interface EnsembleRequest {
   top_p: number;
   stop: StopRule;
   weighByArithmetic: boolean;
+  /** ask the self-verifier about each distinct answer once sampling is over */
+  verify: boolean;
   /** prose (when left out), programs, or both in turn */
   kinds?: SampleKinds;
 }
@@ -61,19 +65,6 @@ export interface ProgramRequest {
   column: boolean;
   /** how long a program may run, ms (the column's and the ensemble's) */
   timeoutMs: number;
-}
-
-/** One finished column's answer, for the verdict. */
-export interface VerdictColumn {
-  /** "the single call", "the program", "the vote" */
-  name: string;
-  answer: string | null;
-}
-
-/** How the finished columns relate; undefined until every column asked for has finished. */
-export interface Verdict {
-  agree: boolean;
-  columns: VerdictColumn[];
 }
 
 /** Where the Program column is: writing the program, running it, or over. */
@@ -98,22 +89,32 @@ export class SolveState {
   programText = $state('');
   program = $state.raw<ProgramSolveResult | undefined>();
   programPhase = $state<ProgramPhase>('off');
+  /**
+   * what the person's finished benchmark run with this model measured for answers like this one;
+   * null when no such run is stored (the page offers to measure); undefined until looked up
+   */
+  evidence = $state<string | null | undefined>();
+  /** wall time of the last finished solve, seconds: what one problem of a measuring run costs */
+  seconds = $state(0);
   /** an entry from history shown again, until the next run or entry replaces it */
   recalled = $state.raw<HistoryEntry | undefined>();
-  verdict = $derived.by((): Verdict | undefined => {
+  /**
+   * Each part asked for (single call, program, vote) with its answer or why it has none, once
+   * every one of them has finished; undefined before, and when only the single call ran.
+   */
+  parts = $derived.by((): Part[] | undefined => {
     if (!this.single) return undefined;
-    const columns: VerdictColumn[] = [{ name: 'the single call', answer: this.single.answer }];
+    const parts: Part[] = [{ name: 'single', answer: this.single.answer }];
     if (this.programPhase !== 'off') {
       if (!this.program) return undefined;
-      columns.push({ name: 'the program', answer: this.program.answer });
+      const { answer, error } = this.program;
+      parts.push({ name: 'program', answer, failure: error ? failureWords(error) : null });
     }
     if (this.k > 0) {
       if (!this.ensemble) return undefined;
-      columns.push({ name: 'the vote', answer: this.ensemble.answer });
+      parts.push({ name: 'vote', answer: this.ensemble.answer });
     }
-    if (columns.length < 2) return undefined;
-    const [first] = columns;
-    return { agree: columns.every((c) => answersEqual(c.answer, first?.answer ?? null)), columns };
+    return parts.length < 2 ? undefined : parts;
   });
   #abort: AbortController | undefined;
   /** the run's streamed text, applied once a frame; 'single' is the single call */
@@ -122,9 +123,13 @@ export class SolveState {
   #runner: SandboxRunner | undefined;
   readonly #history: History;
 
-  /** Finished problems are added to `history`. */
-  constructor(history: History) {
+  /** the benchmark run saved in this browser, for the evidence line */
+  readonly #savedRun: () => Promise<SavedRun | undefined>;
+
+  /** Finished problems are added to `history`; `savedRun` reads the stored benchmark run. */
+  constructor(history: History, savedRun = storedRun) {
     this.#history = history;
+    this.#savedRun = savedRun;
   }
 
   /**
@@ -171,6 +176,7 @@ export class SolveState {
     }, streamUpdateMs);
     this.#stream = stream;
     this.status = 'running';
+    const started = performance.now();
     let single: SampleResult | undefined;
     let programResult: ProgramSolveResult | undefined;
     let result: EnsembleResult | undefined;
@@ -210,6 +216,7 @@ export class SolveState {
           top_p: ensemble.top_p,
           stop: ensemble.stop,
           weighByArithmetic: ensemble.weighByArithmetic,
+          verify: ensemble.verify,
           kinds: ensemble.kinds,
           runner,
           signal: abort.signal,
@@ -253,6 +260,14 @@ export class SolveState {
           }
         }
       }
+      if (current() && !abort.signal.aborted) {
+        this.seconds = (performance.now() - started) / 1000;
+        const parts = this.parts;
+        if (parts) {
+          const evidence = await this.#evidenceFor(label, parts);
+          if (current()) this.evidence = evidence;
+        }
+      }
       if (current()) this.status = abort.signal.aborted ? 'stopped' : 'done';
     } catch (error) {
       if (!current()) {
@@ -267,8 +282,29 @@ export class SolveState {
     stream.flush();
     if (single) {
       await this.#history.add(
-        this.#entry(question, label, single, programResult, result, ensemble?.k ?? 0),
+        this.#entry(
+          question,
+          label,
+          single,
+          programResult,
+          result,
+          ensemble?.k ?? 0,
+          current() ? (this.evidence ?? undefined) : undefined,
+        ),
       );
+    }
+  }
+
+  /** The evidence line for `parts` from the stored run, or null when none matches (or it cannot be read). */
+  async #evidenceFor(model: string, parts: Part[]): Promise<string | null> {
+    try {
+      const [{ evidenceLine }, run] = await Promise.all([
+        import('../bench/evidence'),
+        this.#savedRun(),
+      ]);
+      return evidenceLine(run, model, parts) ?? null;
+    } catch {
+      return null;
     }
   }
 
@@ -303,6 +339,7 @@ export class SolveState {
     this.vote = undefined;
     this.ensemble = undefined;
     this.verifying = false;
+    this.evidence = undefined;
     this.k = k;
     this.programText = '';
     this.program = undefined;
@@ -318,6 +355,7 @@ export class SolveState {
     program: ProgramSolveResult | undefined,
     ensemble: EnsembleResult | undefined,
     k: number,
+    evidence: string | undefined,
   ): HistoryEntry {
     return {
       id: crypto.randomUUID(),
@@ -345,6 +383,13 @@ export class SolveState {
             },
           }
         : {}),
+      ...(evidence ? { evidence } : {}),
     };
   }
+}
+
+/** The benchmark run saved in this browser (its store loads on first use), or undefined. */
+async function storedRun(): Promise<SavedRun | undefined> {
+  const { IdbStore } = await import('../bench/idb-store');
+  return new IdbStore().load();
 }
