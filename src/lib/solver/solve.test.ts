@@ -368,7 +368,7 @@ describe('solveEnsemble', () => {
       }
       return { text: i === 1 ? wrong : right, turns: i === 0 ? 8 : 1, logprobs: sure('x') };
     }, 3);
-    const result = await solveEnsemble(engine, question, ensemble({ k: 3 }));
+    const result = await solveEnsemble(engine, question, ensemble({ k: 3, verify: true }));
     expect(result.samples.map((s) => s.index)).toEqual([1, 2, 0]);
     // the 18s tie on confidence: the earlier in the run is verified, and best-of-n names it
     const verified = result.samples.filter((s) => s.verifier !== null);
