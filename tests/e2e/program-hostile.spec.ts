@@ -178,6 +178,11 @@ test('an 8 MB error message and a reordering control come out cut and shown as t
   await expect(error).toContainText('ValueError: yyy');
   await expect(error).toContainText(/\(cut here: 8,000,\d{3} characters in all\)/);
   expect(((await error.textContent()) ?? '').length).toBeLessThan(5000);
+  // the answer's sentence quotes the error's last line, one unbroken run of letters: it wraps
+  const width = page.viewportSize()?.width ?? 0;
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+    width,
+  );
   // History keeps the cut message, not 8 MB
   const kept = JSON.stringify((await storage(page)).history[0]);
   expect(kept.length).toBeLessThan(50_000);

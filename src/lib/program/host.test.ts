@@ -174,7 +174,7 @@ test('what a sandbox sends back is cut to the limits, and the cut is said', asyn
   const returned = await runner.run('returns');
   if (!returned.ok) throw new Error('expected a finished run');
   expect(returned.returned).toHaveLength(
-    shownChars + '\n… (cut here: 8,000,000 characters in all)'.length,
+    shownChars + '… (cut here: 8,000,000 characters in all)'.length,
   );
   expect(returned.returned?.endsWith('(cut here: 8,000,000 characters in all)')).toBe(true);
   expect(returned.stdout.length).toBeLessThan(defaultLimits.outputBytes + 100);

@@ -82,7 +82,8 @@ export const shownChars = 4000;
 export function cutText(text: string, max: number): string {
   if (text.length <= max) return text;
   const end = /[\uD800-\uDBFF]/.test(text.charAt(max - 1)) ? max - 1 : max;
-  return `${text.slice(0, end)}\n… (cut here: ${grouped(text.length)} characters in all)`;
+  // on the same line, so a message's last line (what a sentence quotes of it) is still its own
+  return `${text.slice(0, end)}… (cut here: ${grouped(text.length)} characters in all)`;
 }
 
 /**
