@@ -63,7 +63,7 @@ for (const size of sizes) {
 
       // before an ensemble starts, what it would cost, from the answer just measured
       await page.getByLabel('Also sample an ensemble and vote').check();
-      await expect(page.getByTestId('ensemble-cost')).toContainText(
+      await expect(page.getByTestId('ensemble-estimate')).toContainText(
         /^Up to 16 samples ≈ 288 tokens: about .+ one after another at the [\d.]+\s+tokens\/s of the last answer/,
       );
       const temperature = page.getByLabel('Temperature');
