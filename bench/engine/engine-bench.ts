@@ -11,6 +11,7 @@ import { catalog, type ModelBuild } from '../../src/lib/models/catalog';
 import { median, numberFlags, runBench, startBench } from '../harness';
 import type * as EnginePage from './engine-page';
 import type { Run } from './engine-page';
+import { counted } from '../../src/lib/format';
 
 declare global {
   interface Window {
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
     const prompt = `count ${options.tokens} step ${options.stepMs} vocab ${options.vocab}`;
     console.log(
       `bench:engine — ${options.tokens} tokens at ${options.stepMs} ms each (replaced pipeline), ` +
-        `${options.rounds} rounds, page thread busy with 50 ms tasks, ` +
+        `${counted(options.rounds, 'round')}, page thread busy with 50 ms tasks, ` +
         `log-probabilities over ${options.vocab} tokens when asked, Chromium ${bench.chromium}, ` +
         `${cpus().length} cores\n`,
     );

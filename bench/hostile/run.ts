@@ -13,6 +13,7 @@ import type { Page } from 'playwright';
 import { connectToServer, median, numberFlags, runBench, startBench, type Bench } from '../harness';
 import { hostileReplies, ordinaryLike } from '../../tests/fixtures/hostile-replies';
 import { startMockOpenAI, toPieces, type MockOpenAI } from '../../tests/fixtures/mock-openai';
+import { counted } from '../../src/lib/format';
 
 const MODEL = 'mock-math';
 /** The issue's bound for one reply. */
@@ -138,7 +139,7 @@ async function measure(page: Page, surface: Surface, mock: MockOpenAI, rounds: n
   }
 
   console.log(
-    `\n${surface.name}, medians over ${rounds} rounds, ms (plain: ordinary prose of the same size)`,
+    `\n${surface.name}, medians over ${counted(rounds, 'round')}, ms (plain: ordinary prose of the same size)`,
   );
   console.log(
     `  ${'reply'.padEnd(38)}${'longest'.padStart(9)}${'plain'.padStart(7)}${'ratio'.padStart(8)}` +
@@ -172,8 +173,8 @@ async function main(): Promise<void> {
     console.log('bench:hostile — building the app…');
     bench = await startBench({ name: 'hostile', app: 'build', profile: 'fresh' });
     console.log(
-      `${hostileReplies.length} replies, each beside ordinary prose of its size; ${rounds} ` +
-        `rounds; Chromium ${bench.chromium}, ${cpus().length} cores\n`,
+      `${hostileReplies.length} replies, each beside ordinary prose of its size; ` +
+        `${counted(rounds, 'round')}; Chromium ${bench.chromium}, ${cpus().length} cores\n`,
     );
     const appPage = await bench.newPage();
     await appPage.addInitScript(recorder);

@@ -3,7 +3,7 @@
 // costs back to back with a clean sandbox per program, in Node (the CLI host) and in Chromium (the
 // page's worker host, served by Vite's dev server), against an empty program run in the same
 // host. Prints the figures; docs/BENCHMARKS.md records them.
-import { grouped } from '../../src/lib/format';
+import { counted, grouped } from '../../src/lib/format';
 import { createNodeRunner } from '../../src/lib/program/node-runner';
 import { measureHost, type HostFigures } from './measure';
 import { benchPrograms } from './programs';
@@ -51,7 +51,7 @@ function print(host: string, figures: HostFigures): void {
 }
 
 console.log(
-  `bench:program: ${starts} starts, then ${rounds} rounds of ${benchPrograms.length} programs and an empty one per host`,
+  `bench:program: ${starts} starts, then ${counted(rounds, 'round')} of ${benchPrograms.length} programs and an empty one per host`,
 );
 print('Node (child process sandbox)', await measureHost(() => createNodeRunner(), starts, rounds));
 print('Chromium (worker sandbox)', await browserFigures());

@@ -6,6 +6,7 @@ import { startModelServer } from '../../tests/fixtures/model-server';
 import { median, numberFlags, runBench, startBench } from '../harness';
 import type * as StorePage from './store-page';
 import type { BenchModel, Timing } from './store-page';
+import { counted } from '../../src/lib/format';
 
 declare global {
   interface Window {
@@ -133,7 +134,7 @@ async function main(): Promise<void> {
     console.log(
       `bench:store — fixture model ${(total / 1e9).toFixed(2)} GB of weights ` +
         `(${model.shards.length} shards × ${options.shardBytes / 1024 / 1024} MiB), ` +
-        `${options.rounds} rounds, Chromium ${bench.chromium}, ${cpus().length} cores\n`,
+        `${counted(options.rounds, 'round')}, Chromium ${bench.chromium}, ${cpus().length} cores\n`,
     );
 
     /** Holds every connection to each shard of `model` to `mbps` MB/s (0: no limit). */

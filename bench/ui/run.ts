@@ -12,6 +12,7 @@ import type { Page } from 'playwright';
 import { fields } from '../../src/lib/solver/fields';
 import { startMockOpenAI, type MockOpenAI } from '../../tests/fixtures/mock-openai';
 import { connectToServer, median, numberFlags, runBench, startBench, type Bench } from '../harness';
+import { counted } from '../../src/lib/format';
 
 /** The issue's workload. */
 const K = 40;
@@ -245,7 +246,7 @@ async function main(): Promise<void> {
     bench = await startBench({ name: 'ui', app: 'build', profile: 'fresh' });
     console.log(
       `k = ${K} samples of ~150 tokens at ${TOKEN_MS} ms per token, ${LANES} in flight, after one ` +
-        `greedy call; ${options.rounds} rounds; Chromium ${bench.chromium}, ` +
+        `greedy call; ${counted(options.rounds, 'round')}; Chromium ${bench.chromium}, ` +
         `${cpus().length} cores\n`,
     );
     const runs: Record<'tally' | 'baseline', Sample[]> = { tally: [], baseline: [] };
@@ -268,7 +269,7 @@ async function main(): Promise<void> {
         console.log(`  round ${round} ${which.padEnd(8)} ${line(sample)}`);
       }
     }
-    console.log(`\nmedians over ${options.rounds} rounds`);
+    console.log(`\nmedians over ${counted(options.rounds, 'round')}`);
     console.log(`  ${''.padEnd(26)}${'Tally'.padStart(10)}${'baseline'.padStart(10)}   ratio`);
     const med = (which: 'tally' | 'baseline', key: keyof Sample) =>
       median(runs[which].map((s) => s[key]));
