@@ -40,8 +40,8 @@ for (const size of sizes) {
       await chooseModel(page, model);
       await page.getByRole('button', { name: 'Load model' }).click();
       await expect(page.getByTestId('load-status')).toContainText('Downloading into this browser');
-      // bytes arriving: a pause pressed while the store still checks the files is lost (manager.ts
-      // pauses only a download it already runs), which is the store's to fix
+      // bytes arriving, so the pause is said at a percentage (one before the first byte is
+      // downloads-state.browser.test.ts's)
       await expect(page.getByTestId('download-bytes')).toContainText(/[1-9][\d.]* [KM]B of/);
       await page.getByRole('button', { name: 'Pause download' }).click();
       await expect(page.getByTestId('download-paused')).toContainText(

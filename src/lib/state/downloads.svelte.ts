@@ -100,12 +100,15 @@ export class Downloads {
     }
   }
 
-  /** Downloads a model (or follows another tab's download of it). Asks for persistent storage first. */
+  /** Downloads a model (or follows another tab's download of it), asking for persistent storage. */
   async start(model: StoreModel): Promise<void> {
     this.#models[model.id] = model;
     this.#notice = undefined;
-    if (this.#persisted !== true) this.#persisted = await requestPersistence();
-    await this.#store.start(model, 'person');
+    // the download is registered at once, so a pause pressed while the browser is asked holds
+    const asked = this.#persisted === true ? undefined : requestPersistence();
+    const done = this.#store.start(model, 'person');
+    if (asked) this.#persisted = await asked;
+    await done;
   }
 
   /** Resumes a paused or failed download this tab knows the model of. */

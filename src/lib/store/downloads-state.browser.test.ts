@@ -26,6 +26,21 @@ describe('Downloads', () => {
     expect(downloads.disk.some((m) => m.key === model.id)).toBe(false);
   });
 
+  test('a pause pressed before the first byte holds; Resume then downloads it whole', async () => {
+    const model = await fixtureModel('state-pause-early', { shards: 2, shardBytes: 100_000 });
+    const downloads = new Downloads(fast);
+    const started = downloads.start(storeModel(model));
+    downloads.pause(model.id);
+    await started;
+    expect(downloads.status(model.id).state).toBe('paused');
+    await downloads.refresh();
+    expect(downloads.disk.find((m) => m.key === model.id)?.status).not.toBe('complete');
+
+    await downloads.resume(model.id);
+    expect(downloads.status(model.id).state).toBe('complete');
+    await downloads.remove(model.id);
+  });
+
   test('a failure shows as an error on the model, and is kept (with its error) for the next visit', async () => {
     const model = await fixtureModel('state-fail', { shards: 2, shardBytes: 100_000 });
     await fault(model, { kind: 'status', file: 'params_shard_1.bin', status: 404, times: 0 });

@@ -153,6 +153,12 @@ export class DownloadManager {
       }
     }
     if (run.abort.signal.aborted) return;
+    if (run.stop === 'pause') {
+      // paused before its first byte (while the lock was taken or the saved state read)
+      await setHold(id, { reason: 'paused' });
+      this.#emit({ id, state: 'paused', where: 'none', ...this.#progress(id) });
+      return;
+    }
     run.owning = true;
     this.#emit({ id, state: 'downloading', where: 'here', ...this.#progress(id) });
     let listed = false;
@@ -215,6 +221,7 @@ export class DownloadManager {
       run.stop = 'pause';
       run.abort.abort();
     } else {
+      if (run) run.stop = 'pause'; // started here but not running yet: it will not begin
       this.#post({ type: 'command', id, command: 'pause' });
     }
   }
