@@ -126,6 +126,25 @@ describe('WebLLMEngine over web-llm’s real MLCEngine', { timeout: 60_000 }, ()
     expect([cut.text, cut.finishReason]).toEqual(['1 2 3 4 ', 'length']);
   });
 
+  test('a character split across tokens reaches the page whole, as web-llm holds it back', async () => {
+    const engine = await loaded();
+    const deltas: string[] = [];
+    // "é" is two byte tokens and "€" three: web-llm decodes "n\uFFFD" after the first byte and
+    // streams nothing until the character is whole
+    const result = await engine.complete(ask('say né€!'), {
+      ...greedy,
+      top_logprobs: 1,
+      onDelta: (d) => deltas.push(d),
+    });
+    expect(result.text).toBe('né€!');
+    expect(deltas.join('')).toBe('né€!');
+    expect(deltas.filter((d) => d.includes('\uFFFD'))).toEqual([]);
+    // seven tokens and the end token; web-llm sends no entry for a token it held back, and the
+    // completing byte's entry spells only that byte; the end token's entry comes with no text
+    expect(result.usage.completionTokens).toBe(8);
+    expect(result.logprobs?.map((t) => t.token)).toEqual(['n', '\uFFFD', '\uFFFD', '!']);
+  });
+
   test('asked for log-probabilities: every token’s reaches the page, in order, as the model’s own over its top tokens', async () => {
     const engine = await loaded();
     const streamed: number[] = [];
@@ -161,6 +180,23 @@ describe('WebLLMEngine over web-llm’s real MLCEngine', { timeout: 60_000 }, ()
     }
     const plain = await engine.complete(ask('count 3'), greedy);
     expect(plain).not.toHaveProperty('logprobs');
+  });
+
+  test('the end-of-reply token’s entry never reaches the page, however slow the page', async () => {
+    const engine = await loaded();
+    const result = await engine.complete(ask('count 5 step 1'), {
+      ...greedy,
+      top_logprobs: 2,
+      // a busy page: the worker gathers tokens (and web-llm's end token) while it waits
+      onDelta: () => {
+        const until = performance.now() + 60;
+        while (performance.now() < until) {
+          // a long task
+        }
+      },
+    });
+    expect(result.usage.completionTokens).toBe(6);
+    expect(result.logprobs?.map((t) => t.token)).toEqual(['1 ', '2 ', '3 ', '4 ', '5 ']);
   });
 
   test('greedy log-probabilities carry nothing on web-llm: the top token 0, the others impossible', async () => {
