@@ -317,6 +317,15 @@ describe('WebLLMEngine over web-llm’s real MLCEngine', { timeout: 60_000 }, ()
     expect([resultD.text, resultD.finishReason]).toEqual(['1 2 3 4 5 6 ', 'stop']);
   });
 
+  test('a problem longer than the context window is refused as bad input, and the engine goes on', async () => {
+    const engine = await loaded();
+    // 5,000 letters the fixture tokenizer cannot merge: 5,000 tokens against a 4,096 window
+    const error = await rejection(engine.complete(ask(`count 2 ${'z'.repeat(5000)}`), greedy));
+    expect(error.code).toBe('bad-input');
+    expect(error.message).toMatch(/context window/);
+    expect((await engine.complete(ask('count 2'), greedy)).text).toBe('1 2 ');
+  });
+
   test('a throw inside onDelta rejects that call and leaves the engine working', async () => {
     const engine = await loaded();
     const thrown = await within(
