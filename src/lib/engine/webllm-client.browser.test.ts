@@ -139,8 +139,8 @@ describe('WebLLMEngine over web-llm’s real MLCEngine', { timeout: 60_000 }, ()
     expect(result.text).toBe('né€!');
     expect(deltas.join('')).toBe('né€!');
     expect(deltas.filter((d) => d.includes('\uFFFD'))).toEqual([]);
-    // seven tokens and the end token; web-llm sends no entry for a token it held back, and the
-    // completing byte's entry spells only that byte; the end token's entry comes with no text
+    // seven tokens and the end token; web-llm sends no entry for a token it held back, the
+    // completing byte's entry spells only that byte, and the end token's (no text) is not kept
     expect(result.usage.completionTokens).toBe(8);
     expect(result.logprobs?.map((t) => t.token)).toEqual(['n', '\uFFFD', '\uFFFD', '!']);
   });
