@@ -13,13 +13,12 @@ const engine = new MLCEngine();
 serveEngine(engine, self);
 
 /** One completion driven here: tokens streamed and ms from request to last token. */
-async function direct({ prompt, maxTokens, logprobs }: DirectRequest): Promise<Run> {
+async function direct({ prompt, maxTokens, logprobs, sampling }: DirectRequest): Promise<Run> {
   const started = performance.now();
   const stream = await engine.chatCompletion({
     messages: [{ role: 'user', content: prompt }],
     stream: true,
-    temperature: 0,
-    top_p: 1,
+    ...sampling,
     max_tokens: maxTokens,
     ...(logprobs ? { logprobs: true, top_logprobs: topLogprobs } : {}),
     stream_options: { include_usage: true },
