@@ -3,6 +3,7 @@ import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { chromiumArgs, findChromium } from './scripts/chromium.mjs';
 import { pyodideAssets } from './src/lib/program/pyodide-assets.ts';
+import { webllmInternals } from './tests/fixtures/webllm-internals.ts';
 
 export default defineConfig({
   plugins: [svelte(), pyodideAssets()],
@@ -22,6 +23,8 @@ export default defineConfig({
       },
       {
         extends: true,
+        // web-llm's bundled TVM runtime, tokenizer and pipeline, for the stand-in GPU
+        plugins: [webllmInternals()],
         test: {
           name: 'browser',
           include: ['src/**/*.browser.test.ts', 'tests/**/*.browser.test.ts'],

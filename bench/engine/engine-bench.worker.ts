@@ -1,23 +1,24 @@
-// The engine benchmark's worker: the product's worker host serving web-llm's MLCEngine with its
-// GPU-bound pipeline replaced (tests/fixtures/replaced-pipeline.ts), plus a "direct" mode that
-// drives the same engine from inside this worker, as a baseline with no page in the loop.
+// The engine benchmark's worker: the product's worker host serving web-llm's MLCEngine on the
+// stand-in GPU (tests/fixtures/tvm-stand-in.ts: web-llm's own pipeline, only the TVM runtime
+// replaced), plus a "direct" mode that drives the same engine from inside this worker, as a
+// baseline with no page in the loop.
 import { MLCEngine } from '@mlc-ai/web-llm';
 import { serveEngine } from '../../src/lib/engine/worker-host';
-import { replacePipeline } from '../../tests/fixtures/replaced-pipeline';
+import { useStandInGpu } from '../../tests/fixtures/tvm-stand-in';
 import { topLogprobs } from '../../src/lib/engine/logprobs';
 import type { DirectRequest, Run } from './engine-page';
 
-const engine = replacePipeline(new MLCEngine());
+useStandInGpu();
+const engine = new MLCEngine();
 serveEngine(engine, self);
 
 /** One completion driven here: tokens streamed and ms from request to last token. */
-async function direct({ prompt, maxTokens, logprobs }: DirectRequest): Promise<Run> {
+async function direct({ prompt, maxTokens, logprobs, sampling }: DirectRequest): Promise<Run> {
   const started = performance.now();
   const stream = await engine.chatCompletion({
     messages: [{ role: 'user', content: prompt }],
     stream: true,
-    temperature: 0,
-    top_p: 1,
+    ...sampling,
     max_tokens: maxTokens,
     ...(logprobs ? { logprobs: true, top_logprobs: topLogprobs } : {}),
     stream_options: { include_usage: true },

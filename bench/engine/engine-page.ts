@@ -2,6 +2,7 @@
 // loaded through Tally's WebLLMEngine, and two ways to stream the same completion: through
 // Tally's engine on this page, or directly inside the worker. The page can be kept busy.
 import { neutralPenalties } from '../../src/lib/engine/engine';
+import { defaultSampling } from '../../src/lib/solver/solve';
 import { topLogprobs } from '../../src/lib/engine/logprobs';
 import { WebLLMEngine } from '../../src/lib/engine/webllm-client';
 import type { ModelBuild } from '../../src/lib/models/catalog';
@@ -14,11 +15,15 @@ export interface Run {
   ms: number;
 }
 
+/** How both ways sample: as the ensemble does (its temperature and top_p), neutral penalties. */
+export const benchSampling = { ...defaultSampling, ...neutralPenalties };
+
 export interface DirectRequest {
   prompt: string;
   maxTokens: number;
   /** ask for each token's top log-probabilities (as many as Tally asks for) */
   logprobs: boolean;
+  sampling: typeof benchSampling;
 }
 
 let worker: Worker | undefined;
@@ -43,9 +48,7 @@ export async function tally(prompt: string, maxTokens: number, logprobs: boolean
   let text = '';
   const started = performance.now();
   const completion = await engine.complete([{ role: 'user', content: prompt }], {
-    temperature: 0,
-    top_p: 1,
-    ...neutralPenalties,
+    ...benchSampling,
     max_tokens: maxTokens,
     ...(logprobs ? { top_logprobs: topLogprobs } : {}),
     onDelta: (delta) => {
@@ -73,7 +76,7 @@ export function direct(prompt: string, maxTokens: number, logprobs: boolean): Pr
       else reject(new Error(data.benchError));
     };
     target.addEventListener('message', listener);
-    const request: DirectRequest = { prompt, maxTokens, logprobs };
+    const request: DirectRequest = { prompt, maxTokens, logprobs, sampling: benchSampling };
     target.postMessage({ benchDirect: request });
   });
 }

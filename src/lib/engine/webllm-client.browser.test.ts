@@ -1,6 +1,8 @@
-// WebLLMEngine against web-llm 0.2.86's real MLCEngine in a real browser worker, with only the
-// GPU-bound pipeline replaced (tests/fixtures/replaced-pipeline.ts): web-llm's own chatCompletion,
-// generator, lock, interrupt flag and finish reasons decide what happens here.
+// WebLLMEngine against web-llm 0.2.86's real MLCEngine and LLMChatPipeline in a real browser
+// worker, with only the TVM runtime replaced (tests/fixtures/tvm-stand-in.ts: the model's logits,
+// scripted by the prompt as tests/fixtures/scripted-model.ts says, and the GPU kernels): web-llm's
+// own load, sampling, log-probabilities, stop handling, token counts, generator, lock, interrupt
+// flag and finish reasons decide what happens here.
 import { afterEach, describe, expect, test } from 'vitest';
 import type { CompleteOptions, LoadProgress } from './engine';
 import { EngineError } from './errors';
@@ -8,10 +10,10 @@ import { WebLLMEngine } from './webllm-client';
 import { verifyAnswers } from '../solver/verify';
 import { catalog, type ModelBuild } from '../models/catalog';
 import { fixtureModel } from '../../../tests/fixtures/store-client';
-import type { Stats } from '../../../tests/fixtures/replaced-pipeline';
+import type { Stats } from '../../../tests/fixtures/scripted-model';
 
-const replacedWorker = () =>
-  new Worker(new URL('../../../tests/fixtures/replaced-pipeline.worker.ts', import.meta.url), {
+const standInWorker = () =>
+  new Worker(new URL('../../../tests/fixtures/stand-in-gpu.worker.ts', import.meta.url), {
     type: 'module',
   });
 
@@ -19,8 +21,9 @@ const lite = catalog[1]?.builds[1];
 if (!lite) throw new Error('catalog changed: the lite q4f32_1 build is gone');
 const base: ModelBuild = lite;
 
-async function fixtureBuild(): Promise<ModelBuild> {
-  const model = await fixtureModel('engine', { shards: 1, shardBytes: 1024 });
+/** A fixture model; its library's name scripts the load ("lose-on-load", "slow-load"). */
+async function fixtureBuild(name = 'engine'): Promise<ModelBuild> {
+  const model = await fixtureModel(name, { shards: 1, shardBytes: 1024 });
   return { ...base, model_id: model.id, model: model.modelUrl, model_lib: model.libUrl };
 }
 
@@ -41,7 +44,7 @@ afterEach(async () => {
 
 async function engineFor(onLost?: (error: EngineError) => void): Promise<WebLLMEngine> {
   const engine = new WebLLMEngine(await fixtureBuild(), {
-    createWorker: replacedWorker,
+    createWorker: standInWorker,
     ...(onLost ? { onLost } : {}),
   });
   engines.push(engine);
@@ -76,7 +79,7 @@ async function rejection(promise: Promise<unknown>): Promise<EngineError> {
   return error as EngineError;
 }
 
-/** What the replaced pipeline's previous generation produced and sampled with. */
+/** What the previous generation read and sampled, and what the GPU kernels were called with. */
 async function stats(engine: WebLLMEngine): Promise<Stats> {
   const reply = await within(5000, engine.complete(ask('stats'), greedy), 'stats');
   return JSON.parse(reply.text) as Stats;
@@ -113,28 +116,53 @@ describe('WebLLMEngine over web-llm’s real MLCEngine', { timeout: 60_000 }, ()
     expect(deltas.length).toBeGreaterThan(1);
     expect(deltas.length).toBeLessThanOrEqual(25);
     expect(result.text).toBe(expected.join(''));
-    expect(result.usage).toMatchObject({ promptTokens: 4, completionTokens: 25 });
+    // web-llm counts the end-of-reply token it stopped at as a completion token
+    expect(result.usage).toMatchObject({ completionTokens: 26 });
     expect(result.finishReason).toBe('stop');
+    // the prompt is the whole conversation in the model's chat template, as web-llm tokenized it
+    expect(result.usage.promptTokens).toBe((await stats(engine)).prompt);
+    expect(result.usage.promptTokens).toBeGreaterThan(20);
     const cut = await engine.complete(ask('count 25'), { ...greedy, max_tokens: 4 });
     expect([cut.text, cut.finishReason]).toEqual(['1 2 3 4 ', 'length']);
+  });
+
+  test('a character split across tokens reaches the page whole, as web-llm holds it back', async () => {
+    const engine = await loaded();
+    const deltas: string[] = [];
+    // "é" is two byte tokens and "€" three: web-llm decodes "n\uFFFD" after the first byte and
+    // streams nothing until the character is whole
+    const result = await engine.complete(ask('say né€!'), {
+      ...greedy,
+      top_logprobs: 1,
+      onDelta: (d) => deltas.push(d),
+    });
+    expect(result.text).toBe('né€!');
+    expect(deltas.join('')).toBe('né€!');
+    expect(deltas.filter((d) => d.includes('\uFFFD'))).toEqual([]);
+    // seven tokens and the end token; web-llm sends no entry for a token it held back, the
+    // completing byte's entry spells only that byte, and the end token's (no text) is not kept
+    expect(result.usage.completionTokens).toBe(8);
+    expect(result.logprobs?.map((t) => t.token)).toEqual(['n', '\uFFFD', '\uFFFD', '!']);
   });
 
   test('asked for log-probabilities: every token’s reaches the page, in order, as the model’s own over its top tokens', async () => {
     const engine = await loaded();
     const streamed: number[] = [];
-    // the replaced pipeline's logits at token 5: "5 " 0, alt1 −1.5, alt2 −2.5, alt3 −3.5, …
+    // the scripted logits at token 5: "5 " 0, alt1 −1.5, alt2 −2.5, alt3 −3.5, …
     const top3 = Math.log(1 + Math.exp(-1.5) + Math.exp(-2.5));
     const expected = [
       { token: '5 ', logprob: -top3 },
       { token: 'alt1', logprob: -1.5 - top3 },
       { token: 'alt2', logprob: -2.5 - top3 },
     ];
-    // sampled at 0.7, web-llm reports softmax(logits / 0.7); the page reads the model's own
+    // sampled at 0.7, web-llm reports softmax(logits / 0.7); the page reads the model's own.
+    // top_p 0.5 keeps web-llm's sampler on the scripted token ("1 " alone is more than half).
     for (const temperature of [1, 0.7]) {
       streamed.length = 0;
       const result = await engine.complete(ask('count 12 step 3'), {
         ...greedy,
         temperature,
+        top_p: 0.5,
         top_logprobs: 3,
         onDelta: (_, tokens) => streamed.push(...(tokens ?? []).map((t) => t.logprob)),
       });
@@ -152,6 +180,23 @@ describe('WebLLMEngine over web-llm’s real MLCEngine', { timeout: 60_000 }, ()
     }
     const plain = await engine.complete(ask('count 3'), greedy);
     expect(plain).not.toHaveProperty('logprobs');
+  });
+
+  test('the end-of-reply token’s entry never reaches the page, however slow the page', async () => {
+    const engine = await loaded();
+    const result = await engine.complete(ask('count 5 step 1'), {
+      ...greedy,
+      top_logprobs: 2,
+      // a busy page: the worker gathers tokens (and web-llm's end token) while it waits
+      onDelta: () => {
+        const until = performance.now() + 60;
+        while (performance.now() < until) {
+          // a long task
+        }
+      },
+    });
+    expect(result.usage.completionTokens).toBe(6);
+    expect(result.logprobs?.map((t) => t.token)).toEqual(['1 ', '2 ', '3 ', '4 ', '5 ']);
   });
 
   test('greedy log-probabilities carry nothing on web-llm: the top token 0, the others impossible', async () => {
@@ -182,13 +227,16 @@ describe('WebLLMEngine over web-llm’s real MLCEngine', { timeout: 60_000 }, ()
   test('greedy sends neutral penalties, so mlc-chat-config.json’s 1.05 does not apply', async () => {
     const engine = await loaded();
     await engine.complete(ask('count 2'), greedy);
-    expect((await stats(engine)).sampledWith).toEqual({
-      temperature: 0,
+    // the kernels saw T = 0 clamped to 1e-6 and top_p 1; the penalty kernel never ran
+    expect(await stats(engine)).toMatchObject({
+      sampled: 3,
+      temperature: Math.fround(1e-6),
       top_p: 1,
-      repetition_penalty: 1,
-      frequency_penalty: 0,
-      presence_penalty: 0,
+      penalties: null,
     });
+    // a penalty asked for reaches the kernel, from the second token on
+    await engine.complete(ask('count 2'), { ...greedy, repetition_penalty: 1.25 });
+    expect((await stats(engine)).penalties).toEqual([0, 0, 1.25]);
   });
 
   test.each([0, 30])(
@@ -208,7 +256,7 @@ describe('WebLLMEngine over web-llm’s real MLCEngine', { timeout: 60_000 }, ()
       const error = await rejection(running);
       expect([error.code, error.name]).toEqual(['aborted', 'AbortError']);
       expect(deltas).toEqual([]);
-      expect((await stats(engine)).produced).toBeLessThanOrEqual(1);
+      expect((await stats(engine)).sampled).toBeLessThanOrEqual(1);
     },
   );
 
@@ -232,9 +280,9 @@ describe('WebLLMEngine over web-llm’s real MLCEngine', { timeout: 60_000 }, ()
     );
     expect([error.code, error.name]).toEqual(['aborted', 'AbortError']);
     expect(tokens(text)).toBe(seen);
-    const { produced } = await stats(engine);
-    expect(produced).toBeGreaterThanOrEqual(seen);
-    expect(produced).toBeLessThanOrEqual(seen + 1);
+    const { sampled } = await stats(engine);
+    expect(sampled).toBeGreaterThanOrEqual(seen);
+    expect(sampled).toBeLessThanOrEqual(seen + 1);
   });
 
   test('two concurrent completions never cut each other short; the stopped one rejects', async () => {
@@ -267,6 +315,15 @@ describe('WebLLMEngine over web-llm’s real MLCEngine', { timeout: 60_000 }, ()
     const [errorC, resultD] = await Promise.all([rejection(c), d]);
     expect(errorC.name).toBe('AbortError');
     expect([resultD.text, resultD.finishReason]).toEqual(['1 2 3 4 5 6 ', 'stop']);
+  });
+
+  test('a problem longer than the context window is refused as bad input, and the engine goes on', async () => {
+    const engine = await loaded();
+    // 5,000 letters the fixture tokenizer cannot merge: 5,000 tokens against a 4,096 window
+    const error = await rejection(engine.complete(ask(`count 2 ${'z'.repeat(5000)}`), greedy));
+    expect(error.code).toBe('bad-input');
+    expect(error.message).toMatch(/context window/);
+    expect((await engine.complete(ask('count 2'), greedy)).text).toBe('1 2 ');
   });
 
   test('a throw inside onDelta rejects that call and leaves the engine working', async () => {
@@ -336,11 +393,9 @@ describe('WebLLMEngine over web-llm’s real MLCEngine', { timeout: 60_000 }, ()
   });
 
   test('a device lost during the load is reported as such, with the advice to try a smaller model', async () => {
-    const build = await fixtureBuild();
-    const engine = new WebLLMEngine(
-      { ...build, model_id: `${build.model_id}-lose-on-load` },
-      { createWorker: replacedWorker },
-    );
+    const engine = new WebLLMEngine(await fixtureBuild('engine-lose-on-load'), {
+      createWorker: standInWorker,
+    });
     engines.push(engine);
     const error = await rejection(within(20000, engine.load(), 'the load'));
     expect(error.code).toBe('device-lost');
@@ -383,12 +438,11 @@ describe('WebLLMEngine over web-llm’s real MLCEngine', { timeout: 60_000 }, ()
   });
 
   test('a page still loading that is taken over is told so', async () => {
-    const build = await fixtureBuild();
     const lost: EngineError[] = [];
-    const first = new WebLLMEngine(
-      { ...build, model_id: `${build.model_id}-slow-load` },
-      { createWorker: replacedWorker, onLost: (e) => lost.push(e) },
-    );
+    const first = new WebLLMEngine(await fixtureBuild('engine-slow-load'), {
+      createWorker: standInWorker,
+      onLost: (e) => lost.push(e),
+    });
     engines.push(first);
     const started: LoadProgress[] = [];
     const loading = rejection(first.load((p) => started.push(p)));
@@ -406,7 +460,7 @@ describe('WebLLMEngine over web-llm’s real MLCEngine', { timeout: 60_000 }, ()
   test('after a device loss the old worker is ended', async () => {
     let ended = 0;
     const counted = () => {
-      const worker = replacedWorker();
+      const worker = standInWorker();
       const terminate = worker.terminate.bind(worker);
       worker.terminate = () => {
         ended += 1;

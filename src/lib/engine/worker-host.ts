@@ -182,9 +182,11 @@ export function serveEngine(
           const text = choice.delta.content;
           if (text) box.text += text;
           if (choice.finish_reason) finish = choice.finish_reason;
-          if (box.logprobs) {
-            // web-llm puts the token just decoded in each chunk; a chunk it holds back (a token
-            // ending mid-character) drops that token's entry, so a reply may miss a few
+          // web-llm puts the token just decoded in each chunk; a chunk it holds back (a token
+          // ending mid-character) drops that token's entry, so a reply may miss a few. A chunk
+          // with no text (the end-of-reply token, a stop string's last token) carries no token of
+          // the reply: its entry is not kept, as OpenAI-compatible servers send none for it.
+          if (box.logprobs && text) {
             const tokens = readChoiceLogprobs(choice.logprobs, request.temperature);
             if (!tokens) {
               throw new EngineError('bad-response', 'web-llm sent malformed log-probabilities.');
