@@ -24,6 +24,7 @@ import {
   type Vote,
 } from '../solver';
 import type { SavedRun } from '../bench/types';
+import type { EnsembleRun } from '../solver/estimate';
 import { keptOutput, type History, type HistoryEntry } from './history.svelte';
 
 export type SolveStatus = 'idle' | 'running' | 'done' | 'stopped' | 'error';
@@ -85,6 +86,8 @@ export class SolveState {
   k = $state(0);
   /** sampling is over and the self-verifier is asking about the answers */
   verifying = $state(false);
+  /** from the start of sampling to the moment the latest sample ended, ms: this run's speed */
+  sampledMs = $state(0);
   /** the program reply's text as it streams */
   programText = $state('');
   program = $state.raw<ProgramSolveResult | undefined>();
@@ -115,6 +118,13 @@ export class SolveState {
       parts.push({ name: 'vote', answer: this.ensemble.answer });
     }
     return parts.length < 2 ? undefined : parts;
+  });
+  /** the ensemble while it samples or checks its answers, for the time it has left */
+  ensembleRun = $derived.by((): EnsembleRun | undefined => {
+    if (this.status !== 'running' || this.k === 0 || this.ensemble || this.samples.length === 0) {
+      return undefined;
+    }
+    return { k: this.k, samples: this.samples, ms: this.sampledMs, verifying: this.verifying };
   });
   #abort: AbortController | undefined;
   /** the run's streamed text, applied once a frame; 'single' is the single call */
@@ -209,6 +219,10 @@ export class SolveState {
         }
       }
       if (ensemble && current()) {
+        const sampling = performance.now();
+        const ended = () => {
+          if (current()) this.sampledMs = performance.now() - sampling;
+        };
         result = await solveEnsemble(engine, question, {
           family,
           k: ensemble.k,
@@ -230,6 +244,7 @@ export class SolveState {
           },
           onSample: (i, sampleResult) => {
             stream.flush();
+            ended();
             const sample = current() ? this.samples[i] : undefined;
             if (sample) sample.result = sampleResult;
           },
@@ -238,11 +253,13 @@ export class SolveState {
           },
           onSampleCut: (i, tokens) => {
             stream.flush();
+            ended();
             const sample = current() ? this.samples[i] : undefined;
             if (sample) sample.cutAt = Math.max(1, tokens);
           },
           onSampleFailed: (i, error) => {
             stream.flush();
+            ended();
             const sample = current() ? this.samples[i] : undefined;
             if (sample) sample.failed = error.message;
           },
@@ -339,6 +356,7 @@ export class SolveState {
     this.vote = undefined;
     this.ensemble = undefined;
     this.verifying = false;
+    this.sampledMs = 0;
     this.evidence = undefined;
     this.k = k;
     this.programText = '';
