@@ -48,6 +48,16 @@ async function setOptions(page: Page) {
 
 const done = (page: Page) => page.getByTestId('bench-progress');
 
+/** Uploads `set` as the JSON Lines file `name` and waits until the page has read it. */
+async function upload(page: Page, name: string, set: { question: string; gold: number }[]) {
+  await page.getByLabel('Or upload a file').setInputFiles({
+    name,
+    mimeType: 'application/jsonl',
+    buffer: Buffer.from(set.map((p) => JSON.stringify(p)).join('\n')),
+  });
+  await expect(page.getByTestId('bench-data')).toContainText(`${name}: ${set.length} problems`);
+}
+
 test.beforeEach(async () => {
   await admin(mockOpenAI(), 'reset', {});
   await admin(mockOpenAI(), 'script', {
@@ -349,16 +359,11 @@ for (const size of sizes) {
     await page.goto('/#bench');
     await connectMock(page);
     // an uploaded file: this browser keeps no copy of it, so after the reload no data is loaded
-    await page.getByLabel('Or upload a file').setInputFiles({
-      name: 'three.jsonl',
-      mimeType: 'application/jsonl',
-      buffer: Buffer.from(
-        [2, 3, 4]
-          .map((n) => JSON.stringify({ question: `What is ${n} + ${n}?`, gold: 2 * n }))
-          .join('\n'),
-      ),
-    });
-    await expect(page.getByTestId('bench-data')).toContainText('three.jsonl: 3 problems');
+    await upload(
+      page,
+      'three.jsonl',
+      [2, 3, 4].map((n) => ({ question: `What is ${n} + ${n}?`, gold: 2 * n })),
+    );
     await page.getByLabel('How many problems').fill('3');
     await page.getByLabel('Samples at most (k)').fill('3');
     await page.getByLabel('Stop rule').selectOption('fixed');
@@ -445,16 +450,11 @@ test('the chart at a phone and a desktop: text of 11 px or more, every mode seen
   });
   await page.goto('/#bench');
   await connectMock(page);
-  await page.getByLabel('Or upload a file').setInputFiles({
-    name: 'squares.jsonl',
-    mimeType: 'application/jsonl',
-    buffer: Buffer.from(set.map((p) => JSON.stringify(p)).join('\n')),
-  });
-  await expect(page.getByTestId('bench-data')).toContainText('squares.jsonl: 3 problems');
+  await upload(page, 'squares.jsonl', set);
   await page.getByLabel('How many problems').fill('3');
   await page.getByRole('checkbox', { name: /^Program/ }).check();
-  await page.getByLabel('Samples at most (k)').fill('3');
-  await page.getByLabel('Stop rule').selectOption('fixed');
+  // the default k = 16 and beta rule, with the answer check: the longest name a mode has
+  await page.getByLabel('Ask the model to check each answer').check();
   await page.getByRole('button', { name: 'Start benchmark' }).click();
   await expect(page.getByTestId('bench-status')).toHaveText('Finished.', { timeout: 120_000 });
   const summary = page.getByTestId('bench-summary');
@@ -473,7 +473,7 @@ test('the chart at a phone and a desktop: text of 11 px or more, every mode seen
     await expect(chart.getByTestId('bench-label')).toHaveText([
       'Single call',
       'Program',
-      'Ensemble k=3, fixed',
+      'Ensemble k=16, beta(0.95), answer check',
     ]);
     await expectInside(page.locator('figure.chart'));
     await expectFits(page, size.width);
@@ -572,12 +572,7 @@ test("a program cannot change the next problem's: program accuracy is the same i
     const errors = trackErrors(page);
     await page.goto('/#bench');
     await connectMock(page);
-    await page.getByLabel('Or upload a file').setInputFiles({
-      name: 'order.jsonl',
-      mimeType: 'application/jsonl',
-      buffer: Buffer.from(order.map((p) => JSON.stringify(p)).join('\n')),
-    });
-    await expect(page.getByTestId('bench-data')).toContainText('order.jsonl: 3 problems');
+    await upload(page, 'order.jsonl', order);
     await page.getByLabel('How many problems').fill('3');
     await page.getByRole('checkbox', { name: /^Program/ }).check();
     await page.getByRole('checkbox', { name: /^Ensemble/ }).uncheck();
