@@ -111,6 +111,26 @@ test('while it runs, the estimate becomes how far it is and the time left at thi
   await expect(estimate).toHaveText(
     /^Up to 6 samples ≈ 324 tokens: about .+ one after another at the [\d.]+ tokens\/s of the last answer/,
   );
+
+  // a second run: while its single call is written the estimate stays, from the answer before
+  await page.evaluate(() => {
+    const states: string[] = [];
+    Object.assign(window, { states });
+    const line = document.querySelector('[data-testid="ensemble-estimate"]');
+    if (!line) throw new Error('no estimate line');
+    new MutationObserver(() => states.push(line.getAttribute('data-state') ?? '')).observe(line, {
+      attributes: true,
+      childList: true,
+      characterData: true,
+      subtree: true,
+    });
+  });
+  const states = () =>
+    page.evaluate(() => (window as unknown as { states: string[] }).states.join(' '));
+  await ask(page, 'How many walnuts?');
+  await expect.poll(states, { timeout: 30_000 }).toContain('running');
+  await expect(estimate).toHaveAttribute('data-state', 'before', { timeout: 30_000 });
+  expect(await states()).not.toContain('unknown');
   expect(errors).toEqual([]);
 });
 

@@ -1,7 +1,7 @@
 // One problem at a time: the streamed single answer, then (when asked) the program and the
 // sampled ensemble. Validation and engine failures become `error` text; a stop keeps whatever
 // finished so far and ends a program mid-run.
-import type { Engine } from '../engine/engine';
+import type { Engine, Usage } from '../engine/engine';
 import { EngineError, isAbort } from '../engine/errors';
 import type { ModelFamily } from '../models/catalog';
 import { createBrowserRunner } from '../program/browser-runner';
@@ -78,6 +78,11 @@ export class SolveState {
   /** the single call's text as it streams */
   singleText = $state('');
   single = $state.raw<SampleResult | undefined>();
+  /**
+   * the last single answer's length and time, kept while the next run starts: what the estimate of
+   * an ensemble's cost goes by until the run's own samples give it a speed
+   */
+  lastAnswer = $state.raw<Pick<Usage, 'completionTokens' | 'ms'> | undefined>();
   /** ensemble samples, by index */
   samples = $state<LiveSample[]>([]);
   vote = $state.raw<Vote | undefined>();
@@ -199,7 +204,10 @@ export class SolveState {
         },
       });
       stream.flush();
-      if (current()) this.single = single;
+      if (current()) {
+        this.single = single;
+        this.lastAnswer = single.usage;
+      }
       if (runner && column && current()) {
         this.programPhase = 'writing';
         programResult = await solveProgram(engine, runner, question, {
