@@ -48,6 +48,16 @@ async function setOptions(page: Page) {
 
 const done = (page: Page) => page.getByTestId('bench-progress');
 
+/** Uploads `set` as the JSON Lines file `name` and waits until the page has read it. */
+async function upload(page: Page, name: string, set: { question: string; gold: number }[]) {
+  await page.getByLabel('Or upload a file').setInputFiles({
+    name,
+    mimeType: 'application/jsonl',
+    buffer: Buffer.from(set.map((p) => JSON.stringify(p)).join('\n')),
+  });
+  await expect(page.getByTestId('bench-data')).toContainText(`${name}: ${set.length} problems`);
+}
+
 test.beforeEach(async () => {
   await admin(mockOpenAI(), 'reset', {});
   await admin(mockOpenAI(), 'script', {
@@ -349,16 +359,11 @@ for (const size of sizes) {
     await page.goto('/#bench');
     await connectMock(page);
     // an uploaded file: this browser keeps no copy of it, so after the reload no data is loaded
-    await page.getByLabel('Or upload a file').setInputFiles({
-      name: 'three.jsonl',
-      mimeType: 'application/jsonl',
-      buffer: Buffer.from(
-        [2, 3, 4]
-          .map((n) => JSON.stringify({ question: `What is ${n} + ${n}?`, gold: 2 * n }))
-          .join('\n'),
-      ),
-    });
-    await expect(page.getByTestId('bench-data')).toContainText('three.jsonl: 3 problems');
+    await upload(
+      page,
+      'three.jsonl',
+      [2, 3, 4].map((n) => ({ question: `What is ${n} + ${n}?`, gold: 2 * n })),
+    );
     await page.getByLabel('How many problems').fill('3');
     await page.getByLabel('Samples at most (k)').fill('3');
     await page.getByLabel('Stop rule').selectOption('fixed');
@@ -388,6 +393,102 @@ for (const size of sizes) {
     await expectFits(page, size.width);
   });
 }
+
+/**
+ * What a person cannot read or see in the chart: text drawn under 11 px (its font size times the
+ * svg's scale), points and labels that cover each other, anything outside the svg's box.
+ */
+function chartFaults(page: Page): Promise<string[]> {
+  return page.getByTestId('bench-chart').evaluate((svg) => {
+    const faults: string[] = [];
+    const box = svg.getBoundingClientRect();
+    const name = (el: Element) =>
+      `${el.getAttribute('data-testid') ?? el.tagName} "${el.textContent.trim().slice(0, 30)}"`;
+    for (const text of svg.querySelectorAll('text')) {
+      const ctm = text.getScreenCTM();
+      const scale = ctm ? Math.hypot(ctm.a, ctm.b) : 0;
+      const px = parseFloat(getComputedStyle(text).fontSize) * scale;
+      if (px < 11) faults.push(`${name(text)} drawn at ${px.toFixed(1)} px`);
+    }
+    const items = [
+      ...svg.querySelectorAll('[data-testid="bench-point"], [data-testid="bench-label"], text'),
+    ].filter((el, i, all) => all.indexOf(el) === i);
+    const rects = items.map((el) => el.getBoundingClientRect());
+    rects.forEach((r, i) => {
+      const el = items[i] as Element;
+      if (r.left < box.left - 0.5 || r.right > box.right + 0.5) faults.push(`${name(el)} outside`);
+      if (r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5) faults.push(`${name(el)} outside`);
+      for (let j = i + 1; j < rects.length; j++) {
+        const o = rects[j] as DOMRect;
+        const other = items[j] as Element;
+        // a legend row holds its name: that is not one hiding another
+        if (el.contains(other) || other.contains(el)) continue;
+        const overlap =
+          Math.min(r.right, o.right) - Math.max(r.left, o.left) > 0.5 &&
+          Math.min(r.bottom, o.bottom) - Math.max(r.top, o.top) > 0.5;
+        if (overlap) faults.push(`${name(el)} covers ${name(other)}`);
+      }
+    });
+    return faults;
+  });
+}
+
+test('the chart at a phone and a desktop: text of 11 px or more, every mode seen and named, nothing covered or cut', async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(150_000);
+  const errors = trackErrors(page);
+  // every reply is right, with a program: single call and program both at 1 sample and 100%
+  const set = [3, 4, 5].map((n) => ({ question: `What is ${n} times ${n}?`, gold: n * n }));
+  await admin(mockOpenAI(), 'script', {
+    replies: set.map((p) => ({
+      match: p.question,
+      outputs: [
+        `\`\`\`python\ndef solution():\n    return ${p.gold}\n\`\`\`\nSo the answer is \\boxed{${p.gold}}.`,
+      ],
+    })),
+  });
+  await page.goto('/#bench');
+  await connectMock(page);
+  await upload(page, 'squares.jsonl', set);
+  await page.getByLabel('How many problems').fill('3');
+  await page.getByRole('checkbox', { name: /^Program/ }).check();
+  // the default k = 16 and beta rule, with the answer check: the longest name a mode has
+  await page.getByLabel('Ask the model to check each answer').check();
+  await page.getByRole('button', { name: 'Start benchmark' }).click();
+  await expect(page.getByTestId('bench-status')).toHaveText('Finished.', { timeout: 120_000 });
+  const summary = page.getByTestId('bench-summary');
+  await expect(summary.locator('tr[data-mode] [data-cell="accuracy"]')).toHaveText([
+    '100.0%',
+    '100.0%',
+    '100.0%',
+  ]);
+
+  const chart = page.getByTestId('bench-chart');
+  const check = async (size: (typeof sizes)[number], when: string) => {
+    await expect(chart.getByTestId('bench-point')).toHaveCount(3);
+    for (const point of await chart.getByTestId('bench-point').all())
+      await expect(point).toBeVisible();
+    expect(await chartFaults(page), `${size.name}, ${when}`).toEqual([]);
+    await expect(chart.getByTestId('bench-label')).toHaveText([
+      'Single call',
+      'Program',
+      'Ensemble k=16, beta(0.95), answer check',
+    ]);
+    await expectInside(page.locator('figure.chart'));
+    await expectFits(page, size.width);
+    await chart.screenshot({ path: testInfo.outputPath(`bench-chart-${size.name}-${when}.png`) });
+  };
+  for (const size of sizes) {
+    await page.setViewportSize({ width: size.width, height: size.height });
+    await check(size, 'resized');
+    // drawn anew at this size, from the saved run
+    await page.reload();
+    await expect(done(page)).toHaveAttribute('data-done', '9');
+    await check(size, 'reloaded');
+  }
+  expect(errors).toEqual([]);
+});
 
 test('the answer check, asked for, against a server that gives no yes or no: one sentence, no 0.0% anywhere', async ({
   page,
@@ -471,12 +572,7 @@ test("a program cannot change the next problem's: program accuracy is the same i
     const errors = trackErrors(page);
     await page.goto('/#bench');
     await connectMock(page);
-    await page.getByLabel('Or upload a file').setInputFiles({
-      name: 'order.jsonl',
-      mimeType: 'application/jsonl',
-      buffer: Buffer.from(order.map((p) => JSON.stringify(p)).join('\n')),
-    });
-    await expect(page.getByTestId('bench-data')).toContainText('order.jsonl: 3 problems');
+    await upload(page, 'order.jsonl', order);
     await page.getByLabel('How many problems').fill('3');
     await page.getByRole('checkbox', { name: /^Program/ }).check();
     await page.getByRole('checkbox', { name: /^Ensemble/ }).uncheck();

@@ -1,7 +1,7 @@
 // One problem at a time: the streamed single answer, then (when asked) the program and the
 // sampled ensemble. Validation and engine failures become `error` text; a stop keeps whatever
 // finished so far and ends a program mid-run.
-import type { Engine } from '../engine/engine';
+import type { Engine, Usage } from '../engine/engine';
 import { EngineError, isAbort } from '../engine/errors';
 import type { ModelFamily } from '../models/catalog';
 import { createBrowserRunner } from '../program/browser-runner';
@@ -24,6 +24,7 @@ import {
   type Vote,
 } from '../solver';
 import type { SavedRun } from '../bench/types';
+import type { EnsembleRun } from '../solver/estimate';
 import { keptOutput, type History, type HistoryEntry } from './history.svelte';
 
 export type SolveStatus = 'idle' | 'running' | 'done' | 'stopped' | 'error';
@@ -77,6 +78,11 @@ export class SolveState {
   /** the single call's text as it streams */
   singleText = $state('');
   single = $state.raw<SampleResult | undefined>();
+  /**
+   * the last single answer's length and time, kept while the next run starts: what the estimate of
+   * an ensemble's cost goes by until the run's own samples give it a speed
+   */
+  lastAnswer = $state.raw<Pick<Usage, 'completionTokens' | 'ms'> | undefined>();
   /** ensemble samples, by index */
   samples = $state<LiveSample[]>([]);
   vote = $state.raw<Vote | undefined>();
@@ -85,6 +91,8 @@ export class SolveState {
   k = $state(0);
   /** sampling is over and the self-verifier is asking about the answers */
   verifying = $state(false);
+  /** from the start of sampling to the moment the latest sample ended, ms: this run's speed */
+  sampledMs = $state(0);
   /** the program reply's text as it streams */
   programText = $state('');
   program = $state.raw<ProgramSolveResult | undefined>();
@@ -115,6 +123,13 @@ export class SolveState {
       parts.push({ name: 'vote', answer: this.ensemble.answer });
     }
     return parts.length < 2 ? undefined : parts;
+  });
+  /** the ensemble while it samples or checks its answers, for the time it has left */
+  ensembleRun = $derived.by((): EnsembleRun | undefined => {
+    if (this.status !== 'running' || this.k === 0 || this.ensemble || this.samples.length === 0) {
+      return undefined;
+    }
+    return { k: this.k, samples: this.samples, ms: this.sampledMs, verifying: this.verifying };
   });
   #abort: AbortController | undefined;
   /** the run's streamed text, applied once a frame; 'single' is the single call */
@@ -189,7 +204,10 @@ export class SolveState {
         },
       });
       stream.flush();
-      if (current()) this.single = single;
+      if (current()) {
+        this.single = single;
+        this.lastAnswer = single.usage;
+      }
       if (runner && column && current()) {
         this.programPhase = 'writing';
         programResult = await solveProgram(engine, runner, question, {
@@ -209,6 +227,10 @@ export class SolveState {
         }
       }
       if (ensemble && current()) {
+        const sampling = performance.now();
+        const ended = () => {
+          if (current()) this.sampledMs = performance.now() - sampling;
+        };
         result = await solveEnsemble(engine, question, {
           family,
           k: ensemble.k,
@@ -230,6 +252,7 @@ export class SolveState {
           },
           onSample: (i, sampleResult) => {
             stream.flush();
+            ended();
             const sample = current() ? this.samples[i] : undefined;
             if (sample) sample.result = sampleResult;
           },
@@ -238,11 +261,13 @@ export class SolveState {
           },
           onSampleCut: (i, tokens) => {
             stream.flush();
+            ended();
             const sample = current() ? this.samples[i] : undefined;
             if (sample) sample.cutAt = Math.max(1, tokens);
           },
           onSampleFailed: (i, error) => {
             stream.flush();
+            ended();
             const sample = current() ? this.samples[i] : undefined;
             if (sample) sample.failed = error.message;
           },
@@ -339,6 +364,7 @@ export class SolveState {
     this.vote = undefined;
     this.ensemble = undefined;
     this.verifying = false;
+    this.sampledMs = 0;
     this.evidence = undefined;
     this.k = k;
     this.programText = '';
