@@ -11,3 +11,8 @@ export function grouped(n: number): string {
 export function counted(n: number, one: string): string {
   return `${grouped(n)} ${one}${n === 1 ? '' : 's'}`;
 }
+
+/** `text` with its first letter a capital, to begin a sentence. */
+export function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

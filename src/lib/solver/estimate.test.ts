@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { costAhead, ensembleEstimate, type EnsembleRun, type SampleState } from './estimate';
+import { costAhead, ensembleEstimate, upTo, type EnsembleRun, type SampleState } from './estimate';
 
 const finished = (tokens: number): SampleState => ({
   result: { usage: { completionTokens: tokens } },
@@ -9,6 +9,7 @@ const finished = (tokens: number): SampleState => ({
 const writing: SampleState = { cutAt: 0, failed: '' };
 const run = (samples: EnsembleRun['samples'], ms: number, k = 16, verifying = false) => ({
   k,
+  early: true,
   samples,
   ms,
   verifying,
@@ -57,6 +58,7 @@ describe('ensembleEstimate', () => {
       kind: 'running',
       done: 0,
       k: 16,
+      early: true,
       cost: { samples: 16, tokens: 4800, perSecond: 30, seconds: 160 },
       source: 'answer',
     });
@@ -66,6 +68,7 @@ describe('ensembleEstimate', () => {
       kind: 'running',
       done: 4,
       k: 16,
+      early: true,
       cost: { samples: 12, tokens: 1200, perSecond: 20, seconds: 60 },
       source: 'run',
     });
@@ -98,6 +101,7 @@ describe('ensembleEstimate', () => {
       kind: 'running',
       done: 2,
       k: 2,
+      early: true,
       cost: undefined,
       source: 'run',
     });
@@ -111,5 +115,12 @@ describe('ensembleEstimate', () => {
       true,
     );
     expect(ensembleEstimate(16, answer, settled)).toEqual({ kind: 'decided', used: 4, k: 16 });
+  });
+});
+
+describe('upTo', () => {
+  test('"up to k" only when the stop rule may end the run sooner', () => {
+    expect(upTo(6, true)).toBe('up to 6');
+    expect(upTo(1200, false)).toBe('1,200');
   });
 });

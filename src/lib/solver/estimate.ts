@@ -2,6 +2,7 @@
 // computation for both, from the speed measured on this model or server. Before the run it is the
 // last single answer's; once samples have ended it is this run's own (tokens over wall time, so a
 // server that answers several at once counts as faster).
+import { grouped } from '../format';
 
 /** Samples that ended, the tokens they generated, and the wall time they took, milliseconds. */
 export interface Measured {
@@ -32,6 +33,8 @@ export interface SampleState {
 export interface EnsembleRun {
   /** samples asked for */
   k: number;
+  /** the stop rule may end it before k samples */
+  early: boolean;
   /** the samples started so far, by index */
   samples: readonly (SampleState | undefined)[];
   /** from the start of sampling to the moment the latest sample ended, milliseconds */
@@ -49,7 +52,14 @@ export type Estimate =
    * under way: samples finished (as the vote counts them) and what the rest cost, at this run's
    * speed once a sample has ended, else the last answer's
    */
-  | { kind: 'running'; done: number; k: number; cost: Cost | undefined; source: 'run' | 'answer' }
+  | {
+      kind: 'running';
+      done: number;
+      k: number;
+      early: boolean;
+      cost: Cost | undefined;
+      source: 'run' | 'answer';
+    }
   /** the vote was settled before k samples: no remaining cost to estimate */
   | { kind: 'decided'; used: number; k: number };
 
@@ -100,8 +110,14 @@ export function ensembleEstimate(
     kind: 'running',
     done: used,
     k: run.k,
+    early: run.early,
     // nothing left (the answers are being checked): no time to say
     cost: left === 0 ? undefined : (own ?? costAhead(left, last)),
     source: own ? 'run' : 'answer',
   };
+}
+
+/** k samples as a count a person reads: "up to 6" when the stop rule may end sooner, else "6". */
+export function upTo(k: number, early: boolean): string {
+  return early ? `up to ${grouped(k)}` : grouped(k);
 }

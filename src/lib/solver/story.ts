@@ -3,6 +3,7 @@
 // calibration (bench/calibration.ts) group answers the same way. Pure; never throws.
 import { defaultAggregation, type Aggregate, type AggregationName } from './aggregate';
 import { answersEqual } from './equal';
+import { capitalized } from '../format';
 
 /** The parts of a solve that can give an answer, in the order the page shows them. */
 export type PartName = 'single' | 'program' | 'vote';
@@ -85,7 +86,6 @@ export function patternWords(pattern: string): string {
   return `${listed(together)} agreed, ${listed(apart)} differed`;
 }
 
-const upper = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const samples = (n: number) => `${n} sample${n === 1 ? '' : 's'}`;
 
 /** The aggregation whose answer is the vote's: the default one, or the majority standing in. */
@@ -131,7 +131,7 @@ export function storySentence(parts: readonly Part[]): string {
   for (const p of parts) {
     if (p.answer === null) {
       out.push(
-        `${upper(partWords[p.name])} ${p.failure ? `failed: ${p.failure}` : 'gave no answer'}.`,
+        `${capitalized(partWords[p.name])} ${p.failure ? `failed: ${p.failure}` : 'gave no answer'}.`,
       );
     }
   }
@@ -144,7 +144,7 @@ export function storySentence(parts: readonly Part[]): string {
     out.push(
       names.length === 1
         ? `Only ${names[0] ?? ''} gave an answer: ${chosen.answer ?? ''}.`
-        : `${upper(listed(names))} ${names.length === 2 ? 'both' : 'all'} say ${chosen.answer ?? ''}.`,
+        : `${capitalized(listed(names))} ${names.length === 2 ? 'both' : 'all'} say ${chosen.answer ?? ''}.`,
     );
   } else {
     const said = found.map(
@@ -152,7 +152,7 @@ export function storySentence(parts: readonly Part[]): string {
         `${listed(g.map((p) => partWords[p.name]))} ${g.length > 1 ? 'say' : 'says'} ${g[0]?.answer ?? ''}`,
     );
     out.push(
-      `${upper(listed(said))}. Tally goes with ${partWords[chosen.name]}: ${because[chosen.name]}.`,
+      `${capitalized(listed(said))}. Tally goes with ${partWords[chosen.name]}: ${because[chosen.name]}.`,
     );
   }
   return out.join(' ');

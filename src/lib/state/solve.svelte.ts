@@ -89,6 +89,8 @@ export class SolveState {
   ensemble = $state.raw<EnsembleResult | undefined>();
   /** k of the ensemble under way or last run; 0 when none */
   k = $state(0);
+  /** the ensemble's stop rule may end it before k samples (every rule but fixed) */
+  early = $state(false);
   /** sampling is over and the self-verifier is asking about the answers */
   verifying = $state(false);
   /** from the start of sampling to the moment the latest sample ended, ms: this run's speed */
@@ -129,7 +131,13 @@ export class SolveState {
     if (this.status !== 'running' || this.k === 0 || this.ensemble || this.samples.length === 0) {
       return undefined;
     }
-    return { k: this.k, samples: this.samples, ms: this.sampledMs, verifying: this.verifying };
+    return {
+      k: this.k,
+      early: this.early,
+      samples: this.samples,
+      ms: this.sampledMs,
+      verifying: this.verifying,
+    };
   });
   #abort: AbortController | undefined;
   /** the run's streamed text, applied once a frame; 'single' is the single call */
@@ -174,7 +182,7 @@ export class SolveState {
     this.#abort = abort;
     /** false once another solve (or a problem from history) has replaced this run on screen */
     const current = () => this.#abort === abort;
-    this.#reset(ensemble?.k ?? 0);
+    this.#reset(ensemble?.k ?? 0, ensemble !== undefined && ensemble.stop.kind !== 'fixed');
     const column = program?.column === true;
     const programs = column || (ensemble?.kinds ?? 'prose') !== 'prose';
     const runner = programs ? this.#runnerFor(program?.timeoutMs) : undefined;
@@ -348,13 +356,13 @@ export class SolveState {
   /** Shows a problem from history again, as it was kept (nothing is run again). */
   show(entry: HistoryEntry): void {
     this.#abort?.abort();
-    this.#reset(0);
+    this.#reset(0, false);
     this.question = entry.question;
     this.recalled = entry;
     this.status = 'idle';
   }
 
-  #reset(k: number): void {
+  #reset(k: number, early: boolean): void {
     this.#stream?.close();
     this.#stream = undefined;
     this.error = '';
@@ -367,6 +375,7 @@ export class SolveState {
     this.sampledMs = 0;
     this.evidence = undefined;
     this.k = k;
+    this.early = early;
     this.programText = '';
     this.program = undefined;
     this.programPhase = 'off';

@@ -5,6 +5,7 @@
 // not yet complete). Then what needs both: which files are present, listing, deleting.
 import { EngineError, type SerializedError } from '../engine/errors';
 import { deleteDatabase, inTransaction, openDatabase, requestResult } from './idb';
+import { capitalized } from '../format';
 import { storageError } from './quota';
 import type { ModelOnDisk, PlannedFile, StoreModel, WebLLMDatabase } from './types';
 
@@ -516,8 +517,6 @@ export async function setHold(id: string, hold: Entry['hold']): Promise<void> {
   await writeEntry(entry).catch(() => undefined);
 }
 
-const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-
 /** Deletes chunks whose file no saved entry lists (left by a reset or damaged record). */
 async function sweepChunks(): Promise<void> {
   const listed = new Set<string>();
@@ -615,7 +614,7 @@ export async function loadEntry(
   }
   if (!found) return undefined;
   if (!found.ok) {
-    notice(`${capital(found.problem)}: its download starts over. Other models are untouched.`);
+    notice(`${capitalized(found.problem)}: its download starts over. Other models are untouched.`);
     await deleteEntry(model.id);
     await sweepChunks();
     return undefined;
@@ -700,7 +699,7 @@ export async function listModels(): Promise<Listing> {
         status: 'damaged',
         foreign: false,
         checked: 'none',
-        problem: `${capital(parsed.problem)}. Delete it to start that download over.`,
+        problem: `${capitalized(parsed.problem)}. Delete it to start that download over.`,
       });
       continue;
     }
