@@ -1,7 +1,7 @@
 // What this device's WebGPU can do, and which catalog models it can run, with the reason for each.
 // The probe never throws: a missing or failing adapter is reported as a GpuReport with a reason.
 import { pickBuild, type CatalogModel, type ModelBuild } from '../models/catalog';
-import { buildNames, halfPrecision } from './gpu-words';
+import { buildNames, halfPrecision, halfPrecisionTerm } from './gpu-words';
 
 /** What the browser told us about its GPU. */
 export interface GpuReport {
@@ -107,7 +107,7 @@ export function assessFit(report: GpuReport, models: readonly CatalogModel[]): M
     const build = pickBuild(model, features);
     if (!build) {
       const missing = model.builds[0]?.required_features.filter((f) => !features.has(f)) ?? [];
-      const named = missing.map((f) => (f === 'shader-f16' ? halfPrecision : f));
+      const named = missing.map((f) => (f === halfPrecisionTerm ? halfPrecision : f));
       return { model, fits: false, note: `This GPU lacks ${named.join(', ')}.` };
     }
     if (report.memoryEstimateMB > 0 && build.vram_required_MB > report.memoryEstimateMB) {
