@@ -34,6 +34,8 @@ test('the default model can run here; a model that needs half precision says so'
 
 test('loading the fixture model reaches web-llm’s library step and says so', async ({ page }) => {
   const errors = trackErrors(page);
+  // the request log counts this test's fetches only (a repeat of it fetches the same files)
+  await admin(modelServer(), 'reset', {});
   const fixture = (await admin(modelServer(), 'model', {
     id: 'e2e-lib-step',
     shards: 2,
