@@ -2,6 +2,7 @@
 // this frame's storage (Tally's own, when the browser allows). Never throws: failures become `note`.
 import { EngineError } from '../lib/engine/errors';
 import { probeGpu, type GpuReport } from '../lib/engine/gpu';
+import { lacksHalfPrecision } from '../lib/engine/gpu-words';
 import type { CatalogModel, ModelBuild } from '../lib/models/catalog';
 import { buildFor, modelFor } from './model-choice';
 import type { StorageKind, WidgetOptions } from './protocol';
@@ -107,7 +108,7 @@ export class ModelSource {
     if (!build) {
       this.availability = {
         kind: 'no-build',
-        reason: `${this.model.name} needs the GPU feature shader-f16, which this GPU lacks.`,
+        reason: lacksHalfPrecision(this.model.name),
       };
       return;
     }

@@ -5,7 +5,13 @@ import { EngineError, isAbort } from '../lib/engine/errors';
 import { parseServerUrl } from '../lib/engine/openai-engine';
 import { embedOrigins } from '../lib/embed-config';
 import { appVersion } from '../lib/pwa/version';
-import { histogram, questionProblem, solveEnsemble, solveSingle } from '../lib/solver';
+import {
+  histogram,
+  questionProblem,
+  solveEnsemble,
+  solveSingle,
+  voteSentence,
+} from '../lib/solver';
 import { EngineState } from '../lib/state/engine.svelte';
 import { FrameBatch, streamUpdateMs } from '../lib/state/frame-batch';
 import { ParentBridge } from './bridge.svelte';
@@ -45,6 +51,8 @@ export class WidgetState {
   agreement = $state(0);
   /** samples finished */
   samples = $state(0);
+  /** the finished vote in the app's words (voteSentence): "4 of 5 samples said 18." */
+  voteLine = $state('');
   problem = $state('');
   /** a model lost between solves is news to the host (a solve under way reports it itself) */
   readonly engine = new EngineState({
@@ -186,6 +194,7 @@ export class WidgetState {
     this.votes = {};
     this.agreement = 0;
     this.samples = 0;
+    this.voteLine = '';
     try {
       const engine = await this.#engine();
       const family = this.source.model?.family ?? 'generic';
@@ -225,6 +234,7 @@ export class WidgetState {
         this.votes = histogram(result.vote);
         this.agreement = result.agreement;
         this.samples = result.samplesUsed;
+        this.voteLine = voteSentence(result.aggregates);
         const winner = result.vote.buckets[0]?.members[0];
         this.text = winner === undefined ? '' : (result.samples[winner]?.text ?? '');
         if (result.stopReason === 'aborted') this.status = 'stopped';
@@ -281,7 +291,7 @@ export class WidgetState {
     } else {
       throw new EngineError(
         'model-not-found',
-        'The model is not in this browser’s storage for this page. Choose how to get it below.',
+        'The model is not in this browser’s storage for this page. Choose how to get it above.',
       );
     }
     const engine = this.engine.engine;

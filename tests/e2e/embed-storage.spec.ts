@@ -92,7 +92,14 @@ test('third-party storage blocked: the widget says so and offers the ways that r
 
   // Solving says where the model is missing, here and to the host.
   await widget.getByRole('button', { name: 'Solve' }).click();
-  await expect(widget.getByTestId('widget-error')).toContainText('not in this browser’s storage');
+  const error = widget.getByTestId('widget-error');
+  await expect(error).toContainText(
+    'not in this browser’s storage for this page. Choose how to get it above.',
+  );
+  // and the choices are indeed above it
+  const choicesBox = await choices.boundingBox();
+  const errorBox = await error.boundingBox();
+  expect((choicesBox?.y ?? 0) + (choicesBox?.height ?? 0)).toBeLessThanOrEqual(errorBox?.y ?? 0);
   await expect
     .poll(async () => (await hostEvents(page)).find((e) => e.type === 'error'))
     .toMatchObject({ code: 'model-not-found' });

@@ -157,7 +157,6 @@ test('an ensemble in the widget: the host gets the vote and the agreement', asyn
     `data-question="Tom has some apples. How many?" data-mode="ensemble" data-k="3" data-server-url="${mockOpenAI()}/v1" data-server-model="mock-math" data-autorun`,
   );
   const widget = page.frameLocator('iframe[title^="Tally"]');
-  await expect(widget.getByTestId('widget-agreement')).toHaveText(/33% agreement over 3 samples/);
   await expect.poll(async () => (await events(page)).map((e) => e.type)).toContain('result');
   const result = (await events(page)).find((e) => e.type === 'result');
   // Three different answers: each got one vote, and none settled the vote early.
@@ -169,6 +168,11 @@ test('an ensemble in the widget: the host gets the vote and the agreement', asyn
   expect(result?.agreement).toBeCloseTo(1 / 3);
   expect(answers).toContain(result?.answer);
   await expect(widget.getByTestId('widget-answer')).toHaveText(String(result?.answer));
+  // in the words of the app's vote: the chosen answer's count, then the others'
+  const others = answers.filter((a) => a !== result?.answer).map((a) => `${a} (1 sample)`);
+  await expect(widget.getByTestId('widget-vote')).toHaveText(
+    `1 of 3 samples said ${String(result?.answer)}. Other answers: ${others.join(', ')}.`,
+  );
   const progress = (await events(page)).filter((e) => e.type === 'progress' && e.stage === 'solve');
   expect(progress.map((e) => e.text)).toContain('Sample 3 of up to 3');
   // the widget shows no verifier: the three samples are all it asks for

@@ -1,6 +1,15 @@
 // Shared steps for end-to-end specs: fixture server origins, errors the page must not raise.
-import { expect, type LaunchOptions, type Page } from '@playwright/test';
+import {
+  chromium,
+  expect,
+  type BrowserContext,
+  type LaunchOptions,
+  type Page,
+} from '@playwright/test';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromiumArgs, findChromium } from '../../scripts/chromium.mjs';
 import { problems, problemsText, setFiles } from '../data/problems';
 
@@ -109,4 +118,33 @@ export async function downloadFixture(page: Page, set: FixtureSet, query = ''): 
   if (!(await source.isVisible())) await page.getByText('Download source').click();
   await source.fill(fixtureUrl(set, query));
   await page.getByRole('button', { name: `Use ${name}` }).click();
+}
+
+/**
+ * A browser in a profile of its own, where Chromium offers to install the app (it never does in
+ * an incognito profile, Playwright's default), on the app's page once its service worker is ready.
+ * `close` ends it and removes the profile.
+ */
+export async function installablePage(
+  baseURL: string | undefined,
+  viewport?: { width: number; height: number },
+): Promise<{ page: Page; context: BrowserContext; close: () => Promise<void> }> {
+  const profile = mkdtempSync(join(tmpdir(), 'tally-install-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: findChromium(),
+    args: chromiumArgs,
+    baseURL,
+    ...(viewport ? { viewport } : {}),
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  await page.goto('/');
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  return {
+    page,
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
 }

@@ -124,3 +124,116 @@ export function layoutTests(variant: string): void {
     }
   }
 }
+
+/** How many lines of text `el` takes on screen (its text's line boxes, counted by their tops). */
+export function lineCount(el: Locator): Promise<number> {
+  return el.evaluate((node) => {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const tops = [...range.getClientRects()].filter((r) => r.width > 0).map((r) => r.top);
+    return new Set(tops.map((top) => Math.round(top))).size;
+  });
+}
+
+/**
+ * Asserts each fieldset's legend lies inside its fieldset's border, not on it: a legend drawn in
+ * the border starts at the fieldset's own top edge, above the border line.
+ */
+export async function expectLegendsInside(root: Locator): Promise<void> {
+  const outside = await root.locator('fieldset').evaluateAll((sets) =>
+    sets.flatMap((set) => {
+      const legend = set.querySelector(':scope > legend');
+      if (!legend) return [];
+      const box = set.getBoundingClientRect();
+      const style = getComputedStyle(set);
+      const inner = {
+        top: box.top + parseFloat(style.borderTopWidth),
+        left: box.left + parseFloat(style.borderLeftWidth),
+        right: box.right - parseFloat(style.borderRightWidth),
+        bottom: box.bottom - parseFloat(style.borderBottomWidth),
+      };
+      const l = legend.getBoundingClientRect();
+      const inside =
+        l.top >= inner.top - 0.5 &&
+        l.left >= inner.left - 0.5 &&
+        l.right <= inner.right + 0.5 &&
+        l.bottom <= inner.bottom + 0.5;
+      return inside ? [] : [legend.textContent.trim()];
+    }),
+  );
+  expect(outside, 'legends on or outside their fieldset’s border').toEqual([]);
+}
+
+/**
+ * Asserts every choice of every menu in `root` fits its menu: the text's width in the menu's font
+ * is no more than the menu's inner width less its arrow (20 px).
+ */
+export async function expectMenusShowChoices(root: Locator): Promise<void> {
+  const cut = await root.locator('select').evaluateAll((selects: HTMLSelectElement[]) => {
+    const context = document.createElement('canvas').getContext('2d');
+    if (!context) return ['no canvas'];
+    return selects.flatMap((select) => {
+      const style = getComputedStyle(select);
+      context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const room =
+        select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
+      return [...select.options]
+        .filter((option) => context.measureText(option.text).width > room)
+        .map((option) => `"${option.text}" in ${Math.round(room)} px`);
+    });
+  });
+  expect(cut, 'menu choices cut').toEqual([]);
+}
+
+/** Asserts a text box shows all its text: nothing to scroll to. */
+export async function expectAllLinesShown(box: Locator): Promise<void> {
+  const { scroll, client } = await box.evaluate((el) => ({
+    scroll: el.scrollHeight,
+    client: el.clientHeight,
+  }));
+  expect(scroll, 'lines hidden below the box').toBeLessThanOrEqual(client);
+}
+
+/**
+ * Asserts each source line of the code in `block` that wraps goes on to the right of where its own
+ * text starts (after its indent), not at the block's left edge; and that at least one line wraps.
+ */
+export async function expectWrappedLinesIndented(block: Locator): Promise<void> {
+  const { wrapped, flat } = await block.evaluate((root) => {
+    // every character's box, in order, with the source line it belongs to
+    const chars: { ch: string; line: number; rect: DOMRect | undefined }[] = [];
+    let line = 0;
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent ?? '';
+      for (let i = 0; i < text.length; i++) {
+        const range = document.createRange();
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        chars.push({ ch: text[i] ?? '', line, rect: range.getClientRects()[0] });
+        if (text[i] === '\n') line += 1;
+      }
+    }
+    let wrapped = 0;
+    const flat: string[] = [];
+    for (let n = 0; n <= line; n++) {
+      const own = chars.filter((c) => c.line === n && c.ch.trim() !== '' && c.rect);
+      const first = own[0]?.rect;
+      if (!first) continue;
+      const later = own.filter((c) => (c.rect?.top ?? 0) > first.top + first.height / 2);
+      if (later.length === 0) continue;
+      wrapped += 1;
+      const start = Math.min(...later.map((c) => c.rect?.left ?? 0));
+      if (start <= first.left + 0.5)
+        flat.push(
+          own
+            .map((c) => c.ch)
+            .join('')
+            .slice(0, 40),
+        );
+    }
+    return { wrapped, flat };
+  });
+  expect(wrapped, 'no line wraps, so nothing was checked').toBeGreaterThan(0);
+  expect(flat, 'wrapped lines that go on at or left of their indent').toEqual([]);
+}

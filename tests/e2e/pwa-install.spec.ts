@@ -1,10 +1,7 @@
 // The built app is installable: Chromium finds no installability error, the manifest has what
 // stores and browsers need, and each icon is a PNG of the size the manifest claims.
-import { chromium, expect, test } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromiumArgs, findChromium } from '../../scripts/chromium.mjs';
+import { expect, test } from '@playwright/test';
+import { installablePage } from './helpers';
 
 interface ManifestIcon {
   src: string;
@@ -25,17 +22,8 @@ interface Manifest {
 }
 
 test('Chromium finds the app installable and Tally offers to install it', async ({ baseURL }) => {
-  // Chromium never offers installation in an incognito profile (Playwright's default contexts).
-  const profile = mkdtempSync(join(tmpdir(), 'tally-install-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: findChromium(),
-    args: chromiumArgs,
-    baseURL,
-  });
+  const { page, context, close } = await installablePage(baseURL);
   try {
-    const page = context.pages()[0] ?? (await context.newPage());
-    await page.goto('/');
-    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
     const cdp = await context.newCDPSession(page);
     const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as {
       installabilityErrors: { errorId: string }[];
@@ -49,8 +37,7 @@ test('Chromium finds the app installable and Tally offers to install it', async 
     expect(errors).toEqual([]);
     await expect(page.getByTestId('install-button')).toBeVisible();
   } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
+    await close();
   }
 });
 

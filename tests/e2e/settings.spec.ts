@@ -8,8 +8,8 @@ import { connectMock } from './helpers';
 const defaults: [string, string][] = [
   ['Samples at most (k)', '16'],
   ['Temperature', '0.7'],
-  ['top_p', '0.95'],
-  ['Beta threshold', '0.95'],
+  ['Likely words kept', '0.95'],
+  ['Sureness to stop', '0.95'],
 ];
 
 async function openEnsemble(page: Page) {
@@ -33,16 +33,16 @@ test('the Solve screen and the Benchmark page name the settings alike, with the 
     solveRules,
   );
   await page.getByLabel('Stop rule').selectOption('esc');
-  await expect(page.getByLabel('ESC window')).toHaveValue('4');
+  await expect(page.getByLabel('Agreeing in a row')).toHaveValue('4');
 });
 
 // [field, the stop rule it belongs to, value typed, message beside the field]
 const solveCases: [string, 'beta' | 'esc', string, string][] = [
   ['Samples at most (k)', 'beta', '500', 'must be a whole number from 1 to 40, not 500. Still 16.'],
   ['Temperature', 'beta', '-3', 'must be a number from 0 to 2, not -3. Still 0.7.'],
-  ['top_p', 'beta', '0', 'must be a number from 0.01 to 1, not 0. Still 0.95.'],
-  ['Beta threshold', 'beta', '1', 'must be a number above 0.5 and below 1, not 1. Still 0.95.'],
-  ['ESC window', 'esc', '0', 'must be a whole number from 1 to 40, not 0. Still 4.'],
+  ['Likely words kept', 'beta', '0', 'must be a number from 0.01 to 1, not 0. Still 0.95.'],
+  ['Sureness to stop', 'beta', '1', 'must be a number above 0.5 and below 1, not 1. Still 0.95.'],
+  ['Agreeing in a row', 'esc', '0', 'must be a whole number from 1 to 40, not 0. Still 4.'],
 ];
 
 for (const [label, rule, typed, message] of solveCases) {
@@ -87,10 +87,10 @@ const benchCases: [string, string, string][] = [
   ['How many problems', '0', 'must be a whole number from 1 to 1000000, not 0.'],
   ['Seed', '-1', 'must be a whole number from 0 to 4294967295, not -1.'],
   ['Samples at most (k)', '500', 'must be a whole number from 1 to 40, not 500.'],
-  ['Beta threshold', '1', 'must be a number above 0.5 and below 1, not 1.'],
-  ['ESC window', '0', 'must be a whole number from 1 to 40, not 0.'],
+  ['Sureness to stop', '1', 'must be a number above 0.5 and below 1, not 1.'],
+  ['Agreeing in a row', '0', 'must be a whole number from 1 to 40, not 0.'],
   ['Temperature', '-3', 'must be a number from 0 to 2, not -3.'],
-  ['top_p', '0', 'must be a number from 0.01 to 1, not 0.'],
+  ['Likely words kept', '0', 'must be a number from 0.01 to 1, not 0.'],
   ['Max tokens per call', '0', 'must be a whole number from 1 to 1000000, not 0.'],
   ['Concurrency', '500', 'must be a whole number from 1 to 256, not 500.'],
 ];
@@ -110,7 +110,7 @@ for (const [label, typed, message] of benchCases) {
     });
     await expect(page.getByTestId('bench-data')).toContainText('two.jsonl: 2 problems');
     if (label === 'Seed') await page.getByLabel('Which').selectOption('random');
-    if (label === 'ESC window') await page.getByLabel('Stop rule').selectOption('esc');
+    if (label === 'Agreeing in a row') await page.getByLabel('Stop rule').selectOption('esc');
     const input = page.getByLabel(label);
     await input.fill(typed);
     await expect(input).toHaveAccessibleDescription(`${label} ${message}`);

@@ -76,9 +76,9 @@ ${publishedHelp()}
                            a Python program (greedy) and runs it in a sandbox (Pyodide, in a child process)
   --k K                    ensemble samples at most, ${range(fields.k)} (default ${fields.k.default})
   --stop RULE              the ensemble's stop rule (default ${defaultStopRule.kind}):
-                             ${stopRuleNames.beta}
-                             ${stopRuleNames.esc}
-                             ${stopRuleNames.fixed}
+${Object.entries(stopRuleNames)
+  .map(([name, text]) => `                             ${name}: stop ${text.toLowerCase()}`)
+  .join('\n')}
   --verify                 the ensemble asks the model whether each distinct answer is right (one more
                            call per answer; off by default); adds the verifier and best-of-n rows
   --beta-threshold T       ${range(fields.betaThreshold)} (default ${fields.betaThreshold.default})

@@ -75,12 +75,14 @@ describe('planRun', () => {
       'Samples at most (k) is empty: it takes a whole number from 1 to 40.',
     );
     expect(plan({ betaThreshold: 1 })).toMatch(
-      /^Beta threshold must be a number above 0.5 and below 1/,
+      /^Sureness to stop must be a number above 0.5 and below 1/,
     );
-    expect(plan({ stopKind: 'esc', escWindow: 0 })).toMatch(/^ESC window must be a whole number/);
+    expect(plan({ stopKind: 'esc', escWindow: 0 })).toMatch(
+      /^Agreeing in a row must be a whole number/,
+    );
     expect(plan({ stopKind: 'esc', betaThreshold: 7 })).not.toBeTypeOf('string');
     expect(plan({ temperature: -3 })).toBe('Temperature must be a number from 0 to 2, not -3.');
-    expect(plan({ top_p: 0 })).toMatch(/^top_p must be a number from 0.01 to 1/);
+    expect(plan({ top_p: 0 })).toMatch(/^Likely words kept must be a number from 0.01 to 1/);
     expect(plan({ ensemble: false, k: 500 })).not.toBeTypeOf('string');
     expect(plan({ max_tokens: 0.5 })).toMatch(/^Max tokens per call/);
     expect(plan({ concurrency: 0 })).toMatch(/^Concurrency/);

@@ -1,5 +1,6 @@
 // Every failure a person can meet while loading or running a model, as one class with a code.
 // web-llm reports errors as strings; this is the only place that reads their text.
+import { buildNames, lacksHalfPrecision } from './gpu-words';
 
 export const engineErrorCodes = [
   'webgpu-unavailable',
@@ -79,7 +80,7 @@ const webllmPatterns: [RegExp, EngineErrorCode, string][] = [
   [
     /ShaderF16SupportError|shader-f16/i,
     'shader-f16-missing',
-    'This build needs the GPU feature shader-f16, which this GPU lacks. Pick the q4f32_1 build or a smaller model.',
+    `${lacksHalfPrecision('This build')} Pick the ${buildNames.q4f32_1} or a smaller model.`,
   ],
   [
     /DeviceLostError|device was lost|Device is lost/i,

@@ -31,10 +31,10 @@ describe('assessFit', () => {
     const fits = assessFit(report({ features: [], memoryEstimateMB: 0 }), catalog);
     const qwen = byName(fits, 'Qwen2-Math-7B-Instruct');
     expect(qwen.build?.quantization).toBe('q4f32_1');
-    expect(qwen.note).toMatch(/lacks shader-f16/);
+    expect(qwen.note).toMatch(/lacks half-precision maths \(shader-f16\)/);
     const wizard = byName(fits, 'WizardMath-7B-V1.1');
     expect(wizard.fits).toBe(false);
-    expect(wizard.note).toBe('This GPU lacks shader-f16.');
+    expect(wizard.note).toBe('This GPU lacks half-precision maths (shader-f16).');
   });
 
   test('too little memory says how much is needed', () => {
@@ -48,7 +48,9 @@ describe('assessFit', () => {
   test('a software adapter repeats nothing per model (the device panel says it once)', () => {
     const fits = assessFit(report({ fallback: true, features: [] }), catalog);
     expect(byName(fits, 'Qwen2-Math-7B-Instruct').fits).toBe(true);
-    expect(new Set(fits.map((f) => f.note))).toEqual(new Set(['This GPU lacks shader-f16.', '']));
+    expect(new Set(fits.map((f) => f.note))).toEqual(
+      new Set(['This GPU lacks half-precision maths (shader-f16).', '']),
+    );
   });
 
   test('no WebGPU: nothing fits', () => {

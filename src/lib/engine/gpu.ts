@@ -1,6 +1,7 @@
 // What this device's WebGPU can do, and which catalog models it can run, with the reason for each.
 // The probe never throws: a missing or failing adapter is reported as a GpuReport with a reason.
 import { pickBuild, type CatalogModel, type ModelBuild } from '../models/catalog';
+import { buildNames, halfPrecision, halfPrecisionTerm } from './gpu-words';
 
 /** What the browser told us about its GPU. */
 export interface GpuReport {
@@ -106,7 +107,8 @@ export function assessFit(report: GpuReport, models: readonly CatalogModel[]): M
     const build = pickBuild(model, features);
     if (!build) {
       const missing = model.builds[0]?.required_features.filter((f) => !features.has(f)) ?? [];
-      return { model, fits: false, note: `This GPU lacks ${missing.join(', ')}.` };
+      const named = missing.map((f) => (f === halfPrecisionTerm ? halfPrecision : f));
+      return { model, fits: false, note: `This GPU lacks ${named.join(', ')}.` };
     }
     if (report.memoryEstimateMB > 0 && build.vram_required_MB > report.memoryEstimateMB) {
       const need = (build.vram_required_MB / 1024).toFixed(1);
@@ -122,7 +124,7 @@ export function assessFit(report: GpuReport, models: readonly CatalogModel[]): M
     const note = report.fallback
       ? ''
       : build.quantization === 'q4f32_1' && model.builds.length > 1
-        ? 'Using the q4f32_1 build: this GPU lacks shader-f16.'
+        ? `Uses its ${buildNames.q4f32_1}: this GPU lacks ${halfPrecision}.`
         : '';
     return { model, build, fits: true, note };
   });

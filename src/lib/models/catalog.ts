@@ -2,6 +2,7 @@
 // Kept in step with web-llm's prebuiltAppConfig by catalog.test.ts; a bad custom URL throws 'bad-input'.
 import type { ModelRecord } from '@mlc-ai/web-llm';
 import { EngineError } from '../engine/errors';
+import { halfPrecision } from '../engine/gpu-words';
 
 const HF = 'https://huggingface.co/mlc-ai/';
 const LIBS =
@@ -128,7 +129,7 @@ export const catalog: CatalogModel[] = [
   {
     key: 'wizardmath-7b',
     name: 'WizardMath-7B-V1.1',
-    blurb: 'Mistral-based math model; needs shader-f16.',
+    blurb: `Mistral-based math model; needs ${halfPrecision}.`,
     params: 7,
     family: 'generic',
     builds: [

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { highlightPython, maxHighlighted } from './python';
+import { highlightPython, maxHighlighted, pythonLines } from './python';
 
 const program = `def solution():
     """Eggs sold per day."""
@@ -57,4 +57,13 @@ test('a program past the limit is highlighted up to it and the rest is plain', (
   expect(tokens.map((t) => t.text).join('')).toBe(code);
   expect(tokens.at(-1)?.kind).toBe('plain');
   expect(tokens.at(-1)?.text.length).toBeGreaterThan(code.length - maxHighlighted - 1);
+});
+
+test('lines keep their tokens and know their indent, so a wrapped line can hang under it', () => {
+  const lines = pythonLines(highlightPython(program));
+  expect(lines.flatMap((l) => l.tokens.map((t) => t.text)).join('')).toBe(program);
+  expect(lines.map((l) => l.indent)).toEqual([0, 4, 4, 4, 4, 0, 0]);
+  expect(lines[1]?.tokens.map((t) => t.kind)).toEqual(['plain', 'string', 'plain']);
+  expect(pythonLines(highlightPython('if x:\n\treturn 1'))[1]?.indent).toBe(4);
+  expect(pythonLines([])).toEqual([{ indent: 0, tokens: [] }]);
 });

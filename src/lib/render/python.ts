@@ -76,3 +76,29 @@ export function highlightPython(code: string): PythonToken[] {
   if (text.length < code.length) push('plain', code.slice(text.length));
   return tokens;
 }
+
+/** One line of a program: its tokens (the last ends with the line's newline) and its indent. */
+export interface PythonLine {
+  /** leading spaces, a tab counting as 4 (the block's tab-size) */
+  indent: number;
+  tokens: PythonToken[];
+}
+
+/**
+ * `tokens` cut into lines, so a line too long for a phone can wrap under its own indent rather than
+ * at the left edge. Joined, the lines' texts are the tokens' texts exactly.
+ */
+export function pythonLines(tokens: readonly PythonToken[]): PythonLine[] {
+  const lines: PythonToken[][] = [[]];
+  for (const token of tokens) {
+    for (const text of token.text.split(/(?<=\n)/)) {
+      lines.at(-1)?.push({ kind: token.kind, text });
+      if (text.endsWith('\n')) lines.push([]);
+    }
+  }
+  if (lines.length > 1 && lines.at(-1)?.length === 0) lines.pop();
+  return lines.map((line) => {
+    const lead = /^[ \t]*/.exec(line.map((t) => t.text).join(''))?.[0] ?? '';
+    return { indent: lead.length + 3 * lead.split('\t').length - 3, tokens: line };
+  });
+}

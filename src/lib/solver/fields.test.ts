@@ -23,7 +23,7 @@ describe('fieldProblem', () => {
   it('keeps exclusive bounds out', () => {
     expect(fieldProblem(fields.betaThreshold, 0.99)).toBeUndefined();
     expect(fieldProblem(fields.betaThreshold, 1)).toBe(
-      'Beta threshold must be a number above 0.5 and below 1, not 1.',
+      'Sureness to stop must be a number above 0.5 and below 1, not 1.',
     );
     expect(fieldProblem(fields.betaThreshold, 0.5)).toMatch(/above 0.5/);
   });

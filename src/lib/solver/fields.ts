@@ -4,8 +4,10 @@
 
 /** A number a person sets. */
 export interface NumberField {
-  /** what every screen calls it; the CLI flag is given where it is used */
+  /** what every screen calls it, in plain words; the CLI flag is given where it is used */
   label: string;
+  /** the technical name, shown as a hint after the label: "top_p" */
+  term?: string;
   min: number;
   max: number;
   /** whole numbers only */
@@ -29,9 +31,18 @@ export const fields = {
   k: { label: 'Samples at most (k)', min: 1, max: maxSamples, whole: true, default: 16, step: 1 },
   /** Wang et al. (2022) sample at temperature 0.5 to 0.7. */
   temperature: { label: 'Temperature', min: 0, max: 2, whole: false, default: 0.7, step: 0.05 },
-  topP: { label: 'top_p', min: 0.01, max: 1, whole: false, default: 0.95, step: 0.01 },
+  topP: {
+    label: 'Likely words kept',
+    term: 'top_p',
+    min: 0.01,
+    max: 1,
+    whole: false,
+    default: 0.95,
+    step: 0.01,
+  },
   betaThreshold: {
-    label: 'Beta threshold',
+    label: 'Sureness to stop',
+    term: 'beta threshold',
     min: 0.5,
     max: 1,
     exclusive: true,
@@ -39,7 +50,15 @@ export const fields = {
     default: 0.95,
     step: 0.01,
   },
-  escWindow: { label: 'ESC window', min: 1, max: maxSamples, whole: true, default: 4, step: 1 },
+  escWindow: {
+    label: 'Agreeing in a row',
+    term: 'ESC window',
+    min: 1,
+    max: maxSamples,
+    whole: true,
+    default: 4,
+    step: 1,
+  },
   maxTokens: {
     label: 'Max tokens per call',
     min: 1,
@@ -85,11 +104,20 @@ export function fieldProblem(
   return `${name} must be ${what} ${range}, not ${value}.`;
 }
 
-/** The stop rules by the name every screen and the CLI use, with what each does. */
+/** The ensemble's answer check, as the Solve screen and the Benchmark page offer it. */
+export const verifyWords = {
+  label: 'Ask the model to check each answer',
+  hint: 'one more call per distinct answer; needs a model that reports how sure it is',
+} as const;
+
+/**
+ * What each stop rule does, in the words every screen shows; the rule's name (beta, esc, fixed,
+ * as the CLI's --stop takes it) is the hint beside them.
+ */
 export const stopRuleNames = {
-  beta: 'beta: stop once the leading answer is settled',
-  esc: 'esc: stop when the last few samples agree',
-  fixed: 'fixed: draw all k samples',
+  beta: 'Once the lead is clear',
+  esc: 'Once the last few agree',
+  fixed: 'After all k samples',
 } as const;
 
 export type StopRuleName = keyof typeof stopRuleNames;
@@ -99,9 +127,9 @@ export type StopRuleName = keyof typeof stopRuleNames;
  * sandbox, or both in turn (sample 1 prose, sample 2 a program, …), all in one vote.
  */
 export const sampleKindNames = {
-  prose: 'prose: worked solutions',
-  program: 'programs: Python, run here',
-  both: 'both, alternating',
+  prose: 'Worked solutions',
+  program: 'Python programs',
+  both: 'Both, taking turns',
 } as const;
 
 export type SampleKinds = keyof typeof sampleKindNames;

@@ -61,6 +61,7 @@ export {
   fieldProblem,
   stopRuleNames,
   sampleKindNames,
+  verifyWords,
   sampleKindAt,
   type SampleKinds,
   type FieldName,

@@ -406,7 +406,7 @@ describe('solveEnsemble', () => {
     [{ temperature: -1 }, /temperature/],
     [{ top_p: 0 }, /top_p/],
     [{ maxTokens: 0 }, /maxTokens/],
-    [{ stop: { kind: 'esc', window: 0 } }, /window/],
+    [{ stop: { kind: 'esc', window: 0 } }, /Agreeing in a row/],
     [{ kinds: 'both' }, /need a sandbox/],
   ] as [Partial<EnsembleOptions>, RegExp][])('rejects bad options %j', async (bad, message) => {
     const engine = new ScriptedEngine(() => ({ text: right }));

@@ -89,7 +89,7 @@ describe('shouldStop', () => {
 
   test('bad rules are explained; good ones, including the default, are not', () => {
     expect(stopRuleProblem({ kind: 'esc', window: 0 })).toMatch(
-      /ESC window must be a whole number from 1 to 40, not 0/,
+      /Agreeing in a row must be a whole number from 1 to 40, not 0/,
     );
     expect(stopRuleProblem({ kind: 'esc', window: 2.5 })).toMatch(/whole number/);
     expect(stopRuleProblem({ kind: 'beta', threshold: 1 })).toMatch(/above 0.5 and below 1/);
